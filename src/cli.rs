@@ -1,0 +1,886 @@
+//! Command-line options (clap) and their conversion into a [`Config`].
+//! GNU du decides some things by the order of options (the last of `-b -h
+//! -k -m --si -B` wins, a bad `-B` stops parsing where it stands), so the
+//! conversion replays the occurrences in command-line order, and clap's
+//! errors are reworded as getopt words them.
+
+use std::ffi::{OsStr, OsString};
+use std::io::Read;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::time::Duration;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
+
+use crate::config::{Config, Dereference, Mode, Operand, default_threads};
+use crate::exclude::Excludes;
+use crate::quote::{Locale, quote, quote_always, quote_if_needed};
+use crate::size::{NumError, SizeFormat, initial_format, parse_block_size, parse_number};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    Sequential,
+    Verbose,
+    Parallel,
+    Cancellable,
+}
+
+/// The options of GNU du 9.7, and cdu's own (`--mode`, `-j`, `-v`,
+/// `--tick`, `--bench-modes`).
+#[derive(Parser, Debug)]
+#[command(
+    name = "cdu",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    infer_long_args = true,
+    args_override_self = true
+)]
+pub struct Cli {
+    /// end each output line with NUL, not newline
+    #[arg(short = '0', long)]
+    pub null: bool,
+    /// write counts for all files, not just directories
+    #[arg(short, long)]
+    pub all: bool,
+    /// print apparent sizes rather than device usage
+    #[arg(short = 'A', long)]
+    pub apparent_size: bool,
+    /// scale sizes by SIZE before printing them
+    #[arg(short = 'B', long, value_name = "SIZE", action = ArgAction::Append, allow_hyphen_values = true)]
+    pub block_size: Vec<OsString>,
+    /// equivalent to '--apparent-size --block-size=1'
+    #[arg(short = 'b', long)]
+    pub bytes: bool,
+    /// produce a grand total
+    #[arg(short = 'c', long)]
+    pub total: bool,
+    /// dereference only symlinks that are listed on the command line
+    #[arg(short = 'D', long)]
+    pub dereference_args: bool,
+    /// print the total for a directory only if it is N or fewer levels below the operand
+    #[arg(short = 'd', long, value_name = "N", action = ArgAction::Append, allow_hyphen_values = true)]
+    pub max_depth: Vec<OsString>,
+    /// summarize the NUL-terminated file names in file F (- for stdin)
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub files0_from: Option<OsString>,
+    /// equivalent to --dereference-args (-D)
+    #[arg(short = 'H')]
+    pub dereference_args_h: bool,
+    /// print sizes in human readable format (e.g., 1K 234M 2G)
+    #[arg(short = 'h', long)]
+    pub human_readable: bool,
+    /// list inode usage information instead of block usage
+    #[arg(long)]
+    pub inodes: bool,
+    /// like --block-size=1K
+    #[arg(short = 'k')]
+    pub kilobytes: bool,
+    /// dereference all symbolic links
+    #[arg(short = 'L', long)]
+    pub dereference: bool,
+    /// count sizes many times if hard linked
+    #[arg(short = 'l', long)]
+    pub count_links: bool,
+    /// like --block-size=1M
+    #[arg(short = 'm')]
+    pub megabytes: bool,
+    /// don't follow any symbolic links (the default)
+    #[arg(short = 'P', long)]
+    pub no_dereference: bool,
+    /// for directories do not include size of subdirectories
+    #[arg(short = 'S', long)]
+    pub separate_dirs: bool,
+    /// like -h, but use powers of 1000 not 1024
+    #[arg(long)]
+    pub si: bool,
+    /// display only a total for each argument
+    #[arg(short = 's', long)]
+    pub summarize: bool,
+    /// exclude entries smaller than SIZE if positive, or greater than SIZE if negative
+    #[arg(short = 't', long, value_name = "SIZE", action = ArgAction::Append, allow_hyphen_values = true)]
+    pub threshold: Vec<OsString>,
+    /// exclude files that match any pattern in FILE
+    #[arg(short = 'X', long, value_name = "FILE", action = ArgAction::Append, allow_hyphen_values = true)]
+    pub exclude_from: Vec<OsString>,
+    /// exclude files that match PATTERN
+    #[arg(long, value_name = "PATTERN", action = ArgAction::Append, allow_hyphen_values = true)]
+    pub exclude: Vec<OsString>,
+    /// skip directories on different file systems
+    #[arg(short = 'x', long)]
+    pub one_file_system: bool,
+    /// how to walk: sequential, verbose, parallel or cancellable
+    #[arg(long, value_enum, default_value_t = ModeArg::Cancellable)]
+    pub mode: ModeArg,
+    /// walker threads of the parallel modes
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<OsString>,
+    /// show progress on stderr while scanning
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// how often progress is reported, e.g. 500ms, 2s
+    #[arg(long, value_name = "DURATION")]
+    pub tick: Option<OsString>,
+    /// display this help and exit
+    #[arg(long)]
+    pub help: bool,
+    /// output version information and exit
+    #[arg(long)]
+    pub version: bool,
+    #[arg(value_name = "FILE", allow_hyphen_values = false)]
+    pub files: Vec<OsString>,
+}
+
+/// GNU du's long options in its own order, for getopt's ambiguity message.
+const GNU_LONG_OPTIONS: &[&str] = &[
+    "all",
+    "apparent-size",
+    "block-size",
+    "bytes",
+    "count-links",
+    "dereference",
+    "dereference-args",
+    "exclude",
+    "exclude-from",
+    "files0-from",
+    "human-readable",
+    "inodes",
+    "si",
+    "max-depth",
+    "null",
+    "no-dereference",
+    "one-file-system",
+    "separate-dirs",
+    "summarize",
+    "total",
+    "threshold",
+    "help",
+    "version",
+    "mode",
+    "threads",
+    "verbose",
+    "tick",
+];
+
+/// What the command line asks for.
+pub enum Action {
+    Run(Box<Config>),
+    /// Print this on stdout and exit 0 (`--help`, `--version`).
+    Print(String),
+    /// Diagnostics were printed; exit with status 1.
+    Fail,
+}
+
+/// The environment the conversion reads, so that tests can set it.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    pub du_block_size: Option<Vec<u8>>,
+    pub block_size: Option<Vec<u8>>,
+    pub blocksize: Option<Vec<u8>>,
+    pub posixly_correct: bool,
+    pub locale: Locale,
+}
+
+impl Env {
+    pub fn from_process() -> Self {
+        let var = |name: &str| std::env::var_os(name).map(OsStringExt::into_vec);
+        Env {
+            du_block_size: var("DU_BLOCK_SIZE"),
+            block_size: var("BLOCK_SIZE"),
+            blocksize: var("BLOCKSIZE"),
+            posixly_correct: std::env::var_os("POSIXLY_CORRECT").is_some(),
+            locale: Locale::from_env(),
+        }
+    }
+}
+
+/// Collects diagnostics in order; `fatal` ones end parsing at once.
+struct Diagnostics {
+    lines: Vec<Vec<u8>>,
+}
+
+impl Diagnostics {
+    fn push(&mut self, parts: &[&[u8]]) {
+        let mut line = b"cdu: ".to_vec();
+        for p in parts {
+            line.extend_from_slice(p);
+        }
+        self.lines.push(line);
+    }
+
+    fn flush(&mut self, try_help: bool) {
+        let mut stderr = std::io::stderr().lock();
+        for line in self.lines.drain(..) {
+            let _ = std::io::Write::write_all(&mut stderr, &line);
+            let _ = std::io::Write::write_all(&mut stderr, b"\n");
+        }
+        if try_help {
+            let _ =
+                std::io::Write::write_all(&mut stderr, b"Try 'cdu --help' for more information.\n");
+        }
+    }
+}
+
+/// Parses `args` (without the program name) in environment `env`.
+pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
+    let mut diag = Diagnostics { lines: Vec::new() };
+    let args = if env.posixly_correct {
+        stop_at_first_operand(args)
+    } else {
+        args
+    };
+    let mut argv = vec![OsString::from("cdu")];
+    argv.extend(args.iter().cloned());
+    let matches = match Cli::command().try_get_matches_from(&argv) {
+        Ok(m) => m,
+        Err(e) => {
+            diag.push(&[getopt_message(&e, &args).as_bytes()]);
+            diag.flush(true);
+            return Action::Fail;
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => {
+            diag.push(&[e.to_string().trim_end().as_bytes()]);
+            diag.flush(true);
+            return Action::Fail;
+        }
+    };
+    if cli.help {
+        return Action::Print(help_text());
+    }
+    if cli.version {
+        return Action::Print(format!(
+            "cdu {}\nA parallel du: GNU du's numbers and options (coreutils 9.7).\n",
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    match build(cli, &matches, &args, env, &mut diag) {
+        Ok(config) => {
+            diag.flush(false);
+            Action::Run(Box::new(config))
+        }
+        Err(try_help) => {
+            diag.flush(try_help);
+            Action::Fail
+        }
+    }
+}
+
+/// Under POSIXLY_CORRECT getopt stops at the first operand: everything
+/// after it is an operand too, even if it starts with `-`.
+fn stop_at_first_operand(args: Vec<OsString>) -> Vec<OsString> {
+    const SHORT_WITH_VALUE: &[u8] = b"BdtXj";
+    const LONG_WITH_VALUE: &[&str] = &[
+        "block-size",
+        "max-depth",
+        "threshold",
+        "exclude-from",
+        "exclude",
+        "files0-from",
+        "mode",
+        "threads",
+        "tick",
+    ];
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_bytes();
+        if a == b"--" {
+            return args;
+        }
+        if a.len() > 2 && a.starts_with(b"--") {
+            let name = &a[2..];
+            let takes_value = !name.contains(&b'=')
+                && LONG_WITH_VALUE
+                    .iter()
+                    .any(|l| l.as_bytes().starts_with(name));
+            i += 1 + usize::from(takes_value);
+        } else if a.len() > 1 && a[0] == b'-' {
+            // The value is the rest of the cluster, or the next argument.
+            let mut takes_next = false;
+            for (k, c) in a[1..].iter().enumerate() {
+                if SHORT_WITH_VALUE.contains(c) {
+                    takes_next = k + 2 == a.len();
+                    break;
+                }
+            }
+            i += 1 + usize::from(takes_next);
+        } else {
+            let mut out = args[..i].to_vec();
+            out.push(OsString::from("--"));
+            out.extend(args[i..].iter().cloned());
+            return out;
+        }
+    }
+    args
+}
+
+/// Rewords a clap error as glibc's getopt would print it.
+fn getopt_message(e: &clap::Error, args: &[OsString]) -> String {
+    let invalid = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    // clap shows "--max-depth <N>" or "-d <N>"; getopt names just the option.
+    let option = invalid.split([' ', '=']).next().unwrap_or("").to_string();
+    match e.kind() {
+        ErrorKind::InvalidValue | ErrorKind::NoEquals
+            if e.get(ContextKind::InvalidValue).is_none() || invalid_value_empty(e) =>
+        {
+            missing_argument(&option)
+        }
+        ErrorKind::InvalidValue => {
+            let value = match e.get(ContextKind::InvalidValue) {
+                Some(ContextValue::String(s)) => s.clone(),
+                _ => String::new(),
+            };
+            format!("invalid argument '{value}' for '{option}'")
+        }
+        ErrorKind::UnknownArgument | ErrorKind::TooManyValues => {
+            if let Some(long) = option.strip_prefix("--") {
+                let given = args
+                    .iter()
+                    .map(|a| a.to_string_lossy())
+                    .find(|a| a.starts_with(&option))
+                    .map(|a| a.to_string())
+                    .unwrap_or_else(|| option.clone());
+                let candidates: Vec<&str> = GNU_LONG_OPTIONS
+                    .iter()
+                    .copied()
+                    .filter(|l| l.starts_with(long) && !long.is_empty())
+                    .collect();
+                if candidates.len() > 1 {
+                    let list: Vec<String> = candidates.iter().map(|c| format!("'--{c}'")).collect();
+                    return format!(
+                        "option '--{long}' is ambiguous; possibilities: {}",
+                        list.join(" ")
+                    );
+                }
+                if let Some(full) = candidates.first()
+                    && given.contains('=')
+                {
+                    return format!("option '--{full}' doesn't allow an argument");
+                }
+                format!("unrecognized option '{given}'")
+            } else if let Some(c) = option.strip_prefix('-').and_then(|s| s.chars().next()) {
+                format!("invalid option -- '{c}'")
+            } else {
+                format!("extra operand '{option}'")
+            }
+        }
+        _ => e
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ")
+            .to_string(),
+    }
+}
+
+fn invalid_value_empty(e: &clap::Error) -> bool {
+    matches!(e.get(ContextKind::InvalidValue), Some(ContextValue::String(s)) if s.is_empty())
+}
+
+fn missing_argument(option: &str) -> String {
+    match option.strip_prefix("--") {
+        Some(long) => format!("option '--{long}' requires an argument"),
+        None => format!(
+            "option requires an argument -- '{}'",
+            option.trim_start_matches('-')
+        ),
+    }
+}
+
+/// An occurrence of an order-sensitive option.
+enum Occurrence<'a> {
+    Format(SizeFormat),
+    Bytes,
+    BlockSize(&'a OsStr),
+    Threshold(&'a OsStr),
+    MaxDepth(&'a OsStr),
+    ExcludeFrom(&'a OsStr),
+    Exclude(&'a OsStr),
+    Deref(Dereference),
+}
+
+/// The occurrences of the order-sensitive options, in command-line order.
+fn occurrences<'a>(cli: &'a Cli, m: &ArgMatches) -> Vec<(usize, Occurrence<'a>)> {
+    let mut list = Vec::new();
+    let last = |id: &str| m.indices_of(id).and_then(|i| i.last());
+    let flags: [(&str, bool, Occurrence); 9] = [
+        (
+            "human_readable",
+            cli.human_readable,
+            Occurrence::Format(SizeFormat::human()),
+        ),
+        ("si", cli.si, Occurrence::Format(SizeFormat::si())),
+        (
+            "kilobytes",
+            cli.kilobytes,
+            Occurrence::Format(SizeFormat::blocks(1024)),
+        ),
+        (
+            "megabytes",
+            cli.megabytes,
+            Occurrence::Format(SizeFormat::blocks(1024 * 1024)),
+        ),
+        ("bytes", cli.bytes, Occurrence::Bytes),
+        (
+            "dereference_args",
+            cli.dereference_args,
+            Occurrence::Deref(Dereference::Args),
+        ),
+        (
+            "dereference_args_h",
+            cli.dereference_args_h,
+            Occurrence::Deref(Dereference::Args),
+        ),
+        (
+            "dereference",
+            cli.dereference,
+            Occurrence::Deref(Dereference::Always),
+        ),
+        (
+            "no_dereference",
+            cli.no_dereference,
+            Occurrence::Deref(Dereference::Never),
+        ),
+    ];
+    for (id, set, occurrence) in flags {
+        if set && let Some(i) = last(id) {
+            list.push((i, occurrence));
+        }
+    }
+    let mut values = |id: &str, v: &'a [OsString], make: fn(&'a OsStr) -> Occurrence<'a>| {
+        if let Some(indices) = m.indices_of(id) {
+            for (i, value) in indices.zip(v) {
+                list.push((i, make(value)));
+            }
+        }
+    };
+    values("block_size", &cli.block_size, Occurrence::BlockSize);
+    values("threshold", &cli.threshold, Occurrence::Threshold);
+    values("max_depth", &cli.max_depth, Occurrence::MaxDepth);
+    values("exclude_from", &cli.exclude_from, Occurrence::ExcludeFrom);
+    values("exclude", &cli.exclude, Occurrence::Exclude);
+    list.sort_by_key(|(i, _)| *i);
+    list
+}
+
+/// How an option was spelled, for xstrtol's messages: `-B` or
+/// `--block-size`.
+fn spelled(args: &[OsString], short: char, long: &str) -> String {
+    let long_given = args.iter().take_while(|a| *a != "--").any(|a| {
+        let a = a.as_bytes();
+        a.len() > 2
+            && a.starts_with(b"--")
+            && long
+                .as_bytes()
+                .starts_with(a[2..].split(|&b| b == b'=').next().unwrap_or_default())
+    });
+    if long_given {
+        format!("--{long}")
+    } else {
+        format!("-{short}")
+    }
+}
+
+fn num_error_message(e: NumError, option: &str, arg: &[u8]) -> Vec<u8> {
+    let arg = String::from_utf8_lossy(arg);
+    match e {
+        NumError::Invalid => format!("invalid {option} argument '{arg}'"),
+        NumError::InvalidSuffix => format!("invalid suffix in {option} argument '{arg}'"),
+        NumError::Overflow => format!("{option} argument '{arg}' too large"),
+    }
+    .into_bytes()
+}
+
+/// Builds the configuration, printing diagnostics into `diag`. On error,
+/// returns whether the "Try --help" line follows (usage errors) or not
+/// (fatal errors in an option's value).
+fn build(
+    cli: Cli,
+    m: &ArgMatches,
+    args: &[OsString],
+    env: &Env,
+    diag: &mut Diagnostics,
+) -> Result<Config, bool> {
+    let locale = env.locale;
+    let mut config = Config::new(Vec::new());
+    config.locale = locale;
+    config.format = initial_format(
+        env.du_block_size.as_deref(),
+        env.block_size.as_deref(),
+        env.blocksize.as_deref(),
+        env.posixly_correct,
+    );
+    let mut ok = true;
+    let mut max_depth_given = false;
+    let mut excludes = Excludes::default();
+    for (_, occurrence) in occurrences(&cli, m) {
+        match occurrence {
+            Occurrence::Format(f) => config.format = f,
+            Occurrence::Bytes => {
+                config.apparent = true;
+                config.format = SizeFormat::blocks(1);
+            }
+            Occurrence::Deref(d) => config.dereference = d,
+            Occurrence::BlockSize(v) => {
+                let (format, error) = parse_block_size(v.as_bytes(), env.posixly_correct);
+                if let Some(e) = error {
+                    diag.lines.push(
+                        [
+                            b"cdu: ".as_slice(),
+                            &num_error_message(e, &spelled(args, 'B', "block-size"), v.as_bytes()),
+                        ]
+                        .concat(),
+                    );
+                    return Err(false);
+                }
+                config.format = format;
+            }
+            Occurrence::Threshold(v) => {
+                let parsed = parse_number(v.as_bytes(), true, b"kKmMGTPEZYRQ0");
+                if let Some(e) = parsed.error {
+                    diag.lines.push(
+                        [
+                            b"cdu: ".as_slice(),
+                            &num_error_message(e, &spelled(args, 't', "threshold"), v.as_bytes()),
+                        ]
+                        .concat(),
+                    );
+                    return Err(false);
+                }
+                let t = parsed.value.unwrap_or(0) as i64;
+                if t == 0 && v.as_bytes().first() == Some(&b'-') {
+                    diag.push(&[b"invalid --threshold argument '-0'"]);
+                    return Err(false);
+                }
+                config.threshold = t;
+            }
+            Occurrence::MaxDepth(v) => {
+                let parsed = parse_number(v.as_bytes(), true, b"");
+                match (parsed.error, parsed.value) {
+                    (None, Some(d)) => {
+                        max_depth_given = true;
+                        config.max_depth = d as i64;
+                    }
+                    _ => {
+                        diag.push(&[b"invalid maximum depth ", &quote(v.as_bytes(), locale)]);
+                        ok = false;
+                    }
+                }
+            }
+            Occurrence::ExcludeFrom(file) => match read_file_or_stdin(file) {
+                Ok(contents) => excludes.add_lines(&contents),
+                Err(e) => {
+                    let reason = crate::message::strerror(e.raw_os_error().unwrap_or(0));
+                    diag.push(&[
+                        &quote_if_needed(file.as_bytes(), locale),
+                        b": ",
+                        reason.as_bytes(),
+                    ]);
+                    ok = false;
+                }
+            },
+            Occurrence::Exclude(p) => excludes.add(p.as_bytes()),
+        }
+    }
+    if let Some(threads) = &cli.threads {
+        match threads
+            .to_str()
+            .and_then(|t| t.parse::<usize>().ok())
+            .filter(|&t| t > 0)
+        {
+            Some(t) => config.threads = t,
+            None => {
+                diag.push(&[
+                    b"invalid number of threads ",
+                    &quote(threads.as_bytes(), locale),
+                ]);
+                ok = false;
+            }
+        }
+    } else {
+        config.threads = default_threads();
+    }
+    if let Some(tick) = &cli.tick {
+        match tick.to_str().and_then(parse_duration) {
+            Some(d) => config.tick = d,
+            None => {
+                diag.push(&[b"invalid tick duration ", &quote(tick.as_bytes(), locale)]);
+                ok = false;
+            }
+        }
+    }
+    if !ok {
+        return Err(true);
+    }
+    if cli.all && cli.summarize {
+        diag.push(&[b"cannot both summarize and show all entries"]);
+        return Err(true);
+    }
+    if cli.summarize && max_depth_given {
+        if config.max_depth == 0 {
+            diag.push(&[b"warning: summarizing is the same as using --max-depth=0"]);
+        } else {
+            diag.push(&[format!(
+                "warning: summarizing conflicts with --max-depth={}",
+                config.max_depth
+            )
+            .as_bytes()]);
+            return Err(true);
+        }
+    }
+    if cli.summarize {
+        config.max_depth = 0;
+    }
+    config.apparent |= cli.apparent_size;
+    if cli.inodes {
+        if config.apparent {
+            diag.push(&[b"warning: options --apparent-size and -b are ineffective with --inodes"]);
+        }
+        config.format.block_size = 1;
+    }
+    config.inodes = cli.inodes;
+    config.all = cli.all;
+    config.total = cli.total;
+    config.count_links = cli.count_links;
+    config.one_file_system = cli.one_file_system;
+    config.separate_dirs = cli.separate_dirs;
+    config.null = cli.null;
+    config.excludes = excludes;
+    config.verbose = cli.verbose;
+    config.mode = match cli.mode {
+        ModeArg::Sequential => Mode::Sequential,
+        ModeArg::Verbose => Mode::Verbose,
+        ModeArg::Parallel => Mode::Parallel,
+        ModeArg::Cancellable => Mode::Cancellable,
+    };
+    if let Some(from) = &cli.files0_from {
+        if let Some(extra) = cli.files.first() {
+            diag.push(&[b"extra operand ", &quote(extra.as_bytes(), locale)]);
+            diag.lines
+                .push(b"file operands cannot be combined with --files0-from".to_vec());
+            return Err(true);
+        }
+        let contents = match read_file_or_stdin(from) {
+            Ok(c) => c,
+            Err(e) => {
+                let reason = crate::message::strerror(e.raw_os_error().unwrap_or(0));
+                diag.push(&[
+                    b"cannot open ",
+                    &quote_always(from.as_bytes(), locale),
+                    b" for reading: ",
+                    reason.as_bytes(),
+                ]);
+                return Err(false);
+            }
+        };
+        let from_stdin = from == "-";
+        config.keys_cancel = !from_stdin;
+        config.operands = files0_operands(&contents, from.as_bytes(), from_stdin, locale);
+        config.hash_all = true;
+    } else {
+        config.operands = if cli.files.is_empty() {
+            vec![Operand::Path(b".".to_vec())]
+        } else {
+            cli.files
+                .iter()
+                .map(|f| {
+                    if f.is_empty() {
+                        Operand::Invalid(b"invalid zero-length file name".to_vec())
+                    } else {
+                        Operand::Path(f.as_bytes().to_vec())
+                    }
+                })
+                .collect()
+        };
+        config.hash_all = cli.files.len() > 1 || config.dereference == Dereference::Always;
+    }
+    Ok(config)
+}
+
+/// The names of a `--files0-from` list, each diagnosed as du would.
+fn files0_operands(contents: &[u8], from: &[u8], from_stdin: bool, locale: Locale) -> Vec<Operand> {
+    let mut names: Vec<&[u8]> = contents.split(|&b| b == 0).collect();
+    // A final NUL ends the last name rather than starting an empty one.
+    if names.last().is_some_and(|n| n.is_empty()) {
+        names.pop();
+    }
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            if from_stdin && name == b"-" {
+                Operand::Invalid(
+                    [
+                        b"when reading file names from stdin, no file name of ".as_slice(),
+                        &quote_always(name, locale),
+                        b" allowed",
+                    ]
+                    .concat(),
+                )
+            } else if name.is_empty() {
+                Operand::Invalid(
+                    [
+                        &quote_if_needed(from, locale),
+                        format!(":{}: invalid zero-length file name", i + 1).as_bytes(),
+                    ]
+                    .concat(),
+                )
+            } else {
+                Operand::Path(name.to_vec())
+            }
+        })
+        .collect()
+}
+
+fn read_file_or_stdin(name: &OsStr) -> std::io::Result<Vec<u8>> {
+    let mut contents = Vec::new();
+    if name == "-" {
+        std::io::stdin().lock().read_to_end(&mut contents)?;
+    } else {
+        std::fs::File::open(name)?.read_to_end(&mut contents)?;
+    }
+    Ok(contents)
+}
+
+/// `500ms`, `2s`, `1.5s`, `1m`, or a plain number of seconds.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let (number, unit) = match s.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let value: f64 = number.parse().ok()?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" => value * 60.0,
+        _ => return None,
+    };
+    (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds))
+}
+
+fn help_text() -> String {
+    format!(
+        "Usage: cdu [OPTION]... [FILE]...
+  or:  cdu [OPTION]... --files0-from=F
+Summarize device usage of the set of FILEs, recursively for directories,
+on every core: GNU du's numbers and output, computed in parallel.
+
+Mandatory arguments to long options are mandatory for short options too.
+  -0, --null            end each output line with NUL, not newline
+  -a, --all             write counts for all files, not just directories
+  -A, --apparent-size   print apparent sizes rather than device usage
+  -B, --block-size=SIZE  scale sizes by SIZE before printing them; e.g.,
+                           '-BM' prints sizes in units of 1,048,576 bytes;
+                           see SIZE format below
+  -b, --bytes           equivalent to '--apparent-size --block-size=1'
+  -c, --total           produce a grand total
+  -D, --dereference-args  dereference only symlinks that are listed on the
+                          command line
+  -d, --max-depth=N     print the total for a directory (or file, with --all)
+                          only if it is N or fewer levels below the command
+                          line argument;  --max-depth=0 is the same as
+                          --summarize
+      --files0-from=F   summarize device usage of the
+                          NUL-terminated file names specified in file F;
+                          if F is -, then read names from standard input
+  -H                    equivalent to --dereference-args (-D)
+  -h, --human-readable  print sizes in human readable format (e.g., 1K 234M 2G)
+      --inodes          list inode usage information instead of block usage
+  -k                    like --block-size=1K
+  -L, --dereference     dereference all symbolic links
+  -l, --count-links     count sizes many times if hard linked
+  -m                    like --block-size=1M
+  -P, --no-dereference  don't follow any symbolic links (this is the default)
+  -S, --separate-dirs   for directories do not include size of subdirectories
+      --si              like -h, but use powers of 1000 not 1024
+  -s, --summarize       display only a total for each argument
+  -t, --threshold=SIZE  exclude entries smaller than SIZE if positive,
+                          or entries greater than SIZE if negative
+  -X, --exclude-from=FILE  exclude files that match any pattern in FILE
+      --exclude=PATTERN    exclude files that match PATTERN
+  -x, --one-file-system    skip directories on different file systems
+
+cdu's own options:
+      --mode=MODE       how to walk: sequential, verbose, parallel, or
+                          cancellable (the default; a key or Ctrl-C stops it
+                          and prints what was found, marked partial)
+  -j, --threads=N       walker threads of the parallel modes (default {})
+  -v, --verbose         show progress on stderr while scanning
+      --tick=DURATION   how often progress is shown (default 500ms)
+      --help        display this help and exit
+      --version     output version information and exit
+
+Display values are in units of the first available SIZE from --block-size,
+and the DU_BLOCK_SIZE, BLOCK_SIZE and BLOCKSIZE environment variables.
+Otherwise, units default to 1024 bytes (or 512 if POSIXLY_CORRECT is set).
+
+The SIZE argument is an integer and optional unit (example: 10K is 10*1024).
+Units are K,M,G,T,P,E,Z,Y,R,Q (powers of 1024) or KB,MB,... (powers of 1000).
+Binary prefixes can be used, too: KiB=K, MiB=M, and so on.
+",
+        default_threads()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    fn run(args: &[&str]) -> Config {
+        match parse(args.iter().map(OsString::from).collect(), &Env::default()) {
+            Action::Run(c) => *c,
+            _ => panic!("{args:?} did not parse"),
+        }
+    }
+
+    #[test]
+    fn last_size_option_wins() {
+        assert_eq!(run(&["-k", "-h"]).format, SizeFormat::human());
+        assert_eq!(run(&["-h", "-k"]).format, SizeFormat::blocks(1024));
+        let c = run(&["-b", "-m"]);
+        assert!(c.apparent);
+        assert_eq!(c.format, SizeFormat::blocks(1024 * 1024));
+        assert_eq!(run(&["-m", "-b"]).format, SizeFormat::blocks(1));
+        assert_eq!(run(&["-BK", "--si"]).format, SizeFormat::si());
+    }
+
+    #[test]
+    fn dereference_last_wins() {
+        assert_eq!(run(&["-L", "-P"]).dereference, Dereference::Never);
+        assert_eq!(run(&["-P", "-H"]).dereference, Dereference::Args);
+        assert_eq!(run(&["-D", "-L"]).dereference, Dereference::Always);
+    }
+
+    #[test]
+    fn hash_all_when_files_can_be_met_twice() {
+        assert!(!run(&["a"]).hash_all);
+        assert!(run(&["a", "b"]).hash_all);
+        assert!(run(&["-L", "a"]).hash_all);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_duration("0"), None);
+        assert_eq!(parse_duration("x"), None);
+    }
+
+    #[test]
+    fn posixly_correct_stops_at_first_operand() {
+        let args: Vec<OsString> = ["-s", "dir", "-a"].iter().map(OsString::from).collect();
+        let out = stop_at_first_operand(args);
+        assert_eq!(out, ["-s", "--", "dir", "-a"].map(OsString::from));
+    }
+}

@@ -1,0 +1,154 @@
+//! The resolved configuration of a run: every option decided, nothing left
+//! for later code to interpret. Built by `cli`, read by the walk, the
+//! aggregator and the output.
+
+use std::time::Duration;
+
+use crate::exclude::Excludes;
+use crate::quote::Locale;
+use crate::size::SizeFormat;
+
+/// How a walk is carried out; every mode prints the same result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// One walker thread, no progress, no cancel watcher (the book's du1).
+    Sequential,
+    /// One walker thread, progress on stderr (du2).
+    Verbose,
+    /// A pool of walker threads under a semaphore (du3).
+    Parallel,
+    /// Parallel, and a key press, Ctrl-C or SIGTERM stops it cleanly (du4).
+    Cancellable,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 4] = [
+        Mode::Sequential,
+        Mode::Verbose,
+        Mode::Parallel,
+        Mode::Cancellable,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Sequential => "sequential",
+            Mode::Verbose => "verbose",
+            Mode::Parallel => "parallel",
+            Mode::Cancellable => "cancellable",
+        }
+    }
+
+    /// Whether the walk uses the thread pool.
+    pub fn is_parallel(self) -> bool {
+        matches!(self, Mode::Parallel | Mode::Cancellable)
+    }
+}
+
+/// Which symbolic links are followed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dereference {
+    /// `-P`, the default: none.
+    Never,
+    /// `-H`/`-D`: those named as operands.
+    Args,
+    /// `-L`: all.
+    Always,
+}
+
+/// A command-line operand, or a name read with `--files0-from`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Operand {
+    Path(Vec<u8>),
+    /// A name that is diagnosed instead of walked, with GNU's message.
+    Invalid(Vec<u8>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub operands: Vec<Operand>,
+    /// `-a`: print files too.
+    pub all: bool,
+    /// `-d`: print entries at most this deep (the operand, depth 0, is
+    /// always printed; GNU accepts a negative depth, which prints only it).
+    pub max_depth: i64,
+    /// `-c`: print a grand total.
+    pub total: bool,
+    pub format: SizeFormat,
+    /// `--apparent-size`/`-b`: st_size of regular files and symlinks.
+    pub apparent: bool,
+    /// `--inodes`: count entries instead of bytes.
+    pub inodes: bool,
+    /// `-l`: count every hard link.
+    pub count_links: bool,
+    pub dereference: Dereference,
+    /// `-x`: skip entries on other file systems than their operand.
+    pub one_file_system: bool,
+    /// `-S`: a directory's size leaves out its subdirectories.
+    pub separate_dirs: bool,
+    /// `-t`: print sizes at least this (or, if negative, at most minus it).
+    pub threshold: i64,
+    pub excludes: Excludes,
+    /// `-0`: end lines with NUL.
+    pub null: bool,
+    pub mode: Mode,
+    /// Walker threads of the parallel modes.
+    pub threads: usize,
+    /// `-v`: progress on stderr (always on in verbose mode).
+    pub verbose: bool,
+    /// How often progress is reported.
+    pub tick: Duration,
+    /// Whether a key press on a terminal stdin may cancel (off when stdin
+    /// carries `--files0-from=-` names).
+    pub keys_cancel: bool,
+    /// GNU's `hash_all`: remember every (device, inode), not only those of
+    /// files with several links, because the same file may be met twice.
+    pub hash_all: bool,
+    pub locale: Locale,
+}
+
+impl Config {
+    /// A configuration with du's defaults for the given operands.
+    pub fn new(operands: Vec<Vec<u8>>) -> Self {
+        let hash_all = operands.len() > 1;
+        Config {
+            operands: operands.into_iter().map(Operand::Path).collect(),
+            all: false,
+            max_depth: i64::MAX,
+            total: false,
+            format: SizeFormat::blocks(1024),
+            apparent: false,
+            inodes: false,
+            count_links: false,
+            dereference: Dereference::Never,
+            one_file_system: false,
+            separate_dirs: false,
+            threshold: 0,
+            excludes: Excludes::default(),
+            null: false,
+            mode: Mode::Cancellable,
+            threads: default_threads(),
+            verbose: false,
+            tick: Duration::from_millis(500),
+            keys_cancel: true,
+            hash_all,
+            locale: Locale::default(),
+        }
+    }
+
+    /// Whether progress is reported in this configuration.
+    pub fn progress(&self) -> bool {
+        match self.mode {
+            Mode::Sequential => false,
+            Mode::Verbose => true,
+            Mode::Parallel | Mode::Cancellable => self.verbose,
+        }
+    }
+}
+
+/// The default number of walker threads.
+pub fn default_threads() -> usize {
+    // Several threads per core: stat and getdents block on I/O when the
+    // cache is cold, and more requests in flight keep the device busy.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cores * 4).clamp(4, 64)
+}

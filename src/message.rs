@@ -1,0 +1,36 @@
+//! Diagnostics in GNU du's words: `cdu: ` and the message, with file names
+//! quoted as du quotes them and the C library's text for an errno.
+
+use std::io::{self, Write};
+
+/// The name diagnostics start with.
+pub const PROGRAM: &str = "cdu";
+
+/// The C library's description of an errno, as strerror gives it.
+pub fn strerror(errno: i32) -> String {
+    let text = io::Error::from_raw_os_error(errno).to_string();
+    // std appends " (os error N)"; strerror does not.
+    match text.rfind(" (os error ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// Writes `cdu: ` + `parts` + newline to `err` in one write, so that lines
+/// from different threads never interleave.
+pub fn write_error(err: &mut dyn Write, parts: &[&[u8]]) {
+    let mut line = Vec::with_capacity(64);
+    line.extend_from_slice(PROGRAM.as_bytes());
+    line.extend_from_slice(b": ");
+    for part in parts {
+        line.extend_from_slice(part);
+    }
+    line.push(b'\n');
+    // Nothing useful can be done if stderr itself is gone.
+    let _ = err.write_all(&line);
+}
+
+/// Prints an error to the process's stderr.
+pub fn error(parts: &[&[u8]]) {
+    write_error(&mut io::stderr().lock(), parts);
+}

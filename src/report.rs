@@ -1,0 +1,358 @@
+//! The report: what a walk found, as an arena of directory nodes (a parent
+//! always before its children) plus the operands' outcomes, the entries
+//! that may be counted only once, and the errors met. Only the aggregator
+//! writes it; the output reads it.
+
+use std::collections::{HashMap, HashSet};
+
+/// Index of a directory in the arena.
+pub type NodeId = u32;
+
+pub const NO_PARENT: NodeId = NodeId::MAX;
+
+/// Space and entries, the two things du can count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub bytes: u64,
+    pub inodes: u64,
+}
+
+impl Usage {
+    pub fn add(&mut self, other: Usage) {
+        self.bytes = self.bytes.saturating_add(other.bytes);
+        self.inodes += other.inodes;
+    }
+
+    pub fn sub(&mut self, other: Usage) {
+        self.bytes = self.bytes.saturating_sub(other.bytes);
+        self.inodes = self.inodes.saturating_sub(other.inodes);
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Node {
+    /// The entry's name in its parent; for an operand, the path as printed.
+    pub name: Box<[u8]>,
+    pub parent: NodeId,
+    /// The directory's own entry.
+    pub own: Usage,
+    /// Non-directory entries directly inside it.
+    pub files: Usage,
+    /// Everything at and below it; set by [`Report::fold`].
+    pub total: Usage,
+    /// A batch for this directory arrived: its entries were read.
+    pub read: bool,
+    /// Its reading stopped early because the run was cancelled.
+    pub incomplete: bool,
+    /// Counted elsewhere first (a repeated directory): left out entirely.
+    pub dropped: bool,
+}
+
+/// Where an entry that may be counted only once was met.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// A directory, by its node.
+    Dir(NodeId),
+    /// A non-directory entry of a directory.
+    File(NodeId, Box<[u8]>),
+    /// A non-directory operand.
+    Operand(usize),
+}
+
+/// A (device, inode) met at a place; the first place in traversal order
+/// keeps it, later ones are dropped (GNU du's hash of seen files).
+#[derive(Clone, Debug)]
+pub struct Claim {
+    pub dev: u64,
+    pub ino: u64,
+    pub place: Place,
+    pub usage: Usage,
+}
+
+/// What went wrong, worded as GNU du words it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// `cannot access 'X'`: stat failed (FTS_NS).
+    Access,
+    /// `cannot read directory 'X'`: open or first read failed (FTS_DNR).
+    ReadDir,
+    /// `X: error`: reading failed part way (FTS_ERR).
+    ReadPartial,
+}
+
+/// An error met inside a directory: about an entry of it (`name`), or
+/// about the directory itself (`name` is None).
+#[derive(Clone, Debug)]
+pub struct EntryError {
+    pub name: Option<Box<[u8]>>,
+    pub kind: ErrorKind,
+    pub errno: i32,
+}
+
+/// A file printed by `-a`.
+#[derive(Clone, Debug)]
+pub struct Listed {
+    pub name: Box<[u8]>,
+    pub usage: Usage,
+    pub dropped: bool,
+}
+
+/// What became of an operand.
+#[derive(Clone, Debug, Default)]
+pub enum Outcome {
+    /// Not reached: the run was cancelled first.
+    #[default]
+    NotReached,
+    /// Excluded, or on another file system, or already counted.
+    Skipped,
+    /// Diagnosed without walking (an empty name).
+    Invalid(Vec<u8>),
+    Error(ErrorKind, i32),
+    File {
+        usage: Usage,
+        dropped: bool,
+    },
+    Dir(NodeId),
+}
+
+/// A directory that was read: its entries summed, its subdirectories
+/// named. One message per directory, never one per file.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub node: NodeId,
+    pub files: Usage,
+    /// Subdirectories, with node ids `first_child..first_child + len`.
+    pub first_child: NodeId,
+    pub subdirs: Vec<(Box<[u8]>, Usage)>,
+    pub listed: Vec<Listed>,
+    pub claims: Vec<Claim>,
+    pub errors: Vec<EntryError>,
+    pub incomplete: bool,
+    /// Entries read, for progress.
+    pub entries: u64,
+}
+
+/// An operand's outcome, and its directory node when it is one.
+#[derive(Debug)]
+pub struct OperandResult {
+    pub index: usize,
+    pub outcome: Outcome,
+    pub own: Usage,
+    pub name: Box<[u8]>,
+    pub claim: Option<(u64, u64)>,
+}
+
+/// Messages from walkers to the aggregator.
+#[derive(Debug)]
+pub enum Message {
+    Operand(OperandResult),
+    Dir(Batch),
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub nodes: Vec<Node>,
+    pub operands: Vec<Outcome>,
+    /// For a directory operand's node, which operand it is.
+    pub roots: HashMap<NodeId, usize>,
+    pub listed: HashMap<NodeId, Vec<Listed>>,
+    pub errors: HashMap<NodeId, Vec<EntryError>>,
+    pub claims: Vec<Claim>,
+    pub cancelled: bool,
+    pub entries: u64,
+    pub dirs: u64,
+    pub bytes: u64,
+}
+
+impl Report {
+    pub fn new(operands: usize) -> Self {
+        Report {
+            operands: vec![Outcome::NotReached; operands],
+            ..Report::default()
+        }
+    }
+
+    fn node_mut(&mut self, id: NodeId) -> &mut Node {
+        let i = id as usize;
+        if self.nodes.len() <= i {
+            self.nodes.resize_with(i + 1, Node::default);
+        }
+        &mut self.nodes[i]
+    }
+
+    /// Folds one message into the report.
+    pub fn add(&mut self, message: Message) {
+        match message {
+            Message::Operand(r) => self.add_operand(r),
+            Message::Dir(b) => self.add_batch(b),
+        }
+    }
+
+    fn add_operand(&mut self, r: OperandResult) {
+        match &r.outcome {
+            Outcome::Dir(id) => {
+                let id = *id;
+                let node = self.node_mut(id);
+                node.name = r.name;
+                node.parent = NO_PARENT;
+                node.own = r.own;
+                self.roots.insert(id, r.index);
+                if let Some((dev, ino)) = r.claim {
+                    self.claims.push(Claim {
+                        dev,
+                        ino,
+                        place: Place::Dir(id),
+                        usage: r.own,
+                    });
+                }
+                self.dirs += 1;
+            }
+            Outcome::File { usage, .. } => {
+                if let Some((dev, ino)) = r.claim {
+                    self.claims.push(Claim {
+                        dev,
+                        ino,
+                        place: Place::Operand(r.index),
+                        usage: *usage,
+                    });
+                }
+                self.bytes += usage.bytes;
+            }
+            _ => {}
+        }
+        self.entries += 1;
+        self.operands[r.index] = r.outcome;
+    }
+
+    fn add_batch(&mut self, b: Batch) {
+        self.entries += b.entries;
+        self.bytes = self.bytes.saturating_add(b.files.bytes);
+        self.dirs += b.subdirs.len() as u64;
+        let parent = self.node_mut(b.node);
+        parent.files = b.files;
+        parent.read = true;
+        parent.incomplete = b.incomplete;
+        let last = b.first_child as usize + b.subdirs.len();
+        if self.nodes.len() < last {
+            self.nodes.resize_with(last, Node::default);
+        }
+        for (i, (name, own)) in b.subdirs.into_iter().enumerate() {
+            self.bytes = self.bytes.saturating_add(own.bytes);
+            let node = &mut self.nodes[b.first_child as usize + i];
+            node.name = name;
+            node.parent = b.node;
+            node.own = own;
+        }
+        if !b.listed.is_empty() {
+            self.listed.insert(b.node, b.listed);
+        }
+        if !b.errors.is_empty() {
+            self.errors.entry(b.node).or_default().extend(b.errors);
+        }
+        self.claims.extend(b.claims);
+    }
+
+    /// The names from the operand down to `place`, and the operand's index:
+    /// comparing these orders places as a depth-first walk that takes
+    /// names in byte order meets them.
+    fn place_key<'s>(&'s self, place: &'s Place) -> (usize, Vec<&'s [u8]>) {
+        let (mut id, leaf) = match place {
+            Place::Operand(i) => return (*i, Vec::new()),
+            Place::Dir(id) => (*id, None),
+            Place::File(id, name) => (*id, Some(&name[..])),
+        };
+        let mut names: Vec<&[u8]> = leaf.into_iter().collect();
+        loop {
+            let node = &self.nodes[id as usize];
+            if node.parent == NO_PARENT {
+                names.reverse();
+                return (self.roots.get(&id).copied().unwrap_or(usize::MAX), names);
+            }
+            names.push(&node.name);
+            id = node.parent;
+        }
+    }
+
+    /// Whether a directory or one of its ancestors was dropped.
+    fn under_dropped(&self, mut id: NodeId) -> bool {
+        while id != NO_PARENT {
+            let node = &self.nodes[id as usize];
+            if node.dropped {
+                return true;
+            }
+            id = node.parent;
+        }
+        false
+    }
+
+    /// Counts each (device, inode) once, at the first place a sorted
+    /// depth-first walk meets it, as GNU du does when it walks in that
+    /// order: later places are dropped, a dropped directory with all that
+    /// is below it.
+    pub fn resolve_claims(&mut self) {
+        let mut groups: HashMap<(u64, u64), u32> = HashMap::new();
+        for c in &self.claims {
+            *groups.entry((c.dev, c.ino)).or_default() += 1;
+        }
+        let claims = std::mem::take(&mut self.claims);
+        let mut contested: Vec<&Claim> = claims
+            .iter()
+            .filter(|c| groups[&(c.dev, c.ino)] > 1)
+            .collect();
+        if contested.is_empty() {
+            return;
+        }
+        contested.sort_by(|a, b| self.place_key(&a.place).cmp(&self.place_key(&b.place)));
+        let mut seen: HashSet<(u64, u64)> = HashSet::new();
+        for claim in contested {
+            let live = match &claim.place {
+                Place::Dir(id) => !self.under_dropped(*id),
+                Place::File(id, _) => !self.under_dropped(*id),
+                Place::Operand(i) => !matches!(self.operands[*i], Outcome::Skipped),
+            };
+            if !live || seen.insert((claim.dev, claim.ino)) {
+                continue;
+            }
+            match &claim.place {
+                Place::Dir(id) => self.nodes[*id as usize].dropped = true,
+                Place::File(id, name) => {
+                    self.nodes[*id as usize].files.sub(claim.usage);
+                    if let Some(list) = self.listed.get_mut(id)
+                        && let Some(l) = list.iter_mut().find(|l| l.name == *name && !l.dropped)
+                    {
+                        l.dropped = true;
+                    }
+                }
+                Place::Operand(i) => {
+                    if let Outcome::File { dropped, .. } = &mut self.operands[*i] {
+                        *dropped = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds every directory's total into its parent's, children first (a
+    /// child's id is always greater than its parent's).
+    pub fn fold(&mut self) {
+        for node in &mut self.nodes {
+            node.total = node.own;
+            node.total.add(node.files);
+        }
+        for i in (0..self.nodes.len()).rev() {
+            let node = &self.nodes[i];
+            if node.dropped || node.parent == NO_PARENT {
+                continue;
+            }
+            let (parent, total) = (node.parent as usize, node.total);
+            self.nodes[parent].total.add(total);
+        }
+    }
+
+    /// Whether the size of a directory may be short because the run was
+    /// cancelled before all below it was read.
+    pub fn partial(&self, id: NodeId) -> bool {
+        let node = &self.nodes[id as usize];
+        !node.read || node.incomplete
+    }
+}

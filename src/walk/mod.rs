@@ -1,0 +1,550 @@
+//! The walkers. A worker takes one directory at a time: it opens it
+//! relative to its parent's descriptor, reads it with getdents64 into a
+//! reusable buffer, stats each entry relative to the directory
+//! (fstatat, no path built), sums what it finds and sends one batch to the
+//! aggregator. Subdirectories become jobs for the same or other workers.
+//!
+//! Descriptors: a semaphore bounds the directories being read, and a
+//! separate budget bounds the parent descriptors kept open so that
+//! children can be opened relative to them. A directory whose parent's
+//! descriptor was not kept is reopened one name at a time from the nearest
+//! kept ancestor, so no path ever handed to the kernel exceeds a name,
+//! however deep the tree.
+
+mod parallel;
+mod semaphore;
+mod sequential;
+
+pub use parallel::walk_parallel;
+pub use sequential::walk_sequential;
+
+use std::collections::HashSet;
+use std::mem::MaybeUninit;
+use std::sync::atomic::{AtomicIsize, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crossbeam_channel::Sender;
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, RawDir, Stat};
+use rustix::io::Errno;
+
+use crate::cancel::Cancel;
+use crate::config::{Config, Dereference, Operand};
+use crate::report::{
+    Batch, Claim, EntryError, ErrorKind, Listed, Message, NodeId, OperandResult, Outcome, Place,
+    Usage,
+};
+use semaphore::Semaphore;
+
+/// Size of each worker's getdents64 buffer: large enough that a directory
+/// of a few thousand entries takes one or two system calls.
+const DIRENT_BUFFER: usize = 64 * 1024;
+
+/// Descriptors left for everything but directories (stdio, the pool's
+/// internals, the progress display).
+const RESERVED_FDS: isize = 16;
+
+/// A worker's getdents64 buffer.
+pub(crate) fn dirent_buffer() -> Vec<MaybeUninit<u8>> {
+    vec![MaybeUninit::uninit(); DIRENT_BUFFER]
+}
+
+/// What the walkers share: the configuration, the channel to the
+/// aggregator and the bookkeeping that bounds descriptors and breaks cycles.
+pub struct Walker<'a> {
+    config: &'a Config,
+    cancel: &'a Cancel,
+    sender: Sender<Message>,
+    semaphore: Semaphore,
+    next_node: AtomicU32,
+    /// Every directory met, to notice one met again; only then is the
+    /// (slower) check for a cycle through an ancestor made.
+    dirs_seen: Mutex<HashSet<(u64, u64)>>,
+    /// How many more parent descriptors may be kept open.
+    keep_budget: Arc<AtomicIsize>,
+}
+
+/// A directory being walked, kept alive by the jobs of its subdirectories.
+struct DirHandle {
+    /// Kept open for the children to be opened relative to it, if the
+    /// budget allowed.
+    fd: Option<KeptFd>,
+    parent: Option<Arc<DirHandle>>,
+    /// The name in the parent; for an operand, its path.
+    name: Box<[u8]>,
+    dev: u64,
+    ino: u64,
+}
+
+struct KeptFd {
+    fd: OwnedFd,
+    budget: Arc<AtomicIsize>,
+}
+
+impl Drop for KeptFd {
+    fn drop(&mut self) {
+        self.budget.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl Drop for DirHandle {
+    fn drop(&mut self) {
+        // Unlink the chain of parents one at a time: letting each drop the
+        // next would recurse as deep as the tree.
+        let mut parent = self.parent.take();
+        while let Some(p) = parent {
+            match Arc::try_unwrap(p) {
+                Ok(mut h) => parent = h.parent.take(),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+/// A directory to read.
+pub(crate) struct Job {
+    parent: Option<Arc<DirHandle>>,
+    name: Box<[u8]>,
+    node: NodeId,
+    dev: u64,
+    ino: u64,
+    /// The device of the operand, for `-x`.
+    root_dev: u64,
+    depth: usize,
+}
+
+fn errno_of(e: Errno) -> i32 {
+    e.raw_os_error()
+}
+
+fn is_dir(st: &Stat) -> bool {
+    FileType::from_raw_mode(st.st_mode as _) == FileType::Directory
+}
+
+/// Appends `name` to the printed path `base` as fts does: one slash
+/// between them, whether or not `base` ends with one.
+pub fn join_path(base: &mut Vec<u8>, name: &[u8]) {
+    if base.last() == Some(&b'/') {
+        base.pop();
+    }
+    base.push(b'/');
+    base.extend_from_slice(name);
+}
+
+/// An operand as fts prints it: two or more trailing slashes become one.
+pub fn trim_operand(path: &[u8]) -> &[u8] {
+    let mut len = path.len();
+    if len > 2 && path[len - 1] == b'/' {
+        while len > 1 && path[len - 2] == b'/' {
+            len -= 1;
+        }
+    }
+    &path[..len]
+}
+
+impl<'a> Walker<'a> {
+    pub fn new(config: &'a Config, cancel: &'a Cancel, sender: Sender<Message>) -> Self {
+        let threads = if config.mode.is_parallel() {
+            config.threads.max(1)
+        } else {
+            1
+        };
+        let limit = open_file_limit();
+        // Half of what is left after the reserve reads directories, at
+        // most one per thread; the rest may be kept for children.
+        let readers = ((limit - RESERVED_FDS) / 2).clamp(1, threads as isize);
+        let keep = (limit - RESERVED_FDS - readers).clamp(0, 1024);
+        Walker {
+            config,
+            cancel,
+            sender,
+            semaphore: Semaphore::new(readers as usize),
+            next_node: AtomicU32::new(0),
+            dirs_seen: Mutex::new(HashSet::new()),
+            keep_budget: Arc::new(AtomicIsize::new(keep)),
+        }
+    }
+
+    pub fn cancel(&self) -> &Cancel {
+        self.cancel
+    }
+
+    fn send(&self, message: Message) -> bool {
+        self.sender.send(message).is_ok()
+    }
+
+    fn needs_claim(&self, dir: bool, nlink: u64) -> bool {
+        !self.config.count_links && (self.config.hash_all || (!dir && nlink > 1))
+    }
+
+    fn usage(&self, st: &Stat) -> Usage {
+        let bytes = if self.config.apparent {
+            match FileType::from_raw_mode(st.st_mode as _) {
+                FileType::RegularFile | FileType::Symlink => st.st_size.max(0) as u64,
+                _ => 0,
+            }
+        } else {
+            (st.st_blocks as u64).saturating_mul(512)
+        };
+        Usage { bytes, inodes: 1 }
+    }
+
+    /// Looks at operand `index` and returns the job that walks it, if it
+    /// is a directory. Its outcome goes to the aggregator either way.
+    pub(crate) fn start_operand(&self, index: usize, operand: &Operand) -> Option<Job> {
+        let mut result = OperandResult {
+            index,
+            outcome: Outcome::Skipped,
+            own: Usage::default(),
+            name: Box::default(),
+            claim: None,
+        };
+        let path = match operand {
+            Operand::Invalid(message) => {
+                result.outcome = Outcome::Invalid(message.clone());
+                self.send(Message::Operand(result));
+                return None;
+            }
+            Operand::Path(p) => trim_operand(p),
+        };
+        result.name = path.into();
+        if self.config.excludes.matches(path) {
+            self.send(Message::Operand(result));
+            return None;
+        }
+        let flags = match self.config.dereference {
+            Dereference::Never => AtFlags::SYMLINK_NOFOLLOW,
+            Dereference::Args | Dereference::Always => AtFlags::empty(),
+        };
+        let st = match rustix::fs::statat(CWD, path, flags) {
+            Ok(st) => st,
+            Err(e) => {
+                result.outcome = Outcome::Error(ErrorKind::Access, errno_of(e));
+                self.send(Message::Operand(result));
+                return None;
+            }
+        };
+        let usage = self.usage(&st);
+        let dir = is_dir(&st);
+        if self.needs_claim(dir, st.st_nlink as u64) {
+            result.claim = Some((st.st_dev as u64, st.st_ino as u64));
+        }
+        if !dir {
+            result.outcome = Outcome::File {
+                usage,
+                dropped: false,
+            };
+            self.send(Message::Operand(result));
+            return None;
+        }
+        if let Ok(mut seen) = self.dirs_seen.lock() {
+            seen.insert((st.st_dev as u64, st.st_ino as u64));
+        }
+        let node = self.next_node.fetch_add(1, Ordering::Relaxed);
+        result.outcome = Outcome::Dir(node);
+        result.own = usage;
+        if !self.send(Message::Operand(result)) {
+            return None;
+        }
+        Some(Job {
+            parent: None,
+            name: path.into(),
+            node,
+            dev: st.st_dev as u64,
+            ino: st.st_ino as u64,
+            root_dev: st.st_dev as u64,
+            depth: 0,
+        })
+    }
+
+    fn dir_flags(&self, operand: bool) -> OFlags {
+        let mut flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOCTTY;
+        // An operand was already looked at with the right stat; below it,
+        // only -L may go through a symlink.
+        if !operand && self.config.dereference != Dereference::Always {
+            flags |= OFlags::NOFOLLOW;
+        }
+        flags
+    }
+
+    /// Opens the directory of `job`.
+    fn open(&self, job: &Job) -> Result<OwnedFd, Errno> {
+        match &job.parent {
+            None => rustix::fs::openat(CWD, &job.name[..], self.dir_flags(true), Mode::empty()),
+            Some(parent) => match &parent.fd {
+                Some(kept) => rustix::fs::openat(
+                    &kept.fd,
+                    &job.name[..],
+                    self.dir_flags(false),
+                    Mode::empty(),
+                ),
+                None => {
+                    let base = self.reopen(parent)?;
+                    rustix::fs::openat(&base, &job.name[..], self.dir_flags(false), Mode::empty())
+                }
+            },
+        }
+    }
+
+    /// Opens a directory whose descriptor was not kept, one name at a time
+    /// from the nearest ancestor that was kept (or from its operand).
+    fn reopen(&self, handle: &DirHandle) -> Result<OwnedFd, Errno> {
+        let mut chain: Vec<&DirHandle> = vec![handle];
+        let mut top = handle;
+        while top.fd.is_none() {
+            match &top.parent {
+                Some(p) => {
+                    top = p;
+                    chain.push(top);
+                }
+                None => break,
+            }
+        }
+        let mut owned: Option<OwnedFd> = None;
+        let mut names = chain.iter().rev();
+        if top.fd.is_none() {
+            // The operand itself, relative to the working directory.
+            names.next();
+            owned = Some(rustix::fs::openat(
+                CWD,
+                &top.name[..],
+                self.dir_flags(true),
+                Mode::empty(),
+            )?);
+        } else {
+            names.next();
+        }
+        for h in names {
+            let base: BorrowedFd<'_> = match &owned {
+                Some(fd) => fd.as_fd(),
+                None => top.fd.as_ref().map_or(CWD, |k| k.fd.as_fd()),
+            };
+            let next = rustix::fs::openat(base, &h.name[..], self.dir_flags(false), Mode::empty())?;
+            owned = Some(next);
+        }
+        match owned {
+            Some(fd) => Ok(fd),
+            // `handle` itself had a descriptor: nothing to reopen.
+            None => top
+                .fd
+                .as_ref()
+                .map_or(Err(Errno::BADF), |k| rustix::io::dup(&k.fd)),
+        }
+    }
+
+    /// The path of a directory as du prints it, for `--exclude`.
+    fn printed_path(job: &Job) -> Vec<u8> {
+        let mut names: Vec<&[u8]> = vec![&job.name];
+        let mut parent = job.parent.as_deref();
+        while let Some(p) = parent {
+            names.push(&p.name);
+            parent = p.parent.as_deref();
+        }
+        let mut path = names.pop().map(<[u8]>::to_vec).unwrap_or_default();
+        while let Some(name) = names.pop() {
+            join_path(&mut path, name);
+        }
+        path
+    }
+
+    /// Whether (dev, ino) is the directory of `job` or one of its ancestors.
+    fn is_ancestor(job: &Job, dev: u64, ino: u64) -> bool {
+        if (job.dev, job.ino) == (dev, ino) {
+            return true;
+        }
+        let mut parent = job.parent.as_deref();
+        while let Some(p) = parent {
+            if (p.dev, p.ino) == (dev, ino) {
+                return true;
+            }
+            parent = p.parent.as_deref();
+        }
+        false
+    }
+
+    /// Reads the directory of `job`, sends its batch and appends the jobs
+    /// of its subdirectories to `children`.
+    pub(crate) fn process(&self, job: Job, buf: &mut [MaybeUninit<u8>], children: &mut Vec<Job>) {
+        if self.cancel.is_cancelled() {
+            // Never read: the report marks it, and all above it, partial.
+            return;
+        }
+        let Some(permit) = self.semaphore.acquire(self.cancel.done()) else {
+            return;
+        };
+        let mut batch = Batch {
+            node: job.node,
+            ..Batch::default()
+        };
+        let fd = match self.open(&job) {
+            Ok(fd) => fd,
+            Err(e) => {
+                batch.errors.push(EntryError {
+                    name: None,
+                    kind: ErrorKind::ReadDir,
+                    errno: errno_of(e),
+                });
+                self.send(Message::Dir(batch));
+                return;
+            }
+        };
+        let config = self.config;
+        let stat_flags = if config.dereference == Dereference::Always {
+            AtFlags::empty()
+        } else {
+            AtFlags::SYMLINK_NOFOLLOW
+        };
+        let dir_path = (!config.excludes.is_empty()).then(|| Self::printed_path(&job));
+        let mut entry_path = Vec::new();
+        let list_files = config.all && (job.depth as i64) < config.max_depth;
+        let mut subdir_ids: Vec<(u64, u64, bool)> = Vec::new();
+        let mut entries = RawDir::new(&fd, buf);
+        let mut read_any = false;
+        loop {
+            let entry = match entries.next() {
+                None => break,
+                Some(Ok(entry)) => entry,
+                Some(Err(e)) => {
+                    batch.errors.push(EntryError {
+                        name: None,
+                        kind: if read_any {
+                            ErrorKind::ReadPartial
+                        } else {
+                            ErrorKind::ReadDir
+                        },
+                        errno: errno_of(e),
+                    });
+                    break;
+                }
+            };
+            read_any = true;
+            let cname = entry.file_name();
+            let name = cname.to_bytes();
+            if name == b"." || name == b".." {
+                continue;
+            }
+            if self.cancel.is_cancelled() {
+                batch.incomplete = true;
+                break;
+            }
+            batch.entries += 1;
+            if let Some(dir_path) = &dir_path {
+                entry_path.clear();
+                entry_path.extend_from_slice(dir_path);
+                join_path(&mut entry_path, name);
+                if config.excludes.matches(&entry_path) {
+                    continue;
+                }
+            }
+            let st = match rustix::fs::statat(&fd, cname, stat_flags) {
+                Ok(st) => st,
+                Err(e) => {
+                    batch.errors.push(EntryError {
+                        name: Some(name.into()),
+                        kind: ErrorKind::Access,
+                        errno: errno_of(e),
+                    });
+                    continue;
+                }
+            };
+            let (dev, ino) = (st.st_dev as u64, st.st_ino as u64);
+            if config.one_file_system && dev != job.root_dev {
+                continue;
+            }
+            let usage = self.usage(&st);
+            let dir = is_dir(&st);
+            let claim = self.needs_claim(dir, st.st_nlink as u64);
+            if dir {
+                let new = self
+                    .dirs_seen
+                    .lock()
+                    .is_ok_and(|mut s| s.insert((dev, ino)));
+                if !new && Self::is_ancestor(&job, dev, ino) {
+                    // A cycle (a bind mount, or a symlink with -L): du
+                    // leaves it out without a word.
+                    continue;
+                }
+                batch.subdirs.push((name.into(), usage));
+                subdir_ids.push((dev, ino, claim));
+            } else {
+                batch.files.add(usage);
+                if list_files {
+                    batch.listed.push(Listed {
+                        name: name.into(),
+                        usage,
+                        dropped: false,
+                    });
+                }
+                if claim {
+                    batch.claims.push(Claim {
+                        dev,
+                        ino,
+                        place: Place::File(job.node, name.into()),
+                        usage,
+                    });
+                }
+            }
+        }
+        drop(entries);
+        let count = batch.subdirs.len() as u32;
+        let first = self.next_node.fetch_add(count, Ordering::Relaxed);
+        batch.first_child = first;
+        for (i, &(dev, ino, claim)) in subdir_ids.iter().enumerate() {
+            if claim {
+                batch.claims.push(Claim {
+                    dev,
+                    ino,
+                    place: Place::Dir(first + i as u32),
+                    usage: batch.subdirs[i].1,
+                });
+            }
+        }
+        let cancelled = batch.incomplete;
+        let names: Vec<Box<[u8]>> = if cancelled {
+            Vec::new()
+        } else {
+            batch.subdirs.iter().map(|(n, _)| n.clone()).collect()
+        };
+        if !self.send(Message::Dir(batch)) || cancelled || names.is_empty() {
+            return;
+        }
+        // Keep this descriptor for the children if the budget allows;
+        // otherwise they reopen it by name.
+        let kept = (self.keep_budget.fetch_sub(1, Ordering::Relaxed) > 0).then(|| KeptFd {
+            fd,
+            budget: self.keep_budget.clone(),
+        });
+        if kept.is_none() {
+            self.keep_budget.fetch_add(1, Ordering::Relaxed);
+        }
+        drop(permit);
+        let handle = Arc::new(DirHandle {
+            fd: kept,
+            parent: job.parent,
+            name: job.name,
+            dev: job.dev,
+            ino: job.ino,
+        });
+        for (i, name) in names.into_iter().enumerate() {
+            let (dev, ino, _) = subdir_ids[i];
+            children.push(Job {
+                parent: Some(handle.clone()),
+                name,
+                node: first + i as u32,
+                dev,
+                ino,
+                root_dev: job.root_dev,
+                depth: job.depth + 1,
+            });
+        }
+    }
+}
+
+/// The soft limit on open descriptors.
+fn open_file_limit() -> isize {
+    let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile);
+    limit
+        .current
+        .map_or(1 << 20, |n| n.min(1 << 20) as isize)
+        .max(RESERVED_FDS + 2)
+}
