@@ -155,11 +155,15 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "threshold",
     "help",
     "version",
+    // cdu's own, which must come last (see CDU_LONG_OPTIONS).
     "mode",
     "threads",
     "verbose",
     "tick",
 ];
+
+/// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
+const CDU_LONG_OPTIONS: usize = 4;
 
 /// What the command line asks for.
 pub enum Action {
@@ -223,6 +227,7 @@ impl Diagnostics {
 /// Parses `args` (without the program name) in environment `env`.
 pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
     let mut diag = Diagnostics { lines: Vec::new() };
+    let args = expand_gnu_abbreviations(args);
     let args = if env.posixly_correct {
         stop_at_first_operand(args)
     } else {
@@ -265,6 +270,45 @@ pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
             Action::Fail
         }
     }
+}
+
+/// Spells out an abbreviated long option that names one of GNU du's
+/// options unambiguously, so that cdu's own options (`--threads`, `--tick`)
+/// never make a GNU abbreviation like `--thr` ambiguous.
+fn expand_gnu_abbreviations(args: Vec<OsString>) -> Vec<OsString> {
+    let gnu = &GNU_LONG_OPTIONS[..GNU_LONG_OPTIONS.len() - CDU_LONG_OPTIONS];
+    let mut out = Vec::with_capacity(args.len());
+    let mut rest = args.into_iter();
+    for arg in rest.by_ref() {
+        if arg == "--" {
+            out.push(arg);
+            break;
+        }
+        let bytes = arg.as_bytes();
+        let Some(body) = bytes.strip_prefix(b"--") else {
+            out.push(arg);
+            continue;
+        };
+        let (name, value) = match body.iter().position(|&b| b == b'=') {
+            Some(i) => (&body[..i], &body[i..]),
+            None => (body, &b""[..]),
+        };
+        let exact = GNU_LONG_OPTIONS.iter().any(|l| l.as_bytes() == name);
+        let candidates: Vec<&&str> = gnu
+            .iter()
+            .filter(|l| l.as_bytes().starts_with(name))
+            .collect();
+        if !name.is_empty() && !exact && candidates.len() == 1 {
+            let mut full = b"--".to_vec();
+            full.extend_from_slice(candidates[0].as_bytes());
+            full.extend_from_slice(value);
+            out.push(OsString::from_vec(full));
+        } else {
+            out.push(arg);
+        }
+    }
+    out.extend(rest);
+    out
 }
 
 /// Under POSIXLY_CORRECT getopt stops at the first operand: everything
@@ -323,11 +367,19 @@ fn getopt_message(e: &clap::Error, args: &[OsString]) -> String {
     };
     // clap shows "--max-depth <N>" or "-d <N>"; getopt names just the option.
     let option = invalid.split([' ', '=']).next().unwrap_or("").to_string();
+    // clap names the long form even when the short one was typed; getopt
+    // names what was typed, which for a missing value is the last argument.
+    let typed = match args.last().map(|a| a.as_bytes()) {
+        Some(last) if last.len() >= 2 && last[0] == b'-' && last[1] != b'-' => {
+            format!("-{}", last[last.len() - 1] as char)
+        }
+        _ => option.clone(),
+    };
     match e.kind() {
         ErrorKind::InvalidValue | ErrorKind::NoEquals
             if e.get(ContextKind::InvalidValue).is_none() || invalid_value_empty(e) =>
         {
-            missing_argument(&option)
+            missing_argument(&typed)
         }
         ErrorKind::InvalidValue => {
             let value = match e.get(ContextKind::InvalidValue) {
@@ -407,7 +459,7 @@ enum Occurrence<'a> {
 /// The occurrences of the order-sensitive options, in command-line order.
 fn occurrences<'a>(cli: &'a Cli, m: &ArgMatches) -> Vec<(usize, Occurrence<'a>)> {
     let mut list = Vec::new();
-    let last = |id: &str| m.indices_of(id).and_then(|i| i.last());
+    let last = |id: &str| m.indices_of(id).and_then(|mut i| i.next_back());
     let flags: [(&str, bool, Occurrence); 9] = [
         (
             "human_readable",

@@ -132,14 +132,13 @@ pub fn fnmatch(pattern: &[u8], name: &[u8]) -> bool {
                         continue;
                     }
                 }
-                b'\\' => {
-                    // A trailing backslash matches nothing.
-                    if p + 1 < pattern.len() && n < name.len() && pattern[p + 1] == name[n] {
-                        p += 2;
-                        n += 1;
-                        continue;
-                    }
+                // A trailing backslash matches nothing.
+                b'\\' if p + 1 < pattern.len() && n < name.len() && pattern[p + 1] == name[n] => {
+                    p += 2;
+                    n += 1;
+                    continue;
                 }
+                b'\\' => {}
                 c if c != b'?' && c != b'[' && n < name.len() && c == name[n] => {
                     p += 1;
                     n += 1;

@@ -109,27 +109,19 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
 
     fn error(&mut self, kind: ErrorKind, path: &[u8], errno: i32) {
         let locale = self.config.locale;
-        let reason = strerror(errno);
-        let parts: [&[u8]; 4] = match kind {
-            ErrorKind::Access => [
-                b"cannot access ",
-                &quote_always(path, locale),
-                b": ",
-                reason.as_bytes(),
-            ],
-            ErrorKind::ReadDir => [
-                b"cannot read directory ",
-                &quote_always(path, locale),
-                b": ",
-                reason.as_bytes(),
-            ],
-            ErrorKind::ReadPartial => [
-                b"",
-                &quote_if_needed(path, locale),
-                b": ",
-                reason.as_bytes(),
-            ],
+        // errno 0: a dangling symlink that was to be followed; du gives no
+        // reason then.
+        let reason = if errno == 0 {
+            String::new()
+        } else {
+            format!(": {}", strerror(errno))
         };
+        let (what, name): (&[u8], Vec<u8>) = match kind {
+            ErrorKind::Access => (b"cannot access ", quote_always(path, locale)),
+            ErrorKind::ReadDir => (b"cannot read directory ", quote_always(path, locale)),
+            ErrorKind::ReadPartial => (b"", quote_if_needed(path, locale)),
+        };
+        let parts: [&[u8]; 3] = [what, &name, reason.as_bytes()];
         // Errors go out after the lines before them, as du's would.
         let _ = self.out.flush();
         write_error(&mut self.err, &parts);

@@ -117,6 +117,41 @@ fn errno_of(e: Errno) -> i32 {
     e.raw_os_error()
 }
 
+/// Stats `name` in `dir`, following a symlink if `follow`. A dangling
+/// symlink that is followed fails with errno 0, as fts reports it
+/// (FTS_SLNONE): du then names the file without a reason.
+fn stat_entry<P: rustix::path::Arg + Copy>(
+    dir: BorrowedFd<'_>,
+    name: P,
+    follow: bool,
+) -> Result<Stat, i32> {
+    let flags = if follow {
+        AtFlags::empty()
+    } else {
+        AtFlags::SYMLINK_NOFOLLOW
+    };
+    match rustix::fs::statat(dir, name, flags) {
+        Ok(st) => Ok(st),
+        Err(Errno::NOENT)
+            if follow && rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW).is_ok() =>
+        {
+            Err(0)
+        }
+        Err(e) => Err(errno_of(e)),
+    }
+}
+
+/// The (device, inode) of a stat, as u64 whatever the platform's types.
+#[allow(clippy::unnecessary_cast)]
+fn dev_ino(st: &Stat) -> (u64, u64) {
+    (st.st_dev as u64, st.st_ino as u64)
+}
+
+#[allow(clippy::unnecessary_cast)]
+fn nlink(st: &Stat) -> u64 {
+    st.st_nlink as u64
+}
+
 fn is_dir(st: &Stat) -> bool {
     FileType::from_raw_mode(st.st_mode as _) == FileType::Directory
 }
@@ -212,22 +247,19 @@ impl<'a> Walker<'a> {
             self.send(Message::Operand(result));
             return None;
         }
-        let flags = match self.config.dereference {
-            Dereference::Never => AtFlags::SYMLINK_NOFOLLOW,
-            Dereference::Args | Dereference::Always => AtFlags::empty(),
-        };
-        let st = match rustix::fs::statat(CWD, path, flags) {
+        let follow = self.config.dereference != Dereference::Never;
+        let st = match stat_entry(CWD, path, follow) {
             Ok(st) => st,
-            Err(e) => {
-                result.outcome = Outcome::Error(ErrorKind::Access, errno_of(e));
+            Err(errno) => {
+                result.outcome = Outcome::Error(ErrorKind::Access, errno);
                 self.send(Message::Operand(result));
                 return None;
             }
         };
         let usage = self.usage(&st);
         let dir = is_dir(&st);
-        if self.needs_claim(dir, st.st_nlink as u64) {
-            result.claim = Some((st.st_dev as u64, st.st_ino as u64));
+        if self.needs_claim(dir, nlink(&st)) {
+            result.claim = Some(dev_ino(&st));
         }
         if !dir {
             result.outcome = Outcome::File {
@@ -238,7 +270,7 @@ impl<'a> Walker<'a> {
             return None;
         }
         if let Ok(mut seen) = self.dirs_seen.lock() {
-            seen.insert((st.st_dev as u64, st.st_ino as u64));
+            seen.insert(dev_ino(&st));
         }
         let node = self.next_node.fetch_add(1, Ordering::Relaxed);
         result.outcome = Outcome::Dir(node);
@@ -250,9 +282,9 @@ impl<'a> Walker<'a> {
             parent: None,
             name: path.into(),
             node,
-            dev: st.st_dev as u64,
-            ino: st.st_ino as u64,
-            root_dev: st.st_dev as u64,
+            dev: dev_ino(&st).0,
+            ino: dev_ino(&st).1,
+            root_dev: dev_ino(&st).0,
             depth: 0,
         })
     }
@@ -389,11 +421,7 @@ impl<'a> Walker<'a> {
             }
         };
         let config = self.config;
-        let stat_flags = if config.dereference == Dereference::Always {
-            AtFlags::empty()
-        } else {
-            AtFlags::SYMLINK_NOFOLLOW
-        };
+        let follow = config.dereference == Dereference::Always;
         let dir_path = (!config.excludes.is_empty()).then(|| Self::printed_path(&job));
         let mut entry_path = Vec::new();
         let list_files = config.all && (job.depth as i64) < config.max_depth;
@@ -436,24 +464,24 @@ impl<'a> Walker<'a> {
                     continue;
                 }
             }
-            let st = match rustix::fs::statat(&fd, cname, stat_flags) {
+            let st = match stat_entry(fd.as_fd(), cname, follow) {
                 Ok(st) => st,
-                Err(e) => {
+                Err(errno) => {
                     batch.errors.push(EntryError {
                         name: Some(name.into()),
                         kind: ErrorKind::Access,
-                        errno: errno_of(e),
+                        errno,
                     });
                     continue;
                 }
             };
-            let (dev, ino) = (st.st_dev as u64, st.st_ino as u64);
+            let (dev, ino) = dev_ino(&st);
             if config.one_file_system && dev != job.root_dev {
                 continue;
             }
             let usage = self.usage(&st);
             let dir = is_dir(&st);
-            let claim = self.needs_claim(dir, st.st_nlink as u64);
+            let claim = self.needs_claim(dir, nlink(&st));
             if dir {
                 let new = self
                     .dirs_seen
@@ -485,7 +513,6 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        drop(entries);
         let count = batch.subdirs.len() as u32;
         let first = self.next_node.fetch_add(count, Ordering::Relaxed);
         batch.first_child = first;
