@@ -10,10 +10,11 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::time::Duration;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use clap::{ArgAction, CommandFactory, Parser, ValueEnum};
 
 use crate::config::{Config, Dereference, Mode, Operand, default_threads};
 use crate::exclude::Excludes;
+use crate::getopt::{Event, OptionSpec, getopt};
 use crate::quote::{Locale, quote, quote_always, quote_if_needed};
 use crate::size::{NumError, SizeFormat, initial_format, parse_block_size, parse_number};
 
@@ -32,7 +33,6 @@ pub enum ModeArg {
     name = "cdu",
     disable_help_flag = true,
     disable_version_flag = true,
-    infer_long_args = true,
     args_override_self = true
 )]
 pub struct Cli {
@@ -224,43 +224,108 @@ impl Diagnostics {
     }
 }
 
+/// The option table getopt reads: clap's definition of [`Cli`], in GNU
+/// du's order of long options (the order of getopt's ambiguity list).
+fn option_table() -> Vec<OptionSpec> {
+    let command = Cli::command();
+    let mut table: Vec<OptionSpec> = command
+        .get_arguments()
+        .filter(|a| !a.is_positional())
+        .map(|a| OptionSpec {
+            id: a.get_id().to_string(),
+            short: a.get_short(),
+            long: a.get_long().map(str::to_string),
+            takes_value: a.get_action().takes_values(),
+            gnu: a.get_long().is_none_or(|l| {
+                GNU_LONG_OPTIONS[..GNU_LONG_OPTIONS.len() - CDU_LONG_OPTIONS].contains(&l)
+            }),
+        })
+        .collect();
+    let rank = |s: &OptionSpec| {
+        s.long
+            .as_deref()
+            .and_then(|l| GNU_LONG_OPTIONS.iter().position(|g| *g == l))
+            .unwrap_or(usize::MAX)
+    };
+    table.sort_by_key(rank);
+    table
+}
+
 /// Parses `args` (without the program name) in environment `env`.
 pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
+    let table = option_table();
+    let events = getopt(&args, &table, env.posixly_correct);
     let mut diag = Diagnostics { lines: Vec::new() };
-    let args = expand_gnu_abbreviations(args);
-    let args = if env.posixly_correct {
-        stop_at_first_operand(args)
-    } else {
-        args
-    };
-    let mut argv = vec![OsString::from("cdu")];
-    argv.extend(args.iter().cloned());
-    let matches = match Cli::command().try_get_matches_from(&argv) {
-        Ok(m) => m,
-        Err(e) => {
-            diag.push(&[getopt_message(&e, &args).as_bytes()]);
-            diag.flush(true);
-            return Action::Fail;
+    let mut ordered = Ordered::new(env);
+    // getopt's errors and the checks of option values, in command-line
+    // order, as du meets them.
+    for event in &events {
+        match event {
+            Event::Error(message) => {
+                diag.push(&[message.as_bytes()]);
+                ordered.ok = false;
+            }
+            Event::Operand(_) => {}
+            Event::Opt { id, value, long } => match id.as_str() {
+                "help" => {
+                    diag.flush(false);
+                    return Action::Print(help_text());
+                }
+                "version" => {
+                    diag.flush(false);
+                    return Action::Print(format!(
+                        "cdu {}\nA parallel du: GNU du's numbers and options (coreutils 9.7).\n",
+                        env!("CARGO_PKG_VERSION")
+                    ));
+                }
+                _ => {
+                    if ordered
+                        .apply(id, value.as_deref(), *long, env, &mut diag)
+                        .is_err()
+                    {
+                        diag.flush(false);
+                        return Action::Fail;
+                    }
+                }
+            },
         }
-    };
-    let cli = match Cli::from_arg_matches(&matches) {
+    }
+    if !ordered.ok {
+        diag.flush(true);
+        return Action::Fail;
+    }
+    // The rest is plain: let clap read it, spelled out in full.
+    let mut argv = vec![OsString::from("cdu")];
+    let mut operands = Vec::new();
+    for event in &events {
+        match event {
+            Event::Opt { id, value, .. } => {
+                let spec = table.iter().find(|s| s.id == *id);
+                let mut arg = match spec.and_then(|s| s.long.as_deref()) {
+                    Some(long) => format!("--{long}").into_bytes(),
+                    None => format!("-{}", spec.and_then(|s| s.short).unwrap_or('?')).into_bytes(),
+                };
+                if let Some(v) = value {
+                    arg.push(b'=');
+                    arg.extend_from_slice(v.as_bytes());
+                }
+                argv.push(OsString::from_vec(arg));
+            }
+            Event::Operand(o) => operands.push(o.clone()),
+            Event::Error(_) => {}
+        }
+    }
+    argv.push(OsString::from("--"));
+    argv.extend(operands);
+    let cli = match Cli::try_parse_from(&argv) {
         Ok(cli) => cli,
         Err(e) => {
-            diag.push(&[e.to_string().trim_end().as_bytes()]);
+            diag.push(&[clap_message(&e).as_bytes()]);
             diag.flush(true);
             return Action::Fail;
         }
     };
-    if cli.help {
-        return Action::Print(help_text());
-    }
-    if cli.version {
-        return Action::Print(format!(
-            "cdu {}\nA parallel du: GNU du's numbers and options (coreutils 9.7).\n",
-            env!("CARGO_PKG_VERSION")
-        ));
-    }
-    match build(cli, &matches, &args, env, &mut diag) {
+    match build(cli, ordered, env, &mut diag) {
         Ok(config) => {
             diag.flush(false);
             Action::Run(Box::new(config))
@@ -272,153 +337,15 @@ pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
     }
 }
 
-/// Spells out an abbreviated long option that names one of GNU du's
-/// options unambiguously, so that cdu's own options (`--threads`, `--tick`)
-/// never make a GNU abbreviation like `--thr` ambiguous.
-fn expand_gnu_abbreviations(args: Vec<OsString>) -> Vec<OsString> {
-    let gnu = &GNU_LONG_OPTIONS[..GNU_LONG_OPTIONS.len() - CDU_LONG_OPTIONS];
-    let mut out = Vec::with_capacity(args.len());
-    let mut rest = args.into_iter();
-    for arg in rest.by_ref() {
-        if arg == "--" {
-            out.push(arg);
-            break;
-        }
-        let bytes = arg.as_bytes();
-        let Some(body) = bytes.strip_prefix(b"--") else {
-            out.push(arg);
-            continue;
-        };
-        let (name, value) = match body.iter().position(|&b| b == b'=') {
-            Some(i) => (&body[..i], &body[i..]),
-            None => (body, &b""[..]),
-        };
-        let exact = GNU_LONG_OPTIONS.iter().any(|l| l.as_bytes() == name);
-        let candidates: Vec<&&str> = gnu
-            .iter()
-            .filter(|l| l.as_bytes().starts_with(name))
-            .collect();
-        if !name.is_empty() && !exact && candidates.len() == 1 {
-            let mut full = b"--".to_vec();
-            full.extend_from_slice(candidates[0].as_bytes());
-            full.extend_from_slice(value);
-            out.push(OsString::from_vec(full));
-        } else {
-            out.push(arg);
-        }
-    }
-    out.extend(rest);
-    out
-}
-
-/// Under POSIXLY_CORRECT getopt stops at the first operand: everything
-/// after it is an operand too, even if it starts with `-`.
-fn stop_at_first_operand(args: Vec<OsString>) -> Vec<OsString> {
-    const SHORT_WITH_VALUE: &[u8] = b"BdtXj";
-    const LONG_WITH_VALUE: &[&str] = &[
-        "block-size",
-        "max-depth",
-        "threshold",
-        "exclude-from",
-        "exclude",
-        "files0-from",
-        "mode",
-        "threads",
-        "tick",
-    ];
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_bytes();
-        if a == b"--" {
-            return args;
-        }
-        if a.len() > 2 && a.starts_with(b"--") {
-            let name = &a[2..];
-            let takes_value = !name.contains(&b'=')
-                && LONG_WITH_VALUE
-                    .iter()
-                    .any(|l| l.as_bytes().starts_with(name));
-            i += 1 + usize::from(takes_value);
-        } else if a.len() > 1 && a[0] == b'-' {
-            // The value is the rest of the cluster, or the next argument.
-            let mut takes_next = false;
-            for (k, c) in a[1..].iter().enumerate() {
-                if SHORT_WITH_VALUE.contains(c) {
-                    takes_next = k + 2 == a.len();
-                    break;
-                }
-            }
-            i += 1 + usize::from(takes_next);
-        } else {
-            let mut out = args[..i].to_vec();
-            out.push(OsString::from("--"));
-            out.extend(args[i..].iter().cloned());
-            return out;
-        }
-    }
-    args
-}
-
-/// Rewords a clap error as glibc's getopt would print it.
-fn getopt_message(e: &clap::Error, args: &[OsString]) -> String {
-    let invalid = match e.get(ContextKind::InvalidArg) {
-        Some(ContextValue::String(s)) => s.clone(),
+/// A value clap refused (only cdu's own `--mode` has a closed set).
+fn clap_message(e: &clap::Error) -> String {
+    let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.split([' ', '=']).next().unwrap_or("").to_string(),
         _ => String::new(),
     };
-    // clap shows "--max-depth <N>" or "-d <N>"; getopt names just the option.
-    let option = invalid.split([' ', '=']).next().unwrap_or("").to_string();
-    // clap names the long form even when the short one was typed; getopt
-    // names what was typed, which for a missing value is the last argument.
-    let typed = match args.last().map(|a| a.as_bytes()) {
-        Some(last) if last.len() >= 2 && last[0] == b'-' && last[1] != b'-' => {
-            format!("-{}", last[last.len() - 1] as char)
-        }
-        _ => option.clone(),
-    };
-    match e.kind() {
-        ErrorKind::InvalidValue | ErrorKind::NoEquals
-            if e.get(ContextKind::InvalidValue).is_none() || invalid_value_empty(e) =>
-        {
-            missing_argument(&typed)
-        }
-        ErrorKind::InvalidValue => {
-            let value = match e.get(ContextKind::InvalidValue) {
-                Some(ContextValue::String(s)) => s.clone(),
-                _ => String::new(),
-            };
-            format!("invalid argument '{value}' for '{option}'")
-        }
-        ErrorKind::UnknownArgument | ErrorKind::TooManyValues => {
-            if let Some(long) = option.strip_prefix("--") {
-                let given = args
-                    .iter()
-                    .map(|a| a.to_string_lossy())
-                    .find(|a| a.starts_with(&option))
-                    .map(|a| a.to_string())
-                    .unwrap_or_else(|| option.clone());
-                let candidates: Vec<&str> = GNU_LONG_OPTIONS
-                    .iter()
-                    .copied()
-                    .filter(|l| l.starts_with(long) && !long.is_empty())
-                    .collect();
-                if candidates.len() > 1 {
-                    let list: Vec<String> = candidates.iter().map(|c| format!("'--{c}'")).collect();
-                    return format!(
-                        "option '--{long}' is ambiguous; possibilities: {}",
-                        list.join(" ")
-                    );
-                }
-                if let Some(full) = candidates.first()
-                    && given.contains('=')
-                {
-                    return format!("option '--{full}' doesn't allow an argument");
-                }
-                format!("unrecognized option '{given}'")
-            } else if let Some(c) = option.strip_prefix('-').and_then(|s| s.chars().next()) {
-                format!("invalid option -- '{c}'")
-            } else {
-                format!("extra operand '{option}'")
-            }
+    match (e.kind(), e.get(ContextKind::InvalidValue)) {
+        (ErrorKind::InvalidValue, Some(ContextValue::String(v))) => {
+            format!("invalid argument '{v}' for '{arg}'")
         }
         _ => e
             .to_string()
@@ -430,111 +357,108 @@ fn getopt_message(e: &clap::Error, args: &[OsString]) -> String {
     }
 }
 
-fn invalid_value_empty(e: &clap::Error) -> bool {
-    matches!(e.get(ContextKind::InvalidValue), Some(ContextValue::String(s)) if s.is_empty())
+/// The options whose order matters, applied as they come: the last size
+/// format and dereference option win, and a bad value is diagnosed where
+/// it stands (fatally for `-B` and `-t`, as du does).
+struct Ordered {
+    format: SizeFormat,
+    apparent: bool,
+    dereference: Dereference,
+    threshold: i64,
+    max_depth: Option<i64>,
+    excludes: Excludes,
+    /// No diagnostic that calls for the usage hint so far.
+    ok: bool,
 }
 
-fn missing_argument(option: &str) -> String {
-    match option.strip_prefix("--") {
-        Some(long) => format!("option '--{long}' requires an argument"),
-        None => format!(
-            "option requires an argument -- '{}'",
-            option.trim_start_matches('-')
-        ),
-    }
-}
+/// A diagnostic after which du exits at once, without the usage hint.
+struct Fatal;
 
-/// An occurrence of an order-sensitive option.
-enum Occurrence<'a> {
-    Format(SizeFormat),
-    Bytes,
-    BlockSize(&'a OsStr),
-    Threshold(&'a OsStr),
-    MaxDepth(&'a OsStr),
-    ExcludeFrom(&'a OsStr),
-    Exclude(&'a OsStr),
-    Deref(Dereference),
-}
-
-/// The occurrences of the order-sensitive options, in command-line order.
-fn occurrences<'a>(cli: &'a Cli, m: &ArgMatches) -> Vec<(usize, Occurrence<'a>)> {
-    let mut list = Vec::new();
-    let last = |id: &str| m.indices_of(id).and_then(|mut i| i.next_back());
-    let flags: [(&str, bool, Occurrence); 9] = [
-        (
-            "human_readable",
-            cli.human_readable,
-            Occurrence::Format(SizeFormat::human()),
-        ),
-        ("si", cli.si, Occurrence::Format(SizeFormat::si())),
-        (
-            "kilobytes",
-            cli.kilobytes,
-            Occurrence::Format(SizeFormat::blocks(1024)),
-        ),
-        (
-            "megabytes",
-            cli.megabytes,
-            Occurrence::Format(SizeFormat::blocks(1024 * 1024)),
-        ),
-        ("bytes", cli.bytes, Occurrence::Bytes),
-        (
-            "dereference_args",
-            cli.dereference_args,
-            Occurrence::Deref(Dereference::Args),
-        ),
-        (
-            "dereference_args_h",
-            cli.dereference_args_h,
-            Occurrence::Deref(Dereference::Args),
-        ),
-        (
-            "dereference",
-            cli.dereference,
-            Occurrence::Deref(Dereference::Always),
-        ),
-        (
-            "no_dereference",
-            cli.no_dereference,
-            Occurrence::Deref(Dereference::Never),
-        ),
-    ];
-    for (id, set, occurrence) in flags {
-        if set && let Some(i) = last(id) {
-            list.push((i, occurrence));
+impl Ordered {
+    fn new(env: &Env) -> Self {
+        Ordered {
+            format: initial_format(
+                env.du_block_size.as_deref(),
+                env.block_size.as_deref(),
+                env.blocksize.as_deref(),
+                env.posixly_correct,
+            ),
+            apparent: false,
+            dereference: Dereference::Never,
+            threshold: 0,
+            max_depth: None,
+            excludes: Excludes::default(),
+            ok: true,
         }
     }
-    let mut values = |id: &str, v: &'a [OsString], make: fn(&'a OsStr) -> Occurrence<'a>| {
-        if let Some(indices) = m.indices_of(id) {
-            for (i, value) in indices.zip(v) {
-                list.push((i, make(value)));
+
+    fn apply(
+        &mut self,
+        id: &str,
+        value: Option<&OsStr>,
+        long: bool,
+        env: &Env,
+        diag: &mut Diagnostics,
+    ) -> Result<(), Fatal> {
+        let v = value.map(OsStrExt::as_bytes).unwrap_or_default();
+        let locale = env.locale;
+        match id {
+            "human_readable" => self.format = SizeFormat::human(),
+            "si" => self.format = SizeFormat::si(),
+            "kilobytes" => self.format = SizeFormat::blocks(1024),
+            "megabytes" => self.format = SizeFormat::blocks(1024 * 1024),
+            "bytes" => {
+                self.apparent = true;
+                self.format = SizeFormat::blocks(1);
             }
+            "dereference_args" | "dereference_args_h" => self.dereference = Dereference::Args,
+            "dereference" => self.dereference = Dereference::Always,
+            "no_dereference" => self.dereference = Dereference::Never,
+            "block_size" => {
+                let (format, error) = parse_block_size(v, env.posixly_correct);
+                if let Some(e) = error {
+                    let option = if long { "--block-size" } else { "-B" };
+                    diag.push(&[&num_error_message(e, option, v)]);
+                    return Err(Fatal);
+                }
+                self.format = format;
+            }
+            "threshold" => {
+                let parsed = parse_number(v, true, b"kKmMGTPEZYRQ0");
+                if let Some(e) = parsed.error {
+                    let option = if long { "--threshold" } else { "-t" };
+                    diag.push(&[&num_error_message(e, option, v)]);
+                    return Err(Fatal);
+                }
+                let t = parsed.value.unwrap_or(0) as i64;
+                if t == 0 && v.first() == Some(&b'-') {
+                    diag.push(&[b"invalid --threshold argument '-0'"]);
+                    return Err(Fatal);
+                }
+                self.threshold = t;
+            }
+            "max_depth" => {
+                let parsed = parse_number(v, true, b"");
+                match (parsed.error, parsed.value) {
+                    (None, Some(d)) => self.max_depth = Some(d as i64),
+                    _ => {
+                        diag.push(&[b"invalid maximum depth ", &quote(v, locale)]);
+                        self.ok = false;
+                    }
+                }
+            }
+            "exclude_from" => match read_file_or_stdin(value.unwrap_or_default()) {
+                Ok(contents) => self.excludes.add_lines(&contents),
+                Err(e) => {
+                    let reason = crate::message::strerror(e.raw_os_error().unwrap_or(0));
+                    diag.push(&[&quote_if_needed(v, locale), b": ", reason.as_bytes()]);
+                    self.ok = false;
+                }
+            },
+            "exclude" => self.excludes.add(v),
+            _ => {}
         }
-    };
-    values("block_size", &cli.block_size, Occurrence::BlockSize);
-    values("threshold", &cli.threshold, Occurrence::Threshold);
-    values("max_depth", &cli.max_depth, Occurrence::MaxDepth);
-    values("exclude_from", &cli.exclude_from, Occurrence::ExcludeFrom);
-    values("exclude", &cli.exclude, Occurrence::Exclude);
-    list.sort_by_key(|(i, _)| *i);
-    list
-}
-
-/// How an option was spelled, for xstrtol's messages: `-B` or
-/// `--block-size`.
-fn spelled(args: &[OsString], short: char, long: &str) -> String {
-    let long_given = args.iter().take_while(|a| *a != "--").any(|a| {
-        let a = a.as_bytes();
-        a.len() > 2
-            && a.starts_with(b"--")
-            && long
-                .as_bytes()
-                .starts_with(a[2..].split(|&b| b == b'=').next().unwrap_or_default())
-    });
-    if long_given {
-        format!("--{long}")
-    } else {
-        format!("-{short}")
+        Ok(())
     }
 }
 
@@ -548,97 +472,22 @@ fn num_error_message(e: NumError, option: &str, arg: &[u8]) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Builds the configuration, printing diagnostics into `diag`. On error,
-/// returns whether the "Try --help" line follows (usage errors) or not
-/// (fatal errors in an option's value).
-fn build(
-    cli: Cli,
-    m: &ArgMatches,
-    args: &[OsString],
-    env: &Env,
-    diag: &mut Diagnostics,
-) -> Result<Config, bool> {
+/// Builds the configuration from the plain options and the ordered ones,
+/// with du's checks of how they combine. On error, returns whether the
+/// usage hint follows.
+fn build(cli: Cli, ordered: Ordered, env: &Env, diag: &mut Diagnostics) -> Result<Config, bool> {
     let locale = env.locale;
     let mut config = Config::new(Vec::new());
     config.locale = locale;
-    config.format = initial_format(
-        env.du_block_size.as_deref(),
-        env.block_size.as_deref(),
-        env.blocksize.as_deref(),
-        env.posixly_correct,
-    );
-    let mut ok = true;
-    let mut max_depth_given = false;
-    let mut excludes = Excludes::default();
-    for (_, occurrence) in occurrences(&cli, m) {
-        match occurrence {
-            Occurrence::Format(f) => config.format = f,
-            Occurrence::Bytes => {
-                config.apparent = true;
-                config.format = SizeFormat::blocks(1);
-            }
-            Occurrence::Deref(d) => config.dereference = d,
-            Occurrence::BlockSize(v) => {
-                let (format, error) = parse_block_size(v.as_bytes(), env.posixly_correct);
-                if let Some(e) = error {
-                    diag.lines.push(
-                        [
-                            b"cdu: ".as_slice(),
-                            &num_error_message(e, &spelled(args, 'B', "block-size"), v.as_bytes()),
-                        ]
-                        .concat(),
-                    );
-                    return Err(false);
-                }
-                config.format = format;
-            }
-            Occurrence::Threshold(v) => {
-                let parsed = parse_number(v.as_bytes(), true, b"kKmMGTPEZYRQ0");
-                if let Some(e) = parsed.error {
-                    diag.lines.push(
-                        [
-                            b"cdu: ".as_slice(),
-                            &num_error_message(e, &spelled(args, 't', "threshold"), v.as_bytes()),
-                        ]
-                        .concat(),
-                    );
-                    return Err(false);
-                }
-                let t = parsed.value.unwrap_or(0) as i64;
-                if t == 0 && v.as_bytes().first() == Some(&b'-') {
-                    diag.push(&[b"invalid --threshold argument '-0'"]);
-                    return Err(false);
-                }
-                config.threshold = t;
-            }
-            Occurrence::MaxDepth(v) => {
-                let parsed = parse_number(v.as_bytes(), true, b"");
-                match (parsed.error, parsed.value) {
-                    (None, Some(d)) => {
-                        max_depth_given = true;
-                        config.max_depth = d as i64;
-                    }
-                    _ => {
-                        diag.push(&[b"invalid maximum depth ", &quote(v.as_bytes(), locale)]);
-                        ok = false;
-                    }
-                }
-            }
-            Occurrence::ExcludeFrom(file) => match read_file_or_stdin(file) {
-                Ok(contents) => excludes.add_lines(&contents),
-                Err(e) => {
-                    let reason = crate::message::strerror(e.raw_os_error().unwrap_or(0));
-                    diag.push(&[
-                        &quote_if_needed(file.as_bytes(), locale),
-                        b": ",
-                        reason.as_bytes(),
-                    ]);
-                    ok = false;
-                }
-            },
-            Occurrence::Exclude(p) => excludes.add(p.as_bytes()),
-        }
+    config.format = ordered.format;
+    config.apparent = ordered.apparent || cli.apparent_size;
+    config.dereference = ordered.dereference;
+    config.threshold = ordered.threshold;
+    config.excludes = ordered.excludes;
+    if let Some(d) = ordered.max_depth {
+        config.max_depth = d;
     }
+    let mut ok = true;
     if let Some(threads) = &cli.threads {
         match threads
             .to_str()
@@ -654,8 +503,6 @@ fn build(
                 ok = false;
             }
         }
-    } else {
-        config.threads = default_threads();
     }
     if let Some(tick) = &cli.tick {
         match tick.to_str().and_then(parse_duration) {
@@ -673,22 +520,21 @@ fn build(
         diag.push(&[b"cannot both summarize and show all entries"]);
         return Err(true);
     }
-    if cli.summarize && max_depth_given {
-        if config.max_depth == 0 {
+    if cli.summarize
+        && let Some(depth) = ordered.max_depth
+    {
+        if depth == 0 {
             diag.push(&[b"warning: summarizing is the same as using --max-depth=0"]);
         } else {
-            diag.push(&[format!(
-                "warning: summarizing conflicts with --max-depth={}",
-                config.max_depth
-            )
-            .as_bytes()]);
+            diag.push(&[
+                format!("warning: summarizing conflicts with --max-depth={depth}").as_bytes(),
+            ]);
             return Err(true);
         }
     }
     if cli.summarize {
         config.max_depth = 0;
     }
-    config.apparent |= cli.apparent_size;
     if cli.inodes {
         if config.apparent {
             diag.push(&[b"warning: options --apparent-size and -b are ineffective with --inodes"]);
@@ -702,7 +548,6 @@ fn build(
     config.one_file_system = cli.one_file_system;
     config.separate_dirs = cli.separate_dirs;
     config.null = cli.null;
-    config.excludes = excludes;
     config.verbose = cli.verbose;
     config.mode = match cli.mode {
         ModeArg::Sequential => Mode::Sequential,
@@ -719,6 +564,16 @@ fn build(
         }
         let contents = match read_file_or_stdin(from) {
             Ok(c) => c,
+            Err(e) if e.raw_os_error() == Some(rustix::io::Errno::ISDIR.raw_os_error()) => {
+                // Opening a directory works; reading it is what fails.
+                let reason = crate::message::strerror(rustix::io::Errno::ISDIR.raw_os_error());
+                diag.push(&[
+                    &quote_if_needed(from.as_bytes(), locale),
+                    b": read error: ",
+                    reason.as_bytes(),
+                ]);
+                return Err(false);
+            }
             Err(e) => {
                 let reason = crate::message::strerror(e.raw_os_error().unwrap_or(0));
                 diag.push(&[
@@ -927,12 +782,5 @@ mod tests {
         assert_eq!(parse_duration("2"), Some(Duration::from_secs(2)));
         assert_eq!(parse_duration("0"), None);
         assert_eq!(parse_duration("x"), None);
-    }
-
-    #[test]
-    fn posixly_correct_stops_at_first_operand() {
-        let args: Vec<OsString> = ["-s", "dir", "-a"].iter().map(OsString::from).collect();
-        let out = stop_at_first_operand(args);
-        assert_eq!(out, ["-s", "--", "dir", "-a"].map(OsString::from));
     }
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod exclude;
 pub mod exit;
+pub mod getopt;
 pub mod message;
 pub mod output;
 pub mod progress;
