@@ -1,12 +1,20 @@
 //! The cancel signal: one broadcast that everyone sees, early or late. A
 //! channel whose sender is dropped (Go's `close(done)`) wakes every
 //! `select!`, and an atomic flag mirrors it for the walkers' hot loop (Go's
-//! `cancelled()`).
+//! `cancelled()`). The [`Watcher`] turns Ctrl-C, SIGTERM and a key press
+//! into that broadcast in the `cancellable` mode.
 
+use std::io;
+use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once, PoisonError};
+use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender};
+use rustix::event::{PollFd, PollFlags};
+use rustix::io::Errno;
+
+use crate::terminal::{self, KeyMode};
 
 pub struct Cancel {
     flag: AtomicBool,
@@ -52,20 +60,141 @@ impl Cancel {
     }
 }
 
-/// Watches for the signals that cancel a run: Ctrl-C and SIGTERM. A
-/// second one while stopping exits at once with status 130.
-pub struct Watcher;
+/// The run that a signal cancels now. Empty before and after a scan: a
+/// signal then ends the process at once.
+static ACTIVE: Mutex<Option<Arc<Cancel>>> = Mutex::new(None);
 
-/// Starts watching on behalf of `cancel`. `keys` asks for a key press on a
-/// terminal stdin to cancel too.
-pub fn watch(cancel: &Arc<Cancel>, keys: bool) -> Option<Watcher> {
-    let _ = keys;
-    let flag = cancel.clone();
-    let handler = move || {
-        if flag.is_cancelled() {
+/// What SIGINT, SIGTERM and SIGHUP do once the handler is installed. The
+/// handler runs on ctrlc's own thread, not in signal context, so it may
+/// take locks and reset the terminal.
+fn on_signal() {
+    let active = ACTIVE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    match active {
+        Some(cancel) if !cancel.is_cancelled() => cancel.cancel(),
+        // A second signal while stopping, or one outside a scan: stop now.
+        _ => {
+            terminal::restore();
             std::process::exit(130);
         }
-        flag.cancel();
+    }
+}
+
+/// Watches for what cancels a scan: Ctrl-C, SIGTERM (and SIGHUP), and a
+/// key press when stdin is a terminal. Dropping it stops the key reader and
+/// restores the terminal; a signal after that exits at once with status
+/// 130, which is what a second Ctrl-C while the results print should do.
+pub struct Watcher {
+    keys: Option<Keys>,
+}
+
+/// Starts watching on behalf of `cancel`. `keys` asks for a key press to
+/// cancel too; it is honoured only when stdin is a terminal in the
+/// foreground, and stdin is never read otherwise.
+pub fn watch(cancel: &Arc<Cancel>, keys: bool) -> Watcher {
+    *ACTIVE.lock().unwrap_or_else(PoisonError::into_inner) = Some(cancel.clone());
+    // ctrlc allows one handler per process; it dispatches through ACTIVE.
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        // Without a handler, signals keep their default action: the
+        // process still stops, only without printing what it has.
+        let _ = ctrlc::set_handler(on_signal);
+    });
+    let keys = if keys && terminal::stdin_is_foreground_terminal() {
+        Keys::start(cancel.clone()).ok()
+    } else {
+        None
     };
-    ctrlc::set_handler(handler).ok().map(|()| Watcher)
+    Watcher { keys }
+}
+
+impl Watcher {
+    /// Whether a key press cancels (stdin is a terminal being watched).
+    pub fn keys(&self) -> bool {
+        self.keys.is_some()
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        // Stop reading keys and restore the terminal first: a signal that
+        // comes after the slot is emptied exits the process.
+        self.keys = None;
+        *ACTIVE.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}
+
+/// The key reader: a thread that polls stdin and a wake-up socket, so that
+/// it can be told to stop at once and never holds the process or the
+/// terminal.
+struct Keys {
+    wake: UnixStream,
+    thread: Option<JoinHandle<()>>,
+    // Dropped after the thread is joined: no key is read once the terminal
+    // is back in canonical mode.
+    _mode: KeyMode,
+}
+
+impl Keys {
+    fn start(cancel: Arc<Cancel>) -> io::Result<Keys> {
+        let (wake, asleep) = UnixStream::pair()?;
+        let mode = KeyMode::enter()?;
+        let thread = std::thread::Builder::new()
+            .name("cdu-keys".into())
+            .spawn(move || read_keys(&cancel, &asleep))?;
+        Ok(Keys {
+            wake,
+            thread: Some(thread),
+            _mode: mode,
+        })
+    }
+}
+
+impl Drop for Keys {
+    fn drop(&mut self) {
+        // Shutting the socket down makes it readable: the poll returns.
+        let _ = self.wake.shutdown(std::net::Shutdown::Both);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Waits for a key on stdin, or for `wake`; a key cancels the run.
+fn read_keys(cancel: &Cancel, wake: &UnixStream) {
+    let stdin = io::stdin();
+    loop {
+        let mut fds = [
+            PollFd::new(&stdin, PollFlags::IN),
+            PollFd::new(wake, PollFlags::IN),
+        ];
+        match rustix::event::poll(&mut fds, None) {
+            Ok(_) => {}
+            Err(Errno::INTR) => continue,
+            Err(_) => return,
+        }
+        if !fds[1].revents().is_empty() {
+            return;
+        }
+        let ready = fds[0].revents();
+        if ready.contains(PollFlags::IN) {
+            // VMIN = VTIME = 0: never blocks, even if someone else took
+            // the bytes between the poll and here.
+            let mut key = [0u8; 64];
+            match rustix::io::read(&stdin, &mut key) {
+                Ok(0) | Err(Errno::INTR | Errno::AGAIN) => {}
+                Ok(_) => {
+                    cancel.cancel();
+                    return;
+                }
+                Err(_) => return,
+            }
+        }
+        if ready.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) {
+            // The terminal went away: nothing more will come from it.
+            return;
+        }
+    }
 }

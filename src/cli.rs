@@ -12,7 +12,7 @@ use std::time::Duration;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{ArgAction, CommandFactory, Parser, ValueEnum};
 
-use crate::config::{Config, Dereference, Mode, Operand, default_threads};
+use crate::config::{Config, Dereference, Mode, Operand, TimeKind, default_threads};
 use crate::exclude::Excludes;
 use crate::getopt::{Event, OptionSpec, getopt};
 use crate::quote::{Locale, quote, quote_always, quote_if_needed};
@@ -108,6 +108,12 @@ pub struct Cli {
     /// skip directories on different file systems
     #[arg(short = 'x', long)]
     pub one_file_system: bool,
+    /// show the time of the last modification (or WORD) of any file in the directory
+    #[arg(long, value_name = "WORD", num_args = 0..=1, require_equals = true)]
+    pub time: Option<Option<OsString>>,
+    /// show times using STYLE: full-iso, long-iso, iso, or +FORMAT
+    #[arg(long, value_name = "STYLE")]
+    pub time_style: Option<OsString>,
     /// how to walk: sequential, verbose, parallel or cancellable
     #[arg(long, value_enum, default_value_t = ModeArg::Cancellable)]
     pub mode: ModeArg,
@@ -153,6 +159,8 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "summarize",
     "total",
     "threshold",
+    "time",
+    "time-style",
     "help",
     "version",
     // cdu's own, which must come last (see CDU_LONG_OPTIONS).
@@ -236,6 +244,7 @@ fn option_table() -> Vec<OptionSpec> {
             short: a.get_short(),
             long: a.get_long().map(str::to_string),
             takes_value: a.get_action().takes_values(),
+            optional_value: a.get_num_args().is_some_and(|n| n.min_values() == 0),
             gnu: a.get_long().is_none_or(|l| {
                 GNU_LONG_OPTIONS[..GNU_LONG_OPTIONS.len() - CDU_LONG_OPTIONS].contains(&l)
             }),
@@ -366,6 +375,7 @@ struct Ordered {
     dereference: Dereference,
     threshold: i64,
     max_depth: Option<i64>,
+    time: Option<TimeKind>,
     excludes: Excludes,
     /// No diagnostic that calls for the usage hint so far.
     ok: bool,
@@ -387,6 +397,7 @@ impl Ordered {
             dereference: Dereference::Never,
             threshold: 0,
             max_depth: None,
+            time: None,
             excludes: Excludes::default(),
             ok: true,
         }
@@ -456,10 +467,80 @@ impl Ordered {
                 }
             },
             "exclude" => self.excludes.add(v),
+            "time" => {
+                const WORDS: &[(&str, TimeKind)] = &[
+                    ("atime", TimeKind::Access),
+                    ("access", TimeKind::Access),
+                    ("use", TimeKind::Access),
+                    ("ctime", TimeKind::StatusChange),
+                    ("status", TimeKind::StatusChange),
+                ];
+                self.time = match value {
+                    None => Some(TimeKind::Modification),
+                    Some(_) => match argmatch(v, WORDS, "--time", locale, diag) {
+                        Some(kind) => Some(kind),
+                        None => {
+                            self.ok = false;
+                            None
+                        }
+                    },
+                };
+            }
             _ => {}
         }
         Ok(())
     }
+}
+
+/// Matches `value` against `words` as gnulib's argmatch does: exactly, or
+/// by an abbreviation that all its matches agree on. Otherwise diagnoses it
+/// with the list of valid words, grouped by meaning.
+fn argmatch<T: Copy + PartialEq>(
+    value: &[u8],
+    words: &[(&str, T)],
+    context: &str,
+    locale: Locale,
+    diag: &mut Diagnostics,
+) -> Option<T> {
+    if let Some((_, t)) = words.iter().find(|(w, _)| w.as_bytes() == value) {
+        return Some(*t);
+    }
+    let matches: Vec<T> = words
+        .iter()
+        .filter(|(w, _)| w.as_bytes().starts_with(value))
+        .map(|(_, t)| *t)
+        .collect();
+    if let Some(&first) = matches.first()
+        && matches.iter().all(|t| *t == first)
+    {
+        return Some(first);
+    }
+    let problem: &[u8] = if matches.is_empty() {
+        b"invalid argument "
+    } else {
+        b"ambiguous argument "
+    };
+    diag.push(&[
+        problem,
+        &quote(value, locale),
+        b" for ",
+        &quote(context.as_bytes(), locale),
+    ]);
+    diag.lines.push(b"Valid arguments are:".to_vec());
+    let mut line: Vec<u8> = Vec::new();
+    for (i, (word, t)) in words.iter().enumerate() {
+        if i > 0 && words[i - 1].1 == *t {
+            line.extend_from_slice(b", ");
+        } else {
+            if !line.is_empty() {
+                diag.lines.push(std::mem::take(&mut line));
+            }
+            line.extend_from_slice(b"  - ");
+        }
+        line.extend_from_slice(&quote(word.as_bytes(), locale));
+    }
+    diag.lines.push(line);
+    None
 }
 
 fn num_error_message(e: NumError, option: &str, arg: &[u8]) -> Vec<u8> {
@@ -535,6 +616,10 @@ fn build(cli: Cli, ordered: Ordered, env: &Env, diag: &mut Diagnostics) -> Resul
     if cli.summarize {
         config.max_depth = 0;
     }
+    if let Some(kind) = ordered.time {
+        config.time = Some(kind);
+        config.time_format = time_format(cli.time_style.as_deref(), locale, diag).ok_or(true)?;
+    }
     if cli.inodes {
         if config.apparent {
             diag.push(&[b"warning: options --apparent-size and -b are ineffective with --inodes"]);
@@ -607,6 +692,70 @@ fn build(cli: Cli, ordered: Ordered, env: &Env, diag: &mut Diagnostics) -> Resul
         config.hash_all = cli.files.len() > 1 || config.dereference == Dereference::Always;
     }
     Ok(config)
+}
+
+/// The strftime format of `--time-style` (or the `TIME_STYLE` variable),
+/// resolved as du resolves it.
+fn time_format(style: Option<&OsStr>, locale: Locale, diag: &mut Diagnostics) -> Option<String> {
+    let from_env;
+    let mut style: Vec<u8> = match style {
+        Some(s) => s.as_bytes().to_vec(),
+        None => {
+            from_env = std::env::var_os("TIME_STYLE").map(|s| s.as_bytes().to_vec());
+            match from_env {
+                // "locale" is ignored, for compatibility with ls.
+                None => b"long-iso".to_vec(),
+                Some(s) if s == b"locale" => b"long-iso".to_vec(),
+                Some(mut s) => {
+                    if s.first() == Some(&b'+') {
+                        // Anything after a newline is ignored, as ls does.
+                        if let Some(nl) = s.iter().position(|&b| b == b'\n') {
+                            s.truncate(nl);
+                        }
+                    }
+                    s
+                }
+            }
+        }
+    };
+    if style.first() != Some(&b'+') {
+        while style.starts_with(b"posix-") {
+            style.drain(..6);
+        }
+    }
+    if let Some(format) = style.strip_prefix(b"+") {
+        return Some(c_locale_formats(&String::from_utf8_lossy(format)));
+    }
+    const STYLES: &[(&str, &str)] = &[
+        ("full-iso", "%Y-%m-%d %H:%M:%S.%N %z"),
+        ("long-iso", "%Y-%m-%d %H:%M"),
+        ("iso", "%Y-%m-%d"),
+    ];
+    argmatch(&style, STYLES, "time style", locale, diag).map(str::to_string)
+}
+
+/// Spells out the locale-dependent conversions as the C locale defines
+/// them (the formatter has no locales of its own).
+fn c_locale_formats(format: &str) -> String {
+    let mut out = String::with_capacity(format.len());
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('x') => out.push_str("%m/%d/%y"),
+            Some('X') => out.push_str("%H:%M:%S"),
+            Some('c') => out.push_str("%a %b %e %H:%M:%S %Y"),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    out
 }
 
 /// The names of a `--files0-from` list, each diagnosed as du would.
@@ -709,6 +858,13 @@ Mandatory arguments to long options are mandatory for short options too.
   -s, --summarize       display only a total for each argument
   -t, --threshold=SIZE  exclude entries smaller than SIZE if positive,
                           or entries greater than SIZE if negative
+      --time            show time of the last modification of any file in the
+                          directory, or any of its subdirectories
+      --time=WORD       show time as WORD instead of modification time:
+                          atime, access, use, ctime or status
+      --time-style=STYLE  show times using STYLE, which can be:
+                            full-iso, long-iso, iso, or +FORMAT;
+                            FORMAT is interpreted like in 'date'
   -X, --exclude-from=FILE  exclude files that match any pattern in FILE
       --exclude=PATTERN    exclude files that match PATTERN
   -x, --one-file-system    skip directories on different file systems

@@ -55,6 +55,17 @@ pub enum Dereference {
     Always,
 }
 
+/// Which time `--time` shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeKind {
+    /// mtime, the default.
+    Modification,
+    /// atime (`--time=atime`, `access`, `use`).
+    Access,
+    /// ctime (`--time=ctime`, `status`).
+    StatusChange,
+}
+
 /// A command-line operand, or a name read with `--files0-from`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Operand {
@@ -90,6 +101,10 @@ pub struct Config {
     pub excludes: Excludes,
     /// `-0`: end lines with NUL.
     pub null: bool,
+    /// `--time`: also print the latest time of the entries counted.
+    pub time: Option<TimeKind>,
+    /// The strftime format of `--time-style` (long-iso by default).
+    pub time_format: String,
     pub mode: Mode,
     /// Walker threads of the parallel modes.
     pub threads: usize,
@@ -125,6 +140,8 @@ impl Config {
             threshold: 0,
             excludes: Excludes::default(),
             null: false,
+            time: None,
+            time_format: "%Y-%m-%d %H:%M".to_string(),
             mode: Mode::Cancellable,
             threads: default_threads(),
             verbose: false,

@@ -16,6 +16,9 @@ pub struct OptionSpec {
     pub short: Option<char>,
     pub long: Option<String>,
     pub takes_value: bool,
+    /// The value may be left out (`--time` or `--time=WORD`); it is then
+    /// only ever attached with `=`.
+    pub optional_value: bool,
     /// One of GNU du's own (which win abbreviations over cdu's).
     pub gnu: bool,
 }
@@ -153,6 +156,13 @@ fn long_option(body: &[u8], table: &[OptionSpec], args: &[OsString], i: &mut usi
     }
     let value = match attached {
         Some(v) => Some(OsString::from_vec(v.to_vec())),
+        None if spec.optional_value => {
+            return Event::Opt {
+                id: spec.id.clone(),
+                value: None,
+                long: true,
+            };
+        }
         None if *i < args.len() => {
             *i += 1;
             Some(args[*i - 1].clone())
@@ -180,6 +190,7 @@ mod tests {
                 short,
                 long: long.map(Into::into),
                 takes_value,
+                optional_value: false,
                 gnu,
             };
         vec![

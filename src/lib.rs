@@ -5,6 +5,7 @@
 //! prints it as du does. Tests and benchmarks call these directly.
 
 pub mod aggregate;
+pub mod bench_modes;
 pub mod cancel;
 pub mod cli;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod quote;
 pub mod report;
 pub mod run;
 pub mod size;
+pub mod terminal;
 pub mod walk;
 
 use std::time::Duration;
@@ -34,27 +36,36 @@ const CHANNEL_CAPACITY: usize = 1024;
 /// claims resolved and totals folded. `cancel` stops the walk early; the
 /// report then says so.
 pub fn scan(config: &Config, cancel: &Cancel) -> Report {
-    scan_with_progress(config, cancel, &mut |_, _| {})
+    scan_inner(config, cancel, None, &mut |_| {})
 }
 
-/// [`scan`], calling `on_tick` with the report so far and the time since
-/// the start at every tick when progress is on.
+/// [`scan`], calling `on_tick` every `every` with the progress so far.
 pub fn scan_with_progress(
     config: &Config,
     cancel: &Cancel,
-    on_tick: &mut dyn FnMut(&Report, Duration),
+    every: Duration,
+    on_tick: &mut dyn FnMut(&progress::Tick),
+) -> Report {
+    scan_inner(config, cancel, Some(every), on_tick)
+}
+
+fn scan_inner(
+    config: &Config,
+    cancel: &Cancel,
+    every: Option<Duration>,
+    on_tick: &mut dyn FnMut(&progress::Tick),
 ) -> Report {
     let (sender, receiver) = crossbeam_channel::bounded(CHANNEL_CAPACITY);
     let mut report = Report::new(config.operands.len());
     let start = std::time::Instant::now();
-    let ticker = if config.progress() {
-        crossbeam_channel::tick(config.tick)
-    } else {
-        crossbeam_channel::never()
-    };
+    let ticker = every.map_or_else(crossbeam_channel::never, crossbeam_channel::tick);
+    let live = progress::Live::default();
     let watch_cancel = (config.mode == Mode::Cancellable).then_some(cancel);
     std::thread::scope(|threads| {
-        let walker = walk::Walker::new(config, cancel, sender);
+        let mut walker = walk::Walker::new(config, cancel, sender);
+        if every.is_some() {
+            walker = walker.with_progress(&live);
+        }
         let walk = threads.spawn(move || {
             if config.mode.is_parallel() {
                 walk::walk_parallel(&walker, &config.operands, config.threads.max(1));
@@ -63,7 +74,12 @@ pub fn scan_with_progress(
             }
         });
         aggregate::aggregate(&receiver, &ticker, watch_cancel, &mut report, &mut |r| {
-            on_tick(r, start.elapsed())
+            on_tick(&progress::Tick {
+                report: r,
+                live: &live,
+                elapsed: start.elapsed(),
+                stopping: cancel.is_cancelled(),
+            })
         });
         if walk.join().is_err() {
             // A walker panicked: what it had not sent is missing, so the

@@ -10,22 +10,34 @@ pub type NodeId = u32;
 
 pub const NO_PARENT: NodeId = NodeId::MAX;
 
-/// Space and entries, the two things du can count.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Space and entries, the two things du can count, and the latest time
+/// among them for `--time`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Usage {
     pub bytes: u64,
     pub inodes: u64,
+    /// Nanoseconds since the epoch; [`NO_TIME`] when none was taken.
+    pub time: i128,
+}
+
+/// The time of a usage that holds no timestamp.
+pub const NO_TIME: i128 = i128::MIN;
+
+impl Default for Usage {
+    fn default() -> Self {
+        Usage {
+            bytes: 0,
+            inodes: 0,
+            time: NO_TIME,
+        }
+    }
 }
 
 impl Usage {
     pub fn add(&mut self, other: Usage) {
         self.bytes = self.bytes.saturating_add(other.bytes);
         self.inodes += other.inodes;
-    }
-
-    pub fn sub(&mut self, other: Usage) {
-        self.bytes = self.bytes.saturating_sub(other.bytes);
-        self.inodes = self.inodes.saturating_sub(other.inodes);
+        self.time = self.time.max(other.time);
     }
 }
 
@@ -60,7 +72,8 @@ pub enum Place {
 }
 
 /// A (device, inode) met at a place; the first place in traversal order
-/// keeps it, later ones are dropped (GNU du's hash of seen files).
+/// keeps it, later ones are dropped (GNU du's hash of seen files). A file
+/// claimed this way is added to its directory only when it keeps it.
 #[derive(Clone, Debug)]
 pub struct Claim {
     pub dev: u64,
@@ -295,28 +308,31 @@ impl Report {
             *groups.entry((c.dev, c.ino)).or_default() += 1;
         }
         let claims = std::mem::take(&mut self.claims);
-        let mut contested: Vec<&Claim> = claims
-            .iter()
-            .filter(|c| groups[&(c.dev, c.ino)] > 1)
-            .collect();
-        if contested.is_empty() {
-            return;
+        let mut contested: Vec<&Claim> = Vec::new();
+        for claim in &claims {
+            if groups[&(claim.dev, claim.ino)] > 1 {
+                contested.push(claim);
+            } else {
+                self.keep(claim);
+            }
         }
         contested.sort_by(|a, b| self.place_key(&a.place).cmp(&self.place_key(&b.place)));
         let mut seen: HashSet<(u64, u64)> = HashSet::new();
         for claim in contested {
             let live = match &claim.place {
-                Place::Dir(id) => !self.under_dropped(*id),
-                Place::File(id, _) => !self.under_dropped(*id),
-                Place::Operand(i) => !matches!(self.operands[*i], Outcome::Skipped),
+                Place::Dir(id) | Place::File(id, _) => !self.under_dropped(*id),
+                Place::Operand(_) => true,
             };
-            if !live || seen.insert((claim.dev, claim.ino)) {
+            if !live {
+                continue;
+            }
+            if seen.insert((claim.dev, claim.ino)) {
+                self.keep(claim);
                 continue;
             }
             match &claim.place {
                 Place::Dir(id) => self.nodes[*id as usize].dropped = true,
                 Place::File(id, name) => {
-                    self.nodes[*id as usize].files.sub(claim.usage);
                     if let Some(list) = self.listed.get_mut(id)
                         && let Some(l) = list.iter_mut().find(|l| l.name == *name && !l.dropped)
                     {
@@ -329,6 +345,13 @@ impl Report {
                     }
                 }
             }
+        }
+    }
+
+    /// Counts a claimed file where it was met.
+    fn keep(&mut self, claim: &Claim) {
+        if let Place::File(id, _) = &claim.place {
+            self.nodes[*id as usize].files.add(claim.usage);
         }
     }
 

@@ -2,13 +2,15 @@
 //! and the exit status they make together.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
-use crate::cancel::Cancel;
+use crate::cancel::{self, Cancel};
 use crate::cli::{self, Action};
 use crate::config::{Config, Mode};
 use crate::exit::ExitStatus;
 use crate::message;
 use crate::output::write_du;
+use crate::progress::{Progress, group_digits};
 
 /// Runs `cdu` with the process's arguments and environment.
 pub fn main() -> ExitStatus {
@@ -31,21 +33,33 @@ pub fn main() -> ExitStatus {
     }
 }
 
+/// How to stop a scan, shown on the live progress line.
+const HINT_KEYS: &str = "press any key or Ctrl-C to stop";
+const HINT_SIGNALS: &str = "Ctrl-C to stop";
+
 /// Scans and prints as `config` says.
 pub fn run(config: &Config) -> ExitStatus {
-    let cancel = std::sync::Arc::new(Cancel::new());
-    let _watcher = if config.mode == Mode::Cancellable {
-        crate::cancel::watch(&cancel, config.keys_cancel)
-    } else {
-        None
-    };
+    let cancel = Arc::new(Cancel::new());
+    // Only the cancellable mode watches; the others end the default way.
+    let watcher =
+        (config.mode == Mode::Cancellable).then(|| cancel::watch(&cancel, config.keys_cancel));
     let report = if config.progress() {
-        crate::scan_with_progress(config, &cancel, &mut |r, t| {
-            crate::progress::print_plain(r, t)
-        })
+        let hint = watcher
+            .as_ref()
+            .map(|w| if w.keys() { HINT_KEYS } else { HINT_SIGNALS });
+        let mut progress = Progress::new(config.tick, hint);
+        let every = progress.every();
+        let report =
+            crate::scan_with_progress(config, &cancel, every, &mut |tick| progress.show(tick));
+        // The live line goes before any result is printed.
+        progress.finish();
+        report
     } else {
         crate::scan(config, &cancel)
     };
+    // Keys are no longer read and the terminal is as it was; from here a
+    // signal ends the process at once.
+    drop(watcher);
     let stdout = io::stdout().lock();
     let out = io::BufWriter::with_capacity(64 * 1024, stdout);
     let mut status = match write_du(&report, config, out, io::stderr().lock()) {
@@ -59,9 +73,11 @@ pub fn run(config: &Config) -> ExitStatus {
         }
     };
     if report.cancelled {
+        // Every size printed is a lower bound: a directory whose walk did
+        // not finish, and all above it, miss what was not read.
         message::error(&[format!(
             "cancelled after {} entries; sizes are partial",
-            report.entries
+            group_digits(report.entries)
         )
         .as_bytes()]);
         status = status.merge(ExitStatus::Interrupted);

@@ -81,6 +81,8 @@ struct Writer<'a, W: Write, E: Write> {
     err: E,
     line: Vec<u8>,
     written: Written,
+    /// The local time zone, looked up at the first `--time` line.
+    zone: Option<jiff::tz::TimeZone>,
 }
 
 impl<W: Write, E: Write> Writer<'_, W, E> {
@@ -101,10 +103,31 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
         }
         self.line.clear();
         format_size(value, &config.format, &mut self.line);
+        self.push_time(usage.time);
         self.line.push(b'\t');
         self.line.extend_from_slice(path);
         self.line.push(if config.null { 0 } else { b'\n' });
         self.out.write_all(&self.line)
+    }
+
+    /// `--time`: a tab and the time in the chosen style, in the local time
+    /// zone; the seconds since the epoch if it cannot be formatted.
+    fn push_time(&mut self, time: i128) {
+        if self.config.time.is_none() {
+            return;
+        }
+        self.line.push(b'\t');
+        let zone = self.zone.get_or_insert_with(jiff::tz::TimeZone::system);
+        let formatted = jiff::Timestamp::from_nanosecond(time)
+            .ok()
+            .map(|t| t.to_zoned_datetime(zone.clone()))
+            .and_then(|z| jiff::fmt::strtime::format(self.config.time_format.as_bytes(), &z).ok());
+        match formatted {
+            Some(text) => self.line.extend_from_slice(text.as_bytes()),
+            None => self
+                .line
+                .extend_from_slice(time.div_euclid(1_000_000_000).to_string().as_bytes()),
+        }
     }
 
     fn error(&mut self, kind: ErrorKind, path: &[u8], errno: i32) {
@@ -263,6 +286,7 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
                 total.bytes
             };
             format_size(value, &self.config.format, &mut self.line);
+            self.push_time(total.time);
             self.line.extend_from_slice(b"\ttotal");
             self.line.push(if self.config.null { 0 } else { b'\n' });
             self.out.write_all(&self.line)?;
@@ -285,6 +309,7 @@ pub fn write_du(
         err,
         line: Vec::with_capacity(256),
         written: Written::default(),
+        zone: None,
     };
     writer.write_all()?;
     Ok(writer.written)

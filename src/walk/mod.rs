@@ -29,10 +29,11 @@ use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, RawDir, Stat};
 use rustix::io::Errno;
 
 use crate::cancel::Cancel;
-use crate::config::{Config, Dereference, Operand};
+use crate::config::{Config, Dereference, Operand, TimeKind};
+use crate::progress::{Live, PUBLISH_EVERY};
 use crate::report::{
-    Batch, Claim, EntryError, ErrorKind, Listed, Message, NodeId, OperandResult, Outcome, Place,
-    Usage,
+    Batch, Claim, EntryError, ErrorKind, Listed, Message, NO_TIME, NodeId, OperandResult, Outcome,
+    Place, Usage,
 };
 use semaphore::Semaphore;
 
@@ -62,6 +63,8 @@ pub struct Walker<'a> {
     dirs_seen: Mutex<HashSet<(u64, u64)>>,
     /// How many more parent descriptors may be kept open.
     keep_budget: Arc<AtomicIsize>,
+    /// Where progress is published, when it is shown.
+    live: Option<&'a Live>,
 }
 
 /// A directory being walked, kept alive by the jobs of its subdirectories.
@@ -141,6 +144,17 @@ fn stat_entry<P: rustix::path::Arg + Copy>(
     }
 }
 
+/// The time `--time` asks for, as nanoseconds since the epoch.
+#[allow(clippy::unnecessary_cast)]
+fn stat_time(st: &Stat, kind: TimeKind) -> i128 {
+    let (seconds, nanoseconds) = match kind {
+        TimeKind::Modification => (st.st_mtime as i128, st.st_mtime_nsec as i128),
+        TimeKind::Access => (st.st_atime as i128, st.st_atime_nsec as i128),
+        TimeKind::StatusChange => (st.st_ctime as i128, st.st_ctime_nsec as i128),
+    };
+    seconds * 1_000_000_000 + nanoseconds
+}
+
 /// The (device, inode) of a stat, as u64 whatever the platform's types.
 #[allow(clippy::unnecessary_cast)]
 fn dev_ino(st: &Stat) -> (u64, u64) {
@@ -197,7 +211,14 @@ impl<'a> Walker<'a> {
             next_node: AtomicU32::new(0),
             dirs_seen: Mutex::new(HashSet::new()),
             keep_budget: Arc::new(AtomicIsize::new(keep)),
+            live: None,
         }
+    }
+
+    /// Publishes entry counts and the directory being read to `live`.
+    pub fn with_progress(mut self, live: &'a Live) -> Self {
+        self.live = Some(live);
+        self
     }
 
     pub fn cancel(&self) -> &Cancel {
@@ -221,7 +242,12 @@ impl<'a> Walker<'a> {
         } else {
             (st.st_blocks as u64).saturating_mul(512)
         };
-        Usage { bytes, inodes: 1 }
+        let time = self.config.time.map_or(NO_TIME, |kind| stat_time(st, kind));
+        Usage {
+            bytes,
+            inodes: 1,
+            time,
+        }
     }
 
     /// Looks at operand `index` and returns the job that walks it, if it
@@ -404,6 +430,9 @@ impl<'a> Walker<'a> {
         let Some(permit) = self.semaphore.acquire(self.cancel.done()) else {
             return;
         };
+        if let Some(live) = self.live {
+            live.reading(job.node);
+        }
         let mut batch = Batch {
             node: job.node,
             ..Batch::default()
@@ -456,6 +485,11 @@ impl<'a> Walker<'a> {
                 break;
             }
             batch.entries += 1;
+            if batch.entries.is_multiple_of(PUBLISH_EVERY)
+                && let Some(live) = self.live
+            {
+                live.add_entries(PUBLISH_EVERY);
+            }
             if let Some(dir_path) = &dir_path {
                 entry_path.clear();
                 entry_path.extend_from_slice(dir_path);
@@ -495,7 +529,11 @@ impl<'a> Walker<'a> {
                 batch.subdirs.push((name.into(), usage));
                 subdir_ids.push((dev, ino, claim));
             } else {
-                batch.files.add(usage);
+                // A claimed file is added where it is kept, once claims
+                // are resolved.
+                if !claim {
+                    batch.files.add(usage);
+                }
                 if list_files {
                     batch.listed.push(Listed {
                         name: name.into(),
@@ -512,6 +550,9 @@ impl<'a> Walker<'a> {
                     });
                 }
             }
+        }
+        if let Some(live) = self.live {
+            live.add_entries(batch.entries % PUBLISH_EVERY);
         }
         let count = batch.subdirs.len() as u32;
         let first = self.next_node.fetch_add(count, Ordering::Relaxed);

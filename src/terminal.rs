@@ -1,0 +1,62 @@
+//! The terminal on stdin while a key press may cancel a scan: put in
+//! non-canonical, no-echo mode so that one key (no Enter) is enough and
+//! nothing is echoed over the progress line, and put back as it was on
+//! every way out — the guard's drop covers a normal end, a cancel, an error
+//! and a panic; [`restore`] is what the second Ctrl-C calls before exiting.
+
+use std::io;
+use std::sync::{Mutex, PoisonError};
+
+use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex, Termios};
+
+/// The settings found on entry, while they are changed. One slot for the
+/// process: there is only one stdin.
+static SAVED: Mutex<Option<Termios>> = Mutex::new(None);
+
+/// Whether stdin is a terminal that this process may read and set: a
+/// terminal whose foreground process group is ours. A background job
+/// (`cdu &`) that touched it would be stopped by SIGTTIN or SIGTTOU.
+pub fn stdin_is_foreground_terminal() -> bool {
+    let stdin = io::stdin();
+    termios::isatty(&stdin)
+        && termios::tcgetpgrp(&stdin).is_ok_and(|group| group == rustix::process::getpgrp())
+}
+
+/// While alive, stdin's terminal is in key mode: non-canonical, no echo,
+/// and reads that never block (VMIN = VTIME = 0), so that the reader can
+/// always be stopped. Signals (ISIG) and output processing are untouched.
+pub struct KeyMode(());
+
+impl KeyMode {
+    /// Saves stdin's terminal settings and switches to key mode.
+    pub fn enter() -> io::Result<KeyMode> {
+        let stdin = io::stdin();
+        let saved = termios::tcgetattr(&stdin)?;
+        let mut keys = saved.clone();
+        keys.local_modes
+            .remove(LocalModes::ICANON | LocalModes::ECHO);
+        keys.special_codes[SpecialCodeIndex::VMIN] = 0;
+        keys.special_codes[SpecialCodeIndex::VTIME] = 0;
+        *SAVED.lock().unwrap_or_else(PoisonError::into_inner) = Some(saved);
+        let guard = KeyMode(());
+        // On failure the guard's drop puts back whatever may have changed.
+        termios::tcsetattr(&stdin, OptionalActions::Now, &keys)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for KeyMode {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Puts back the settings saved by [`KeyMode::enter`], if they are still
+/// changed. Callable from any thread, any number of times.
+pub fn restore() {
+    let saved = SAVED.lock().unwrap_or_else(PoisonError::into_inner).take();
+    if let Some(saved) = saved {
+        // TCSANOW, not TCSAFLUSH: keys typed ahead for the shell are kept.
+        let _ = termios::tcsetattr(io::stdin(), OptionalActions::Now, &saved);
+    }
+}

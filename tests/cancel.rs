@@ -1,0 +1,207 @@
+//! Cancelling a scan as a person at a terminal does: a key, Ctrl-C,
+//! SIGTERM, a second Ctrl-C; and the modes that must not be cancellable.
+//! Every run is on a real pseudo-terminal, and every test checks that the
+//! terminal's settings are as they were before cdu started.
+
+mod session;
+mod testenv;
+
+use rustix::process::Signal;
+use session::{Session, Stdout, describe, in_key_mode, slow_tree};
+
+/// What a cancelled run leaves: status 130, the notice on the terminal,
+/// the operand's (partial) total among the results, and the terminal as
+/// it was.
+fn assert_cancelled(session: &mut Session) {
+    let (status, _) = session.finish();
+    let screen = session.text();
+    assert_eq!(describe(status), "exit 130", "screen:\n{screen}");
+    assert!(
+        screen.contains("cdu: cancelled after ") && screen.contains(" entries; sizes are partial"),
+        "no partial notice; screen:\n{screen}"
+    );
+    let root = slow_tree().to_str().unwrap();
+    assert!(
+        screen.contains(&format!("\t{root}\r\n")),
+        "no partial total for the operand; screen:\n{screen}"
+    );
+    session.assert_terminal_restored();
+}
+
+/// Starts `cdu -v` on the slow tree and waits until its live line shows
+/// a directory of the tree being read, and the hint.
+fn start_scan() -> Session {
+    let tree = slow_tree().to_str().unwrap();
+    let mut s = Session::start(["-v", "--tick", "10ms", tree], Stdout::Terminal);
+    s.wait_for("a progress line with the hint", |screen| {
+        screen.contains(" entries ")
+            && screen.contains("press any key or Ctrl-C to stop")
+            && screen.contains(tree)
+    });
+    s
+}
+
+#[test]
+fn a_key_press_stops_the_scan_and_restores_the_terminal() {
+    let mut s = start_scan();
+    assert!(
+        in_key_mode(&s.pty.slave),
+        "the terminal should read single keys without echo during the scan"
+    );
+    s.type_keys(b"q");
+    assert_cancelled(&mut s);
+}
+
+#[test]
+fn ctrl_c_stops_the_scan_and_restores_the_terminal() {
+    let mut s = start_scan();
+    // Through the terminal's line discipline, as a real Ctrl-C.
+    s.type_keys(b"\x03");
+    assert_cancelled(&mut s);
+}
+
+#[test]
+fn sigint_stops_the_scan_and_restores_the_terminal() {
+    let mut s = start_scan();
+    s.signal(Signal::INT);
+    assert_cancelled(&mut s);
+}
+
+#[test]
+fn sigterm_stops_the_scan_and_restores_the_terminal() {
+    let mut s = start_scan();
+    s.signal(Signal::TERM);
+    assert_cancelled(&mut s);
+}
+
+#[test]
+fn a_second_ctrl_c_exits_at_once_with_the_terminal_restored() {
+    let mut s = start_scan();
+    s.type_keys(b"\x03\x03");
+    let (status, _) = s.finish();
+    assert_eq!(describe(status), "exit 130", "screen:\n{}", s.text());
+    s.assert_terminal_restored();
+}
+
+#[test]
+fn a_finished_scan_restores_the_terminal() {
+    let env = testenv::TestEnv::new("file a/f 5000\nfile b/g 100\n");
+    let mut s = Session::start([env.root()], Stdout::Terminal);
+    let (status, _) = s.finish();
+    assert_eq!(describe(status), "exit 0", "screen:\n{}", s.text());
+    assert!(
+        s.text()
+            .contains(&format!("\t{}\r\n", env.root().display()))
+    );
+    assert!(!s.text().contains("cancelled"));
+    s.assert_terminal_restored();
+}
+
+#[test]
+fn the_live_line_goes_to_the_terminal_and_never_to_stdout() {
+    let tree = slow_tree();
+    let mut s = Session::start(
+        ["-v", "--tick", "10ms", "-s", tree.to_str().unwrap()],
+        Stdout::Pipe,
+    );
+    s.wait_for("a progress line", |screen| screen.contains(" entries "));
+    let (status, stdout) = s.finish();
+    assert_eq!(describe(status), "exit 0", "screen:\n{}", s.text());
+    assert_eq!(
+        stdout,
+        format!(
+            "{}\t{}\n",
+            stdout.split('\t').next().unwrap(),
+            tree.display()
+        )
+    );
+    assert!(!stdout.contains('\x1b') && !stdout.contains("entries"));
+    // The line is cleared before the results: the last thing drawn on the
+    // terminal is an erase, not a progress line.
+    let screen = s.text();
+    let last_line = screen.rsplit('\r').next().unwrap_or_default();
+    assert!(
+        !last_line.contains("entries"),
+        "live line left behind: {last_line:?}"
+    );
+}
+
+#[test]
+fn without_v_a_key_still_cancels() {
+    let tree = slow_tree();
+    let mut s = Session::start([tree.to_str().unwrap()], Stdout::Terminal);
+    // No progress to watch: wait until cdu reads the tree; it has put
+    // the terminal in key mode before that.
+    wait_until_reading(&s, tree);
+    assert!(in_key_mode(&s.pty.slave), "keys are not watched");
+    s.type_keys(b" ");
+    assert_cancelled(&mut s);
+}
+
+#[test]
+fn sequential_mode_is_ended_by_ctrl_c_the_default_way() {
+    let tree = slow_tree();
+    let mut s = Session::start(
+        ["--mode", "sequential", tree.to_str().unwrap()],
+        Stdout::Terminal,
+    );
+    wait_until_reading(&s, tree);
+    s.type_keys(b"\x03");
+    let (status, _) = s.finish();
+    assert_eq!(describe(status), "signal 2", "screen:\n{}", s.text());
+    assert!(!s.text().contains("cancelled"));
+    s.assert_terminal_restored();
+}
+
+#[test]
+fn verbose_and_parallel_modes_are_ended_by_sigint_the_default_way() {
+    for mode in ["verbose", "parallel"] {
+        let tree = slow_tree();
+        let mut s = Session::start(
+            [
+                "--mode",
+                mode,
+                "-v",
+                "--tick",
+                "10ms",
+                tree.to_str().unwrap(),
+            ],
+            Stdout::Terminal,
+        );
+        s.wait_for("a progress line", |screen| screen.contains(" entries "));
+        assert!(
+            !s.text().contains("press any key"),
+            "{mode}: no cancel hint expected"
+        );
+        assert!(!in_key_mode(&s.pty.slave), "{mode}: keys are not watched");
+        s.signal(Signal::INT);
+        let (status, _) = s.finish();
+        assert_eq!(
+            describe(status),
+            "signal 2",
+            "{mode}; screen:\n{}",
+            s.text()
+        );
+    }
+}
+
+/// Waits until cdu has a directory of `tree` open: the scan has started.
+fn wait_until_reading(s: &Session, tree: &std::path::Path) {
+    let fds = format!("/proc/{}/fd", s.child.id());
+    let start = std::time::Instant::now();
+    loop {
+        let reading = std::fs::read_dir(&fds).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| std::fs::read_link(e.path()).is_ok_and(|target| target.starts_with(tree)))
+        });
+        if reading {
+            return;
+        }
+        assert!(
+            start.elapsed() < session::DEADLINE,
+            "the scan never started"
+        );
+        std::thread::yield_now();
+    }
+}

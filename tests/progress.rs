@@ -1,0 +1,194 @@
+//! Progress when stderr is not a terminal, and a stdin that is not a
+//! terminal: plain lines in the documented format, results alone on
+//! stdout, and stdin never read.
+
+mod session;
+mod testenv;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Stdio;
+
+use session::{cdu, describe, is_plain_progress_line, slow_tree};
+
+/// Output of a plain `cdu ARGS` run, for comparison.
+fn reference_output(args: &[&str]) -> String {
+    let out = cdu().args(args).stdin(Stdio::null()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn piped_v_prints_plain_progress_lines_on_stderr_and_only_results_on_stdout() {
+    let tree = slow_tree().to_str().unwrap();
+    let out = cdu()
+        .args(["-v", "--tick", "1ms", tree])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains('\x1b'),
+        "escape codes on a pipe: {stderr:?}"
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(!lines.is_empty(), "no progress lines");
+    for line in &lines {
+        assert!(
+            is_plain_progress_line(line),
+            "not a progress line: {line:?}"
+        );
+    }
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        reference_output(&[tree])
+    );
+}
+
+#[test]
+fn verbose_mode_shows_progress_without_v_and_sequential_never_does() {
+    let tree = slow_tree().to_str().unwrap();
+    let verbose = cdu()
+        .args(["--mode", "verbose", "--tick", "1ms", "-s", tree])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(verbose.stderr).unwrap();
+    assert!(
+        stderr.lines().next().is_some_and(is_plain_progress_line),
+        "{stderr:?}"
+    );
+    let sequential = cdu()
+        .args(["--mode", "sequential", "-v", "--tick", "1ms", "-s", tree])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&sequential.stderr), "");
+    assert_eq!(verbose.stdout, sequential.stdout);
+}
+
+#[test]
+fn progress_lines_count_up_and_never_past_the_tree() {
+    let env = testenv::TestEnv::new("generate . files=20000 dirs=200 seed=3");
+    let tree = env.root().to_str().unwrap();
+    // Every line is well formed and counts only go up.
+    let out = cdu()
+        .args(["-v", "--tick", "1ms", "--mode", "verbose", tree])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let mut last = (0u64, 0u64);
+    for line in stderr.lines() {
+        assert!(is_plain_progress_line(line), "{line:?}");
+        let words: Vec<&str> = line.split(' ').collect();
+        let now = (words[2].parse().unwrap(), words[4].parse().unwrap());
+        assert!(now.0 >= last.0 && now.1 >= last.1, "{last:?} then {line:?}");
+        assert!(
+            now.0 <= 20_201 && now.1 <= 201,
+            "more than the tree: {line:?}"
+        );
+        last = now;
+    }
+}
+
+#[test]
+fn stdin_from_dev_null_never_cancels() {
+    let env = testenv::TestEnv::new("generate . files=2000 dirs=20 seed=4");
+    let tree = env.root().to_str().unwrap();
+    let out = cdu().arg(tree).stdin(Stdio::null()).output().unwrap();
+    assert_eq!(describe(out.status), "exit 0");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        reference_output(&[tree])
+    );
+}
+
+#[test]
+fn a_pipe_on_stdin_is_left_for_the_next_reader() {
+    let env = testenv::TestEnv::new("generate . files=2000 dirs=20 seed=5");
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "\"$0\" \"$1\" >/dev/null && cat"])
+        .arg(env!("CARGO_BIN_EXE_cdu"))
+        .arg(env.root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"hello\n").unwrap();
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert_eq!(describe(child.wait().unwrap()), "exit 0");
+    assert_eq!(out, "hello\n");
+}
+
+#[test]
+fn endless_input_on_stdin_does_not_stop_the_scan() {
+    // `yes | cdu DIR`: a pipe that always has bytes.
+    let env = testenv::TestEnv::new("generate . files=2000 dirs=20 seed=6");
+    let tree = env.root().to_str().unwrap();
+    let mut child = cdu()
+        .arg(tree)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || while stdin.write_all(b"y\n").is_ok() {});
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert_eq!(describe(out.status), "exit 0");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        reference_output(&[tree])
+    );
+}
+
+#[test]
+fn sigint_without_a_terminal_prints_partial_results_and_exits_130() {
+    let tree = slow_tree().to_str().unwrap();
+    let mut child = cdu()
+        .args(["-v", "--tick", "1ms", "-d", "1", tree])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the scan is under way: a line that counts directories
+    // (the first ticks may come before the operand is reached).
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "no progress");
+        assert!(is_plain_progress_line(line.trim_end()), "{line:?}");
+        if line.split(' ').nth(4) != Some("0") {
+            break;
+        }
+    }
+    let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::INT).unwrap();
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(describe(out.status), "exit 130", "{rest}");
+    let notice = rest.lines().last().unwrap_or_default();
+    assert!(
+        notice.starts_with("cdu: cancelled after ")
+            && notice.ends_with(" entries; sizes are partial"),
+        "{rest}"
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.ends_with(&format!("\t{tree}\n")),
+        "stdout: {stdout:?}\nstderr: {rest}"
+    );
+}
