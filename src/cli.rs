@@ -126,6 +126,9 @@ pub struct Cli {
     /// how often progress is reported, e.g. 500ms, 2s
     #[arg(long, value_name = "DURATION")]
     pub tick: Option<OsString>,
+    /// time every mode on the operand (default .) and print a table
+    #[arg(long)]
+    pub bench_modes: bool,
     /// display this help and exit
     #[arg(long)]
     pub help: bool,
@@ -168,10 +171,11 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "threads",
     "verbose",
     "tick",
+    "bench-modes",
 ];
 
 /// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
-const CDU_LONG_OPTIONS: usize = 4;
+const CDU_LONG_OPTIONS: usize = 5;
 
 /// What the command line asks for.
 pub enum Action {
@@ -180,6 +184,12 @@ pub enum Action {
     Print(String),
     /// Diagnostics were printed; exit with status 1.
     Fail,
+    /// `--bench-modes`: time every mode on `dir`, the parallel ones at
+    /// `threads` (the defaults when empty).
+    BenchModes {
+        dir: std::path::PathBuf,
+        threads: Vec<usize>,
+    },
 }
 
 /// The environment the conversion reads, so that tests can set it.
@@ -334,6 +344,26 @@ pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
             return Action::Fail;
         }
     };
+    if cli.bench_modes {
+        let dir = cli.files.first().cloned().unwrap_or_else(|| ".".into());
+        let threads = match cli
+            .threads
+            .as_ref()
+            .map(|t| t.to_str().and_then(|t| t.parse().ok()))
+        {
+            None => Vec::new(),
+            Some(Some(t)) if t > 0 => vec![t],
+            Some(_) => {
+                diag.push(&[b"invalid number of threads"]);
+                diag.flush(true);
+                return Action::Fail;
+            }
+        };
+        return Action::BenchModes {
+            dir: dir.into(),
+            threads,
+        };
+    }
     match build(cli, ordered, env, &mut diag) {
         Ok(config) => {
             diag.flush(false);
@@ -876,6 +906,9 @@ cdu's own options:
   -j, --threads=N       walker threads of the parallel modes (default {})
   -v, --verbose         show progress on stderr while scanning
       --tick=DURATION   how often progress is shown (default 500ms)
+      --bench-modes     time every mode (and thread count) on FILE, default
+                          '.', after a warm-up, and print a table; -j N
+                          times the parallel modes at N threads only
       --help        display this help and exit
       --version     output version information and exit
 

@@ -30,6 +30,17 @@ pub fn main() -> ExitStatus {
         }
         Action::Fail => ExitStatus::Failure,
         Action::Run(config) => run(&config),
+        Action::BenchModes { dir, threads } => {
+            let mut out = io::stdout().lock();
+            let runs = crate::bench_modes::DEFAULT_RUNS;
+            match crate::bench_modes::bench_modes(&dir, runs, &threads, &mut out) {
+                Ok(()) => ExitStatus::Success,
+                Err(e) => {
+                    message::error(&[e.to_string().as_bytes()]);
+                    ExitStatus::Failure
+                }
+            }
+        }
     }
 }
 
