@@ -174,6 +174,10 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "bench-modes",
 ];
 
+/// The most walker threads `-j` accepts: far past where more help, short
+/// of where the system runs out of threads or memory for their stacks.
+pub const MAX_THREADS: usize = 1024;
+
 /// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
 const CDU_LONG_OPTIONS: usize = 5;
 
@@ -352,7 +356,7 @@ pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
             .map(|t| t.to_str().and_then(|t| t.parse().ok()))
         {
             None => Vec::new(),
-            Some(Some(t)) if t > 0 => vec![t],
+            Some(Some(t)) if (1..=MAX_THREADS).contains(&t) => vec![t],
             Some(_) => {
                 diag.push(&[b"invalid number of threads"]);
                 diag.flush(true);
@@ -603,7 +607,7 @@ fn build(cli: Cli, ordered: Ordered, env: &Env, diag: &mut Diagnostics) -> Resul
         match threads
             .to_str()
             .and_then(|t| t.parse::<usize>().ok())
-            .filter(|&t| t > 0)
+            .filter(|t| (1..=MAX_THREADS).contains(t))
         {
             Some(t) => config.threads = t,
             None => {
@@ -847,7 +851,9 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         "m" => value * 60.0,
         _ => return None,
     };
-    (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds))
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| !d.is_zero())
 }
 
 fn help_text() -> String {
@@ -967,6 +973,8 @@ mod tests {
 
     #[test]
     fn durations() {
+        assert_eq!(parse_duration("99999999999999999999999"), None);
+        assert_eq!(parse_duration("-1"), None);
         assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
         assert_eq!(parse_duration("2"), Some(Duration::from_secs(2)));
         assert_eq!(parse_duration("0"), None);

@@ -164,8 +164,10 @@ impl Config {
 
 /// The default number of walker threads.
 pub fn default_threads() -> usize {
-    // Several threads per core: stat and getdents block on I/O when the
-    // cache is cold, and more requests in flight keep the device busy.
+    // Many threads per core: stat and getdents block on I/O when the cache
+    // is cold, and more requests in flight keep the device busy (measured
+    // on a million files: 32 threads cold 10-20% faster than 8, warm the
+    // same).
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    (cores * 4).clamp(4, 64)
+    (cores * 16).clamp(16, 64)
 }

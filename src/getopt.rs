@@ -107,7 +107,6 @@ fn long_option(body: &[u8], table: &[OptionSpec], args: &[OsString], i: &mut usi
         Some(p) => (&body[..p], Some(&body[p + 1..])),
         None => (body, None),
     };
-    let name_text = String::from_utf8_lossy(name);
     let whole = String::from_utf8_lossy(body);
     let exact = table
         .iter()
@@ -136,7 +135,7 @@ fn long_option(body: &[u8], table: &[OptionSpec], args: &[OsString], i: &mut usi
                         .map(|s| format!("'--{}'", s.long.as_deref().unwrap_or_default()))
                         .collect();
                     return Event::Error(format!(
-                        "option '--{name_text}' is ambiguous; possibilities: {}",
+                        "option '--{whole}' is ambiguous; possibilities: {}",
                         names.join(" ")
                     ));
                 }

@@ -268,9 +268,10 @@ pub fn parse_block_size(spec: &[u8], posixly_correct: bool) -> (SizeFormat, Opti
             }
             None => {
                 fmt.block_size = parsed.value.unwrap_or(0) as u64;
-                // A spec that starts with a unit letter prints the unit.
-                if !spec.first().is_some_and(|c| c.is_ascii_digit()) {
-                    let end = parsed.end;
+                // A spec with no digit before its unit prints the unit
+                // (`-BM`, not `-B1M`, nor `-B+5`).
+                let end = parsed.end;
+                if !spec[..end].iter().any(u8::is_ascii_digit) {
                     fmt.si = true;
                     if spec[end - 1] == b'B' {
                         fmt.suffix_b = true;
@@ -449,6 +450,8 @@ mod tests {
         assert_eq!(e, Some(NumError::Invalid));
         let (_, e) = parse_block_size(b"-1", false);
         assert_eq!(e, Some(NumError::Invalid));
+        let (f, e) = parse_block_size(b"+5", false);
+        assert_eq!((f, e), (SizeFormat::blocks(5), None));
         let (f, e) = parse_block_size(b"h", false);
         assert_eq!((f, e), (SizeFormat::human(), None));
     }

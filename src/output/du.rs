@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use crate::config::Config;
 use crate::message::{strerror, write_error};
 use crate::quote::{quote_always, quote_if_needed};
-use crate::report::{EntryError, ErrorKind, Listed, NO_PARENT, NodeId, Outcome, Report, Usage};
+use crate::report::{EntryError, ErrorKind, FileList, NO_PARENT, NodeId, Outcome, Report, Usage};
 use crate::size::format_size;
 use crate::walk::join_path;
 
@@ -69,7 +69,9 @@ struct Frame<'r> {
     depth: usize,
     path_len: usize,
     dirs: &'r [NodeId],
-    files: Vec<&'r Listed>,
+    /// The directory's files for `-a`, and the order to print them in.
+    files: Option<&'r FileList>,
+    file_order: Vec<usize>,
     errors: Vec<&'r EntryError>,
     next: (usize, usize, usize),
 }
@@ -159,12 +161,8 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
         depth: usize,
         path_len: usize,
     ) -> Frame<'r> {
-        let mut files: Vec<&Listed> = report
-            .listed
-            .get(&node)
-            .map(|l| l.iter().filter(|l| !l.dropped).collect())
-            .unwrap_or_default();
-        files.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        let files = report.listed.get(&node);
+        let file_order = files.map(FileList::sorted).unwrap_or_default();
         let mut errors: Vec<&EntryError> = report
             .errors
             .get(&node)
@@ -177,6 +175,7 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
             path_len,
             dirs: children.of(node),
             files,
+            file_order,
             errors,
             next: (0, 0, 0),
         }
@@ -194,7 +193,11 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
                 .dirs
                 .get(d)
                 .map(|&id| &report.nodes[id as usize].name[..]);
-            let file_name = top.files.get(f).map(|l| &l.name[..]);
+            let file_name = top
+                .file_order
+                .get(f)
+                .zip(top.files)
+                .map(|(&i, list)| list.name(i));
             let error_name = top.errors.get(e).and_then(|e| e.name.as_deref());
             // The smallest of the three next names goes first.
             let smallest = [dir_name, file_name, error_name]
@@ -213,7 +216,9 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
                     stack.push(frame);
                 }
                 Some((name, 1)) => {
-                    let usage = top.files[f].usage;
+                    let usage = top
+                        .files
+                        .map_or_else(Usage::default, |l| l.usage(top.file_order[f]));
                     top.next.1 += 1;
                     join_path(&mut path, name);
                     self.print(usage, &path, depth + 1)?;

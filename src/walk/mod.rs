@@ -20,7 +20,7 @@ pub use sequential::walk_sequential;
 
 use std::collections::HashSet;
 use std::mem::MaybeUninit;
-use std::sync::atomic::{AtomicIsize, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crossbeam_channel::Sender;
@@ -32,14 +32,15 @@ use crate::cancel::Cancel;
 use crate::config::{Config, Dereference, Operand, TimeKind};
 use crate::progress::{Live, PUBLISH_EVERY};
 use crate::report::{
-    Batch, Claim, EntryError, ErrorKind, Listed, Message, NO_TIME, NodeId, OperandResult, Outcome,
-    Place, Usage,
+    Batch, Claim, EntryError, ErrorKind, Message, NO_TIME, NodeId, OperandResult, Outcome, Place,
+    Usage,
 };
 use semaphore::Semaphore;
 
 /// Size of each worker's getdents64 buffer: large enough that a directory
-/// of a few thousand entries takes one or two system calls.
-const DIRENT_BUFFER: usize = 64 * 1024;
+/// of a thousand entries takes one call (and a second that says it is
+/// done), small enough that many threads cost little memory.
+const DIRENT_BUFFER: usize = 32 * 1024;
 
 /// Descriptors left for everything but directories (stdio, the pool's
 /// internals, the progress display).
@@ -70,8 +71,12 @@ pub struct Walker<'a> {
 /// A directory being walked, kept alive by the jobs of its subdirectories.
 struct DirHandle {
     /// Kept open for the children to be opened relative to it, if the
-    /// budget allowed.
-    fd: Option<KeptFd>,
+    /// budget allowed, and closed as soon as the last of them has opened
+    /// its own directory: a chain of directories then holds a descriptor
+    /// or two, not one per level.
+    fd: Mutex<Option<KeptFd>>,
+    /// Children that have not opened their directory yet.
+    unopened: AtomicUsize,
     parent: Option<Arc<DirHandle>>,
     /// The name in the parent; for an operand, its path.
     name: Box<[u8]>,
@@ -87,6 +92,29 @@ struct KeptFd {
 impl Drop for KeptFd {
     fn drop(&mut self) {
         self.budget.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl DirHandle {
+    /// A child has opened its directory (or failed to): the last one
+    /// closes this directory's descriptor.
+    fn child_opened(&self) {
+        if self.unopened.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.lock_fd().take();
+        }
+    }
+
+    fn lock_fd(&self) -> std::sync::MutexGuard<'_, Option<KeptFd>> {
+        self.fd
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A descriptor of its own for this directory, if it is still open.
+    fn dup_fd(&self) -> Option<OwnedFd> {
+        self.lock_fd()
+            .as_ref()
+            .and_then(|k| rustix::io::dup(&k.fd).ok())
     }
 }
 
@@ -201,7 +229,7 @@ impl<'a> Walker<'a> {
         let limit = open_file_limit();
         // Half of what is left after the reserve reads directories, at
         // most one per thread; the rest may be kept for children.
-        let readers = ((limit - RESERVED_FDS) / 2).clamp(1, threads as isize);
+        let readers = ((limit - RESERVED_FDS) / 2).clamp(1, threads.min(1 << 16) as isize);
         let keep = (limit - RESERVED_FDS - readers).clamp(0, 1024);
         Walker {
             config,
@@ -327,67 +355,57 @@ impl<'a> Walker<'a> {
 
     /// Opens the directory of `job`.
     fn open(&self, job: &Job) -> Result<OwnedFd, Errno> {
-        match &job.parent {
-            None => rustix::fs::openat(CWD, &job.name[..], self.dir_flags(true), Mode::empty()),
-            Some(parent) => match &parent.fd {
-                Some(kept) => rustix::fs::openat(
-                    &kept.fd,
-                    &job.name[..],
-                    self.dir_flags(false),
-                    Mode::empty(),
-                ),
-                None => {
-                    let base = self.reopen(parent)?;
-                    rustix::fs::openat(&base, &job.name[..], self.dir_flags(false), Mode::empty())
-                }
-            },
-        }
+        let Some(parent) = &job.parent else {
+            return rustix::fs::openat(CWD, &job.name[..], self.dir_flags(true), Mode::empty());
+        };
+        let flags = self.dir_flags(false);
+        let kept = parent.lock_fd();
+        let opened = match kept.as_ref() {
+            Some(k) => {
+                let opened = rustix::fs::openat(&k.fd, &job.name[..], flags, Mode::empty());
+                drop(kept);
+                opened
+            }
+            None => {
+                drop(kept);
+                self.reopen(parent)
+                    .and_then(|base| rustix::fs::openat(&base, &job.name[..], flags, Mode::empty()))
+            }
+        };
+        // Not while the lock is held: the last child takes it to close.
+        parent.child_opened();
+        opened
     }
 
-    /// Opens a directory whose descriptor was not kept, one name at a time
-    /// from the nearest ancestor that was kept (or from its operand).
+    /// Opens a directory whose descriptor is not open, one name at a time
+    /// from the nearest ancestor whose descriptor is (or from its operand).
     fn reopen(&self, handle: &DirHandle) -> Result<OwnedFd, Errno> {
-        let mut chain: Vec<&DirHandle> = vec![handle];
-        let mut top = handle;
-        while top.fd.is_none() {
-            match &top.parent {
-                Some(p) => {
-                    top = p;
-                    chain.push(top);
-                }
-                None => break,
+        let mut names: Vec<&[u8]> = Vec::new();
+        let mut current = handle;
+        let mut base = loop {
+            if let Some(fd) = current.dup_fd() {
+                break fd;
             }
+            match &current.parent {
+                Some(parent) => {
+                    names.push(&current.name);
+                    current = parent;
+                }
+                // The operand itself, relative to the working directory.
+                None => {
+                    break rustix::fs::openat(
+                        CWD,
+                        &current.name[..],
+                        self.dir_flags(true),
+                        Mode::empty(),
+                    )?;
+                }
+            }
+        };
+        for name in names.into_iter().rev() {
+            base = rustix::fs::openat(&base, name, self.dir_flags(false), Mode::empty())?;
         }
-        let mut owned: Option<OwnedFd> = None;
-        let mut names = chain.iter().rev();
-        if top.fd.is_none() {
-            // The operand itself, relative to the working directory.
-            names.next();
-            owned = Some(rustix::fs::openat(
-                CWD,
-                &top.name[..],
-                self.dir_flags(true),
-                Mode::empty(),
-            )?);
-        } else {
-            names.next();
-        }
-        for h in names {
-            let base: BorrowedFd<'_> = match &owned {
-                Some(fd) => fd.as_fd(),
-                None => top.fd.as_ref().map_or(CWD, |k| k.fd.as_fd()),
-            };
-            let next = rustix::fs::openat(base, &h.name[..], self.dir_flags(false), Mode::empty())?;
-            owned = Some(next);
-        }
-        match owned {
-            Some(fd) => Ok(fd),
-            // `handle` itself had a descriptor: nothing to reopen.
-            None => top
-                .fd
-                .as_ref()
-                .map_or(Err(Errno::BADF), |k| rustix::io::dup(&k.fd)),
-        }
+        Ok(base)
     }
 
     /// The path of a directory as du prints it, for `--exclude`.
@@ -461,6 +479,9 @@ impl<'a> Walker<'a> {
             let entry = match entries.next() {
                 None => break,
                 Some(Ok(entry)) => entry,
+                // A directory removed while it is read: glibc's readdir,
+                // and so du, takes this as its end.
+                Some(Err(Errno::NOENT)) => break,
                 Some(Err(e)) => {
                     batch.errors.push(EntryError {
                         name: None,
@@ -474,12 +495,12 @@ impl<'a> Walker<'a> {
                     break;
                 }
             };
-            read_any = true;
             let cname = entry.file_name();
             let name = cname.to_bytes();
             if name == b"." || name == b".." {
                 continue;
             }
+            read_any = true;
             if self.cancel.is_cancelled() {
                 batch.incomplete = true;
                 break;
@@ -535,11 +556,7 @@ impl<'a> Walker<'a> {
                     batch.files.add(usage);
                 }
                 if list_files {
-                    batch.listed.push(Listed {
-                        name: name.into(),
-                        usage,
-                        dropped: false,
-                    });
+                    batch.listed.push(name, usage, config.time.is_some());
                 }
                 if claim {
                     batch.claims.push(Claim {
@@ -587,7 +604,8 @@ impl<'a> Walker<'a> {
         }
         drop(permit);
         let handle = Arc::new(DirHandle {
-            fd: kept,
+            fd: Mutex::new(kept),
+            unopened: AtomicUsize::new(names.len()),
             parent: job.parent,
             name: job.name,
             dev: job.dev,
