@@ -108,8 +108,9 @@ pub struct EntryError {
 #[derive(Clone, Debug, Default)]
 pub struct FileList {
     names: Vec<u8>,
-    /// Where each name ends in `names`.
-    ends: Vec<usize>,
+    /// Where each name ends in `names` (u32: half the memory of usize, and
+    /// four GiB of names in one directory is past any real one).
+    ends: Vec<u32>,
     bytes: Vec<u64>,
     /// Times, only with `--time`.
     times: Vec<i128>,
@@ -119,8 +120,12 @@ pub struct FileList {
 
 impl FileList {
     pub fn push(&mut self, name: &[u8], usage: Usage, with_time: bool) {
+        let Ok(end) = u32::try_from(self.names.len() + name.len()) else {
+            // Past four GiB of names the file is counted but not listed.
+            return;
+        };
         self.names.extend_from_slice(name);
-        self.ends.push(self.names.len());
+        self.ends.push(end);
         self.bytes.push(usage.bytes);
         if with_time {
             self.times.push(usage.time);
@@ -136,8 +141,8 @@ impl FileList {
     }
 
     pub fn name(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.names[start..self.ends[i]]
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.names[start..self.ends[i] as usize]
     }
 
     pub fn usage(&self, i: usize) -> Usage {
@@ -149,11 +154,11 @@ impl FileList {
     }
 
     /// The indices of the files still to print, in byte order of names.
-    pub fn sorted(&self) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..self.len())
-            .filter(|i| !self.dropped.contains(i))
+    pub fn sorted(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.len() as u32)
+            .filter(|&i| !self.dropped.contains(&(i as usize)))
             .collect();
-        order.sort_unstable_by(|&a, &b| self.name(a).cmp(self.name(b)));
+        order.sort_unstable_by(|&a, &b| self.name(a as usize).cmp(self.name(b as usize)));
         order
     }
 

@@ -71,7 +71,7 @@ struct Frame<'r> {
     dirs: &'r [NodeId],
     /// The directory's files for `-a`, and the order to print them in.
     files: Option<&'r FileList>,
-    file_order: Vec<usize>,
+    file_order: Vec<u32>,
     errors: Vec<&'r EntryError>,
     next: (usize, usize, usize),
 }
@@ -197,7 +197,7 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
                 .file_order
                 .get(f)
                 .zip(top.files)
-                .map(|(&i, list)| list.name(i));
+                .map(|(&i, list)| list.name(i as usize));
             let error_name = top.errors.get(e).and_then(|e| e.name.as_deref());
             // The smallest of the three next names goes first.
             let smallest = [dir_name, file_name, error_name]
@@ -218,7 +218,7 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
                 Some((name, 1)) => {
                     let usage = top
                         .files
-                        .map_or_else(Usage::default, |l| l.usage(top.file_order[f]));
+                        .map_or_else(Usage::default, |l| l.usage(top.file_order[f] as usize));
                     top.next.1 += 1;
                     join_path(&mut path, name);
                     self.print(usage, &path, depth + 1)?;
