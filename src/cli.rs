@@ -352,13 +352,12 @@ pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
         let dir = cli.files.first().cloned().unwrap_or_else(|| ".".into());
         let threads = match cli
             .threads
-            .as_ref()
-            .map(|t| t.to_str().and_then(|t| t.parse().ok()))
+            .as_deref()
+            .map(|t| parse_threads(t, env.locale, &mut diag))
         {
             None => Vec::new(),
-            Some(Some(t)) if (1..=MAX_THREADS).contains(&t) => vec![t],
-            Some(_) => {
-                diag.push(&[b"invalid number of threads"]);
+            Some(Some(t)) => vec![t],
+            Some(None) => {
                 diag.flush(true);
                 return Action::Fail;
             }
@@ -378,6 +377,21 @@ pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
             Action::Fail
         }
     }
+}
+
+/// `-j N`: a thread count from 1 to [`MAX_THREADS`], or a diagnostic.
+fn parse_threads(value: &OsStr, locale: Locale, diag: &mut Diagnostics) -> Option<usize> {
+    let threads = value
+        .to_str()
+        .and_then(|t| t.parse::<usize>().ok())
+        .filter(|t| (1..=MAX_THREADS).contains(t));
+    if threads.is_none() {
+        diag.push(&[
+            b"invalid number of threads ",
+            &quote(value.as_bytes(), locale),
+        ]);
+    }
+    threads
 }
 
 /// A value clap refused (only cdu's own `--mode` has a closed set).
@@ -604,19 +618,9 @@ fn build(cli: Cli, ordered: Ordered, env: &Env, diag: &mut Diagnostics) -> Resul
     }
     let mut ok = true;
     if let Some(threads) = &cli.threads {
-        match threads
-            .to_str()
-            .and_then(|t| t.parse::<usize>().ok())
-            .filter(|t| (1..=MAX_THREADS).contains(t))
-        {
+        match parse_threads(threads, locale, diag) {
             Some(t) => config.threads = t,
-            None => {
-                diag.push(&[
-                    b"invalid number of threads ",
-                    &quote(threads.as_bytes(), locale),
-                ]);
-                ok = false;
-            }
+            None => ok = false,
         }
     }
     if let Some(tick) = &cli.tick {

@@ -52,10 +52,6 @@ pub struct Node {
     pub files: Usage,
     /// Everything at and below it; set by [`Report::fold`].
     pub total: Usage,
-    /// A batch for this directory arrived: its entries were read.
-    pub read: bool,
-    /// Its reading stopped early because the run was cancelled.
-    pub incomplete: bool,
     /// Counted elsewhere first (a repeated directory): left out entirely.
     pub dropped: bool,
 }
@@ -305,8 +301,6 @@ impl Report {
         self.dirs += b.subdirs.len() as u64;
         let parent = self.node_mut(b.node);
         parent.files = b.files;
-        parent.read = true;
-        parent.incomplete = b.incomplete;
         let last = b.first_child as usize + b.subdirs.len();
         if self.nodes.len() < last {
             self.nodes.resize_with(last, Node::default);
@@ -430,12 +424,5 @@ impl Report {
             let (parent, total) = (node.parent as usize, node.total);
             self.nodes[parent].total.add(total);
         }
-    }
-
-    /// Whether the size of a directory may be short because the run was
-    /// cancelled before all below it was read.
-    pub fn partial(&self, id: NodeId) -> bool {
-        let node = &self.nodes[id as usize];
-        !node.read || node.incomplete
     }
 }
