@@ -74,7 +74,7 @@ fn median(times: &[Duration]) -> Duration {
 /// Total bytes and entries of the (single) operand of a finished scan.
 fn totals(report: &Report) -> (u64, u64) {
     let bytes = match report.operands.first() {
-        Some(Outcome::Dir(id)) => report.nodes[*id as usize].total.bytes,
+        Some(Outcome::Dir(id)) => report.total(*id).bytes,
         Some(Outcome::File { usage, .. }) => usage.bytes,
         _ => 0,
     };

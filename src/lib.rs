@@ -56,7 +56,7 @@ fn scan_inner(
     on_tick: &mut dyn FnMut(&progress::Tick),
 ) -> Report {
     let (sender, receiver) = crossbeam_channel::bounded(CHANNEL_CAPACITY);
-    let mut report = Report::new(config.operands.len());
+    let mut report = Report::new(config.operands.len(), config.time.is_some());
     let start = std::time::Instant::now();
     let ticker = every.map_or_else(crossbeam_channel::never, crossbeam_channel::tick);
     let live = progress::Live::default();

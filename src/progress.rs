@@ -95,19 +95,19 @@ impl Tick<'_> {
 fn path_of(report: &Report, mut id: NodeId) -> Option<Vec<u8>> {
     let mut names: Vec<&[u8]> = Vec::new();
     loop {
-        let node = report.nodes.get(id as usize)?;
-        if node.name.is_empty() {
+        if id as usize >= report.node_count() || report.name(id).is_empty() {
             return None;
         }
-        names.push(&node.name);
-        if node.parent == NO_PARENT {
+        names.push(report.name(id));
+        let parent = report.parent(id);
+        if parent == NO_PARENT {
             break;
         }
         // A parent always comes before its child in the arena.
-        if node.parent >= id {
+        if parent >= id {
             return None;
         }
-        id = node.parent;
+        id = parent;
     }
     let mut path = names.pop()?.to_vec();
     while let Some(name) = names.pop() {
@@ -309,7 +309,7 @@ fn terminal_width() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Node;
+    use crate::report::Usage;
 
     fn tick<'a>(report: &'a Report, live: &'a Live) -> Tick<'a> {
         Tick {
@@ -337,12 +337,10 @@ mod tests {
 
     #[test]
     fn plain_line_has_the_documented_format() {
-        let report = Report {
-            entries: 345_678,
-            dirs: 2100,
-            bytes: 1_385_000_000,
-            ..Report::default()
-        };
+        let mut report = Report::default();
+        report.entries = 345_678;
+        report.dirs = 2100;
+        report.bytes = 1_385_000_000;
         let live = Live::default();
         assert_eq!(
             plain_line(&tick(&report, &live)),
@@ -352,29 +350,19 @@ mod tests {
 
     #[test]
     fn entries_published_by_workers_count_before_their_batch() {
-        let report = Report {
-            entries: 10,
-            ..Report::default()
-        };
+        let mut report = Report::default();
+        report.entries = 10;
         let live = Live::default();
         live.add_entries(PUBLISH_EVERY);
         assert_eq!(tick(&report, &live).entries(), PUBLISH_EVERY);
     }
 
-    fn node(name: &str, parent: NodeId) -> Node {
-        Node {
-            name: name.as_bytes().into(),
-            parent,
-            ..Node::default()
-        }
-    }
-
     #[test]
     fn current_dir_is_built_from_the_arena() {
-        let report = Report {
-            nodes: vec![node("top/", NO_PARENT), node("a", 0), node("b", 1)],
-            ..Report::default()
-        };
+        let mut report = Report::default();
+        report.set_dir(0, b"top/", NO_PARENT, Usage::default());
+        report.set_dir(1, b"a", 0, Usage::default());
+        report.set_dir(2, b"b", 1, Usage::default());
         let live = Live::default();
         assert_eq!(tick(&report, &live).current_dir(), None);
         live.reading(2);

@@ -41,19 +41,73 @@ impl Usage {
     }
 }
 
+/// Bytes and entries: what a node keeps of each of its usages. Times are
+/// kept apart, and only with `--time`, so that a node takes 64 bytes
+/// rather than 128 (an i128 time would also force 16-byte alignment).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Amount {
+    bytes: u64,
+    inodes: u64,
+}
+
+impl Amount {
+    fn of(usage: Usage) -> Self {
+        Amount {
+            bytes: usage.bytes,
+            inodes: usage.inodes,
+        }
+    }
+
+    fn add(&mut self, other: Amount) {
+        self.bytes = self.bytes.saturating_add(other.bytes);
+        self.inodes += other.inodes;
+    }
+
+    fn with_time(self, time: i128) -> Usage {
+        Usage {
+            bytes: self.bytes,
+            inodes: self.inodes,
+            time,
+        }
+    }
+}
+
+/// A directory in the arena.
 #[derive(Clone, Debug, Default)]
-pub struct Node {
-    /// The entry's name in its parent; for an operand, the path as printed.
-    pub name: Box<[u8]>,
-    pub parent: NodeId,
-    /// The directory's own entry.
-    pub own: Usage,
-    /// Non-directory entries directly inside it.
-    pub files: Usage,
-    /// Everything at and below it; set by [`Report::fold`].
-    pub total: Usage,
+struct Node {
+    /// Where the name is in [`Report::names`]: offset << 24 | length.
+    /// Twenty-four bits hold any name the kernel accepts (a path is at most
+    /// 4,096 bytes) and forty any buffer of names that fits in memory.
+    name: u64,
+    parent: NodeId,
     /// Counted elsewhere first (a repeated directory): left out entirely.
-    pub dropped: bool,
+    dropped: bool,
+    /// The directory's own entry.
+    own: Amount,
+    /// Non-directory entries directly inside it.
+    files: Amount,
+    /// Everything at and below it; set by [`Report::fold`].
+    total: Amount,
+}
+
+const NAME_LENGTH_BITS: u32 = 24;
+
+/// The times of a node's three usages, with `--time`.
+#[derive(Clone, Copy, Debug)]
+struct Times {
+    own: i128,
+    files: i128,
+    total: i128,
+}
+
+impl Default for Times {
+    fn default() -> Self {
+        Times {
+            own: NO_TIME,
+            files: NO_TIME,
+            total: NO_TIME,
+        }
+    }
 }
 
 /// Where an entry that may be counted only once was met.
@@ -222,7 +276,14 @@ pub enum Message {
 
 #[derive(Debug, Default)]
 pub struct Report {
-    pub nodes: Vec<Node>,
+    /// The directories, by id; a parent always has a smaller id than its
+    /// children.
+    nodes: Vec<Node>,
+    /// The directories' names, one after another.
+    names: Vec<u8>,
+    /// Each node's times, parallel to `nodes`; empty without `--time`.
+    times: Vec<Times>,
+    with_time: bool,
     pub operands: Vec<Outcome>,
     /// For a directory operand's node, which operand it is.
     pub roots: HashMap<NodeId, usize>,
@@ -236,10 +297,74 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(operands: usize) -> Self {
+    /// An empty report for `operands` operands, keeping times if
+    /// `with_time` (`--time`).
+    pub fn new(operands: usize, with_time: bool) -> Self {
         Report {
             operands: vec![Outcome::NotReached; operands],
+            with_time,
             ..Report::default()
+        }
+    }
+
+    /// How many directory ids have been handed out and heard of so far.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The name of directory `id` in its parent (for an operand, its path
+    /// as printed); empty if its parent's batch has not arrived yet.
+    pub fn name(&self, id: NodeId) -> &[u8] {
+        let packed = self.nodes[id as usize].name;
+        let start = (packed >> NAME_LENGTH_BITS) as usize;
+        let len = (packed & ((1 << NAME_LENGTH_BITS) - 1)) as usize;
+        &self.names[start..start + len]
+    }
+
+    pub fn parent(&self, id: NodeId) -> NodeId {
+        self.nodes[id as usize].parent
+    }
+
+    /// Whether directory `id` was counted elsewhere first, and so is left
+    /// out with all below it.
+    pub fn dropped(&self, id: NodeId) -> bool {
+        self.nodes[id as usize].dropped
+    }
+
+    /// Everything at and below directory `id`, once [`Report::fold`] ran.
+    pub fn total(&self, id: NodeId) -> Usage {
+        let time = self.times.get(id as usize).map_or(NO_TIME, |t| t.total);
+        self.nodes[id as usize].total.with_time(time)
+    }
+
+    /// Directory `id` and its files, without its subdirectories (`-S`).
+    pub fn separate(&self, id: NodeId) -> Usage {
+        let node = &self.nodes[id as usize];
+        let times = self.times.get(id as usize).copied().unwrap_or_default();
+        let mut usage = node.own.with_time(times.own);
+        usage.add(node.files.with_time(times.files));
+        usage
+    }
+
+    /// Makes directory `id` known: its name, its parent and its own entry.
+    pub fn set_dir(&mut self, id: NodeId, name: &[u8], parent: NodeId, own: Usage) {
+        let start = self.names.len() as u64;
+        let len = name.len().min((1 << NAME_LENGTH_BITS) - 1);
+        self.names.extend_from_slice(&name[..len]);
+        let node = self.node_mut(id);
+        node.name = start << NAME_LENGTH_BITS | len as u64;
+        node.parent = parent;
+        node.own = Amount::of(own);
+        if let Some(times) = self.times.get_mut(id as usize) {
+            times.own = own.time;
+        }
+    }
+
+    /// Adds to the files directly inside directory `id`.
+    fn add_files(&mut self, id: NodeId, usage: Usage) {
+        self.node_mut(id).files.add(Amount::of(usage));
+        if let Some(times) = self.times.get_mut(id as usize) {
+            times.files = times.files.max(usage.time);
         }
     }
 
@@ -247,6 +372,9 @@ impl Report {
         let i = id as usize;
         if self.nodes.len() <= i {
             self.nodes.resize_with(i + 1, Node::default);
+            if self.with_time {
+                self.times.resize_with(i + 1, Times::default);
+            }
         }
         &mut self.nodes[i]
     }
@@ -263,10 +391,7 @@ impl Report {
         match &r.outcome {
             Outcome::Dir(id) => {
                 let id = *id;
-                let node = self.node_mut(id);
-                node.name = r.name;
-                node.parent = NO_PARENT;
-                node.own = r.own;
+                self.set_dir(id, &r.name, NO_PARENT, r.own);
                 self.roots.insert(id, r.index);
                 if let Some((dev, ino)) = r.claim {
                     self.claims.push(Claim {
@@ -299,18 +424,10 @@ impl Report {
         self.entries += b.entries;
         self.bytes = self.bytes.saturating_add(b.files.bytes);
         self.dirs += b.subdirs.len() as u64;
-        let parent = self.node_mut(b.node);
-        parent.files = b.files;
-        let last = b.first_child as usize + b.subdirs.len();
-        if self.nodes.len() < last {
-            self.nodes.resize_with(last, Node::default);
-        }
-        for (i, (name, own)) in b.subdirs.into_iter().enumerate() {
+        self.add_files(b.node, b.files);
+        for (i, (name, own)) in b.subdirs.iter().enumerate() {
             self.bytes = self.bytes.saturating_add(own.bytes);
-            let node = &mut self.nodes[b.first_child as usize + i];
-            node.name = name;
-            node.parent = b.node;
-            node.own = own;
+            self.set_dir(b.first_child + i as NodeId, name, b.node, *own);
         }
         if !b.listed.is_empty() {
             self.listed.insert(b.node, b.listed);
@@ -337,7 +454,7 @@ impl Report {
                 names.reverse();
                 return (self.roots.get(&id).copied().unwrap_or(usize::MAX), names);
             }
-            names.push(&node.name);
+            names.push(self.name(id));
             id = node.parent;
         }
     }
@@ -405,7 +522,7 @@ impl Report {
     /// Counts a claimed file where it was met.
     fn keep(&mut self, claim: &Claim) {
         if let Place::File(id, _) = &claim.place {
-            self.nodes[*id as usize].files.add(claim.usage);
+            self.add_files(*id, claim.usage);
         }
     }
 
@@ -416,6 +533,9 @@ impl Report {
             node.total = node.own;
             node.total.add(node.files);
         }
+        for times in &mut self.times {
+            times.total = times.own.max(times.files);
+        }
         for i in (0..self.nodes.len()).rev() {
             let node = &self.nodes[i];
             if node.dropped || node.parent == NO_PARENT {
@@ -423,6 +543,10 @@ impl Report {
             }
             let (parent, total) = (node.parent as usize, node.total);
             self.nodes[parent].total.add(total);
+            if let Some(&child) = self.times.get(i) {
+                let times = &mut self.times[parent];
+                times.total = times.total.max(child.total);
+            }
         }
     }
 }

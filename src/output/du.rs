@@ -27,11 +27,15 @@ struct Children {
 
 impl Children {
     fn new(report: &Report) -> Self {
-        let n = report.nodes.len();
+        let n = report.node_count();
+        let listed = |id: usize| {
+            let parent = report.parent(id as NodeId);
+            (parent != NO_PARENT && !report.dropped(id as NodeId)).then_some(parent as usize)
+        };
         let mut count = vec![0u32; n + 1];
-        for node in &report.nodes {
-            if node.parent != NO_PARENT && !node.dropped {
-                count[node.parent as usize + 1] += 1;
+        for id in 0..n {
+            if let Some(parent) = listed(id) {
+                count[parent + 1] += 1;
             }
         }
         for i in 0..n {
@@ -39,20 +43,16 @@ impl Children {
         }
         let mut next = count.clone();
         let mut ids = vec![0; count[n] as usize];
-        for (id, node) in report.nodes.iter().enumerate() {
-            if node.parent != NO_PARENT && !node.dropped {
-                let slot = &mut next[node.parent as usize];
+        for id in 0..n {
+            if let Some(parent) = listed(id) {
+                let slot = &mut next[parent];
                 ids[*slot as usize] = id as NodeId;
                 *slot += 1;
             }
         }
         for i in 0..n {
             let run = &mut ids[count[i] as usize..count[i + 1] as usize];
-            run.sort_unstable_by(|a, b| {
-                report.nodes[*a as usize]
-                    .name
-                    .cmp(&report.nodes[*b as usize].name)
-            });
+            run.sort_unstable_by(|&a, &b| report.name(a).cmp(report.name(b)));
         }
         Children { start: count, ids }
     }
@@ -185,14 +185,11 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
     /// without recursion.
     fn write_tree(&mut self, root: NodeId, children: &Children) -> io::Result<()> {
         let report = self.report;
-        let mut path = report.nodes[root as usize].name.to_vec();
+        let mut path = report.name(root).to_vec();
         let mut stack = vec![self.frame(report, children, root, 0, path.len())];
         while let Some(top) = stack.last_mut() {
             let (d, f, e) = top.next;
-            let dir_name = top
-                .dirs
-                .get(d)
-                .map(|&id| &report.nodes[id as usize].name[..]);
+            let dir_name = top.dirs.get(d).map(|&id| report.name(id));
             let file_name = top
                 .file_order
                 .get(f)
@@ -237,13 +234,10 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
                             self.error(error.kind, &path, error.errno);
                         }
                     }
-                    let node = &report.nodes[id as usize];
                     let usage = if self.config.separate_dirs {
-                        let mut u = node.own;
-                        u.add(node.files);
-                        u
+                        report.separate(id)
                     } else {
-                        node.total
+                        report.total(id)
                     };
                     self.print(usage, &path, depth)?;
                 }
@@ -276,8 +270,8 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
                     }
                 }
                 Outcome::Dir(id) => {
-                    if !report.nodes[*id as usize].dropped {
-                        total.add(report.nodes[*id as usize].total);
+                    if !report.dropped(*id) {
+                        total.add(report.total(*id));
                         self.write_tree(*id, &children)?;
                     }
                 }
