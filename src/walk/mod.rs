@@ -18,7 +18,7 @@ mod sequential;
 pub use parallel::walk_parallel;
 pub use sequential::walk_sequential;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -59,13 +59,46 @@ pub struct Walker<'a> {
     sender: Sender<Message>,
     semaphore: Semaphore,
     next_node: AtomicU32,
-    /// Every directory met, to notice one met again; only then is the
-    /// (slower) check for a cycle through an ancestor made.
-    dirs_seen: Mutex<HashSet<(u64, u64)>>,
+    /// The directories being walked: every ancestor of a pending job is
+    /// one. Only a directory found here can close a cycle, and only then
+    /// is the (slower) walk up its ancestors made. It holds the frontier,
+    /// not every directory met, so its memory does not grow with the tree.
+    active: Arc<Active>,
     /// How many more parent descriptors may be kept open.
     keep_budget: Arc<AtomicIsize>,
     /// Where progress is published, when it is shown.
     live: Option<&'a Live>,
+}
+
+/// The (device, inode) of each directory with a live [`DirHandle`], with
+/// how many (a bind mount can show one directory in two places at once).
+#[derive(Default)]
+struct Active(Mutex<HashMap<(u64, u64), u32>>);
+
+impl Active {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(u64, u64), u32>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn contains(&self, id: (u64, u64)) -> bool {
+        self.lock().contains_key(&id)
+    }
+
+    fn insert(&self, id: (u64, u64)) {
+        *self.lock().entry(id).or_default() += 1;
+    }
+
+    fn remove(&self, id: (u64, u64)) {
+        let mut map = self.lock();
+        if let Some(count) = map.get_mut(&id) {
+            *count -= 1;
+            if *count == 0 {
+                map.remove(&id);
+            }
+        }
+    }
 }
 
 /// A directory being walked, kept alive by the jobs of its subdirectories.
@@ -82,6 +115,7 @@ struct DirHandle {
     name: Box<[u8]>,
     dev: u64,
     ino: u64,
+    active: Arc<Active>,
 }
 
 struct KeptFd {
@@ -120,6 +154,7 @@ impl DirHandle {
 
 impl Drop for DirHandle {
     fn drop(&mut self) {
+        self.active.remove((self.dev, self.ino));
         // Unlink the chain of parents one at a time: letting each drop the
         // next would recurse as deep as the tree.
         let mut parent = self.parent.take();
@@ -237,7 +272,7 @@ impl<'a> Walker<'a> {
             sender,
             semaphore: Semaphore::new(readers as usize),
             next_node: AtomicU32::new(0),
-            dirs_seen: Mutex::new(HashSet::new()),
+            active: Arc::default(),
             keep_budget: Arc::new(AtomicIsize::new(keep)),
             live: None,
         }
@@ -322,9 +357,6 @@ impl<'a> Walker<'a> {
             };
             self.send(Message::Operand(result));
             return None;
-        }
-        if let Ok(mut seen) = self.dirs_seen.lock() {
-            seen.insert(dev_ino(&st));
         }
         let node = self.next_node.fetch_add(1, Ordering::Relaxed);
         result.outcome = Outcome::Dir(node);
@@ -538,11 +570,8 @@ impl<'a> Walker<'a> {
             let dir = is_dir(&st);
             let claim = self.needs_claim(dir, nlink(&st));
             if dir {
-                let new = self
-                    .dirs_seen
-                    .lock()
-                    .is_ok_and(|mut s| s.insert((dev, ino)));
-                if !new && Self::is_ancestor(&job, dev, ino) {
+                let walked = (dev, ino) == (job.dev, job.ino) || self.active.contains((dev, ino));
+                if walked && Self::is_ancestor(&job, dev, ino) {
                     // A cycle (a bind mount, or a symlink with -L): du
                     // leaves it out without a word.
                     continue;
@@ -603,6 +632,7 @@ impl<'a> Walker<'a> {
             self.keep_budget.fetch_add(1, Ordering::Relaxed);
         }
         drop(permit);
+        self.active.insert((job.dev, job.ino));
         let handle = Arc::new(DirHandle {
             fd: Mutex::new(kept),
             unopened: AtomicUsize::new(names.len()),
@@ -610,6 +640,7 @@ impl<'a> Walker<'a> {
             name: job.name,
             dev: job.dev,
             ino: job.ino,
+            active: self.active.clone(),
         });
         for (i, name) in names.into_iter().enumerate() {
             let (dev, ino, _) = subdir_ids[i];
