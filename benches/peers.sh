@@ -14,6 +14,7 @@
 #   --threads LIST    also time `cdu -s -jN` for each N of LIST (e.g. 2,8,32)
 #   --no-listing      skip the full-listing table
 #   --no-check        skip the check that every tool reports the same total
+#   --no-memory       skip the peak-memory table (GNU time's %M, warm cache)
 #   --cdu PATH        the cdu binary (default: cargo build --release, then
 #                     $CARGO_TARGET_DIR or target/release/cdu)
 #   --out DIR         keep hyperfine's JSON and markdown exports there
@@ -56,6 +57,7 @@ runs=
 threads=
 listing=1
 check=1
+memory=1
 cdu=
 out=
 
@@ -69,6 +71,7 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; shift ;;
     --no-listing) listing=0 ;;
     --no-check) check=0 ;;
+    --no-memory) memory=0 ;;
     --cdu) cdu=$2; shift ;;
     --out) out=$2; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -282,6 +285,35 @@ fi
 if [ "$cold" = 1 ]; then
     bench "Cold cache, total only (-s)" cold-summary "${runs:-5}" "${summary_cmds[@]}"
     [ "$listing" = 1 ] && bench "Cold cache, full listing (> /dev/null)" cold-listing "${runs:-5}" "${listing_cmds[@]}"
+fi
+# Peak resident memory of each command: the median of three runs of GNU
+# time's %M (the maximum resident set size /usr/bin/time -v reports).
+peak_memory() {
+    local cmd kb runs
+    echo "## Peak memory (warm cache)"
+    echo
+    echo "| command | peak RSS, MiB (median of 3) |"
+    echo "|---------|---------------------------:|"
+    for cmd in "$@"; do
+        runs=()
+        for _ in 1 2 3; do
+            eval "/usr/bin/time -f %M -o $(q "$tmp/rss") $cmd >/dev/null 2>&1" || true
+            runs+=("$(tail -1 "$tmp/rss")")
+        done
+        kb=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
+        cmd=${cmd//"$C"/cdu}
+        cmd=${cmd//"$D"/DIR}
+        printf '| `%s` | %.1f |\n' "$cmd" "$(echo "$kb / 1024" | bc -l)"
+    done
+    echo
+}
+
+if [ "$memory" = 1 ]; then
+    if [ -x /usr/bin/time ] && have bc; then
+        peak_memory "${summary_cmds[@]}" "${listing_cmds[@]}" "$C -a $D"
+    else
+        echo "peers.sh: no /usr/bin/time (GNU time) or bc: peak memory skipped" >&2
+    fi
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit "$disagree"
