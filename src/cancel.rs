@@ -14,6 +14,7 @@ use crossbeam_channel::{Receiver, Sender};
 use rustix::event::{PollFd, PollFlags};
 use rustix::io::Errno;
 
+use crate::suspend::JobSignals;
 use crate::terminal::{self, KeyMode};
 
 pub struct Cancel {
@@ -141,9 +142,12 @@ impl Keys {
     fn start(cancel: Arc<Cancel>) -> io::Result<Keys> {
         let (wake, asleep) = UnixStream::pair()?;
         let mode = KeyMode::enter()?;
+        // Without them Ctrl-Z still stops cdu, only with the terminal left
+        // in key mode.
+        let jobs = JobSignals::install().ok();
         let thread = std::thread::Builder::new()
             .name("cdu-keys".into())
-            .spawn(move || read_keys(&cancel, &asleep))?;
+            .spawn(move || read_keys(&cancel, &asleep, jobs.as_ref()))?;
         Ok(Keys {
             wake,
             thread: Some(thread),
@@ -162,23 +166,54 @@ impl Drop for Keys {
     }
 }
 
-/// Waits for a key on stdin, or for `wake`; a key cancels the run.
-fn read_keys(cancel: &Cancel, wake: &UnixStream) {
+/// Waits for a key on stdin, or for `wake`; a key cancels the run. On
+/// Ctrl-Z it puts the terminal back and stops the process; continued in
+/// the foreground, it sets key mode again and goes on waiting for keys.
+fn read_keys(cancel: &Cancel, wake: &UnixStream, jobs: Option<&JobSignals>) {
     let stdin = io::stdin();
+    // Whether the terminal is in key mode and stdin may be read: not
+    // while the job is stopped or in the background, where a read would
+    // stop it again (SIGTTIN).
+    let mut keys_on = true;
     loop {
-        let mut fds = [
-            PollFd::new(&stdin, PollFlags::IN),
-            PollFd::new(wake, PollFlags::IN),
-        ];
+        let signals = jobs.map(JobSignals::fd);
+        let mut fds = vec![PollFd::new(wake, PollFlags::IN)];
+        if let Some(fd) = &signals {
+            fds.push(PollFd::new(fd, PollFlags::IN));
+        }
+        if keys_on {
+            fds.push(PollFd::new(&stdin, PollFlags::IN));
+        }
         match rustix::event::poll(&mut fds, None) {
             Ok(_) => {}
             Err(Errno::INTR) => continue,
             Err(_) => return,
         }
-        if !fds[1].revents().is_empty() {
+        if !fds[0].revents().is_empty() {
             return;
         }
-        let ready = fds[0].revents();
+        let keys_ready = keys_on.then(|| fds[fds.len() - 1].revents());
+        drop(fds);
+        if let Some(jobs) = jobs {
+            let arrived = jobs.take();
+            if arrived.stop {
+                terminal::restore();
+                keys_on = false;
+                jobs.stop();
+            }
+            if (arrived.stop || arrived.resume)
+                && !keys_on
+                && terminal::stdin_is_foreground_terminal()
+                && terminal::enter_key_mode().is_ok()
+            {
+                keys_on = true;
+            }
+            if arrived.stop {
+                // Keys typed before the stop were for the shell.
+                continue;
+            }
+        }
+        let Some(ready) = keys_ready else { continue };
         if ready.contains(PollFlags::IN) {
             // VMIN = VTIME = 0: never blocks, even if someone else took
             // the bytes between the poll and here.

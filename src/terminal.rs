@@ -30,19 +30,27 @@ pub struct KeyMode(());
 impl KeyMode {
     /// Saves stdin's terminal settings and switches to key mode.
     pub fn enter() -> io::Result<KeyMode> {
-        let stdin = io::stdin();
-        let saved = termios::tcgetattr(&stdin)?;
-        let mut keys = saved.clone();
-        keys.local_modes
-            .remove(LocalModes::ICANON | LocalModes::ECHO);
-        keys.special_codes[SpecialCodeIndex::VMIN] = 0;
-        keys.special_codes[SpecialCodeIndex::VTIME] = 0;
-        *SAVED.lock().unwrap_or_else(PoisonError::into_inner) = Some(saved);
         let guard = KeyMode(());
         // On failure the guard's drop puts back whatever may have changed.
-        termios::tcsetattr(&stdin, OptionalActions::Now, &keys)?;
+        enter_key_mode()?;
         Ok(guard)
     }
+}
+
+/// Saves stdin's terminal settings as they are now and switches to key
+/// mode; [`restore`] puts them back. Also what a job continued in the
+/// foreground after Ctrl-Z does: settings changed while it was stopped
+/// (`stty`) are the ones put back at the end.
+pub fn enter_key_mode() -> io::Result<()> {
+    let stdin = io::stdin();
+    let saved = termios::tcgetattr(&stdin)?;
+    let mut keys = saved.clone();
+    keys.local_modes
+        .remove(LocalModes::ICANON | LocalModes::ECHO);
+    keys.special_codes[SpecialCodeIndex::VMIN] = 0;
+    keys.special_codes[SpecialCodeIndex::VTIME] = 0;
+    *SAVED.lock().unwrap_or_else(PoisonError::into_inner) = Some(saved);
+    Ok(termios::tcsetattr(&stdin, OptionalActions::Now, &keys)?)
 }
 
 impl Drop for KeyMode {

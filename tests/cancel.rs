@@ -205,3 +205,69 @@ fn wait_until_reading(s: &Session, tree: &std::path::Path) {
         std::thread::yield_now();
     }
 }
+
+#[test]
+fn ctrl_z_gives_the_terminal_back_and_fg_takes_it_again() {
+    let tree = slow_tree().to_str().unwrap();
+    // The shell reports the stop, waits for a line, then brings cdu back.
+    let script =
+        "\"$0\" \"$@\"\necho \"[stopped: $?]\"\nread -r line\nfg >/dev/null\necho \"[exit: $?]\"";
+    // One thread: a slower scan leaves ample time to type after `fg`.
+    let mut s = Session::start_job(script, ["-v", "--tick", "10ms", "-j1", tree]);
+    s.wait_for("a progress line with the hint", |screen| {
+        screen.contains("press any key or Ctrl-C to stop")
+    });
+    assert!(in_key_mode(&s.pty.slave), "keys are not watched");
+    s.type_keys(b"\x1a");
+    s.wait_for("the shell after the stop", |screen| {
+        screen.contains("[stopped: 148]")
+    });
+    assert!(
+        !in_key_mode(&s.pty.slave),
+        "the terminal was left in key mode for the shell; screen:\n{}",
+        s.text()
+    );
+    s.assert_terminal_restored();
+    s.type_keys(b"\n");
+    s.wait_for_settings("key mode after fg", |pty| in_key_mode(&pty.slave));
+    s.type_keys(b"q");
+    s.wait_for("the end of the job", |screen| screen.contains("[exit: "));
+    let (status, _) = s.finish();
+    let screen = s.text();
+    assert_eq!(describe(status), "exit 0", "screen:\n{screen}");
+    assert!(screen.contains("[exit: 130]"), "screen:\n{screen}");
+    assert!(
+        screen.contains("cdu: cancelled after "),
+        "no partial notice; screen:\n{screen}"
+    );
+    s.assert_terminal_restored();
+}
+
+#[test]
+fn a_job_sent_to_the_background_finishes_without_touching_the_terminal() {
+    let tree = slow_tree().to_str().unwrap();
+    // Reading keys or setting the terminal from the background would stop
+    // cdu again (SIGTTIN, SIGTTOU) and `wait` would never return.
+    let script = "\"$0\" \"$@\"\necho \"[stopped: $?]\"\nbg >/dev/null\nwait\necho \"[exit: $?]\"";
+    let mut s = Session::start_job(script, ["-s", "-v", "--tick", "10ms", "-j1", tree]);
+    s.wait_for("a progress line with the hint", |screen| {
+        screen.contains("press any key or Ctrl-C to stop")
+    });
+    s.type_keys(b"\x1a");
+    s.wait_for("the shell after the stop", |screen| {
+        screen.contains("[stopped: 148]")
+    });
+    // Typed while cdu runs in the background: the shell's, not cdu's.
+    s.type_keys(b"x");
+    s.wait_for("the end of the job", |screen| screen.contains("[exit: "));
+    let (status, _) = s.finish();
+    let screen = s.text();
+    assert_eq!(describe(status), "exit 0", "screen:\n{screen}");
+    assert!(screen.contains("[exit: 0]"), "screen:\n{screen}");
+    assert!(
+        screen.contains(&format!("\t{tree}\r\n")),
+        "no total; screen:\n{screen}"
+    );
+    assert!(!screen.contains("cancelled"), "screen:\n{screen}");
+    s.assert_terminal_restored();
+}

@@ -146,11 +146,36 @@ impl Session {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
+        let mut command = cdu();
+        command.args(args);
+        Session::spawn(command, stdout)
+    }
+
+    /// cdu as a job of a job-control shell that leads the session
+    /// (`bash -c 'set -m; ...'`): cdu runs in the foreground in a process
+    /// group of its own, as from a prompt, so Ctrl-Z can stop it (in an
+    /// orphaned process group, such as a session cdu led, the kernel
+    /// ignores it). `script` runs with cdu's path as `$0` and `args` as
+    /// `$@`.
+    pub fn start_job<I, S>(script: &str, args: I) -> Session
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = Command::new("bash");
+        command
+            .arg("-c")
+            .arg(format!("set -m\n{script}"))
+            .arg(env!("CARGO_BIN_EXE_cdu"))
+            .args(args);
+        Session::spawn(command, Stdout::Terminal)
+    }
+
+    fn spawn(mut command: Command, stdout: Stdout) -> Session {
         let pty = Pty::open();
         let settings_before = pty.settings();
-        let mut command = cdu();
         let fd = || Stdio::from(pty.slave.try_clone().expect("dup pty slave"));
-        command.args(args).stdin(fd()).stderr(fd());
+        command.stdin(fd()).stderr(fd());
         match stdout {
             Stdout::Terminal => command.stdout(fd()),
             Stdout::Pipe => command.stdout(Stdio::piped()),
@@ -177,6 +202,20 @@ impl Session {
             settings_before,
             screen: Vec::new(),
             stdout,
+        }
+    }
+
+    /// Reads the terminal until `done(terminal)` holds, for what its
+    /// settings show; panics after [`DEADLINE`].
+    pub fn wait_for_settings(&mut self, what: &str, done: impl Fn(&Pty) -> bool) {
+        let start = Instant::now();
+        while !done(&self.pty) {
+            assert!(
+                start.elapsed() < DEADLINE,
+                "no {what} after {DEADLINE:?}; screen:\n{}",
+                self.text()
+            );
+            self.drain(Duration::from_millis(1));
         }
     }
 
