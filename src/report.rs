@@ -91,7 +91,7 @@ struct Node {
 
 const NAME_LENGTH_BITS: u32 = 24;
 
-/// The times of a node's three usages, with `--time`.
+/// The latest times of a node's two sums, with `--time`.
 #[derive(Clone, Copy, Debug)]
 struct Times {
     here: i128,
