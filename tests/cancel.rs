@@ -206,14 +206,17 @@ fn wait_until_reading(s: &Session, tree: &std::path::Path) {
     }
 }
 
-#[test]
-fn ctrl_z_gives_the_terminal_back_and_fg_takes_it_again() {
+/// Runs cdu on the slow tree (one thread: a slower scan leaves ample time
+/// to act after it continues) as a job of a shell that runs `then` once
+/// the job stops, then prints `[exit: STATUS]`. Presses Ctrl-Z once the
+/// scan shows its progress line, and returns when the shell has seen the
+/// stop.
+fn stop_job(then: &str, args: &[&str]) -> Session {
     let tree = slow_tree().to_str().unwrap();
-    // The shell reports the stop, waits for a line, then brings cdu back.
-    let script =
-        "\"$0\" \"$@\"\necho \"[stopped: $?]\"\nread -r line\nfg >/dev/null\necho \"[exit: $?]\"";
-    // One thread: a slower scan leaves ample time to type after `fg`.
-    let mut s = Session::start_job(script, ["-v", "--tick", "10ms", "-j1", tree]);
+    let script = format!("\"$0\" \"$@\"\necho \"[stopped: $?]\"\n{then}\necho \"[exit: $?]\"");
+    let mut args = args.to_vec();
+    args.extend(["-v", "--tick", "10ms", "-j1", tree]);
+    let mut s = Session::start_job(&script, args);
     s.wait_for("a progress line with the hint", |screen| {
         screen.contains("press any key or Ctrl-C to stop")
     });
@@ -222,6 +225,24 @@ fn ctrl_z_gives_the_terminal_back_and_fg_takes_it_again() {
     s.wait_for("the shell after the stop", |screen| {
         screen.contains("[stopped: 148]")
     });
+    s
+}
+
+/// Waits for the job's end; returns what the terminal showed, after
+/// checking that the shell ended well and the terminal is as it was.
+fn finish_job(s: &mut Session) -> String {
+    s.wait_for("the end of the job", |screen| screen.contains("[exit: "));
+    let (status, _) = s.finish();
+    let screen = s.text();
+    assert_eq!(describe(status), "exit 0", "screen:\n{screen}");
+    s.assert_terminal_restored();
+    screen
+}
+
+#[test]
+fn ctrl_z_gives_the_terminal_back_and_fg_takes_it_again() {
+    // The shell waits for a line, then brings cdu back.
+    let mut s = stop_job("read -r line\nfg >/dev/null", &[]);
     assert!(
         !in_key_mode(&s.pty.slave),
         "the terminal was left in key mode for the shell; screen:\n{}",
@@ -231,43 +252,27 @@ fn ctrl_z_gives_the_terminal_back_and_fg_takes_it_again() {
     s.type_keys(b"\n");
     s.wait_for_settings("key mode after fg", |pty| in_key_mode(&pty.slave));
     s.type_keys(b"q");
-    s.wait_for("the end of the job", |screen| screen.contains("[exit: "));
-    let (status, _) = s.finish();
-    let screen = s.text();
-    assert_eq!(describe(status), "exit 0", "screen:\n{screen}");
+    let screen = finish_job(&mut s);
     assert!(screen.contains("[exit: 130]"), "screen:\n{screen}");
     assert!(
         screen.contains("cdu: cancelled after "),
         "no partial notice; screen:\n{screen}"
     );
-    s.assert_terminal_restored();
 }
 
 #[test]
 fn a_job_sent_to_the_background_finishes_without_touching_the_terminal() {
-    let tree = slow_tree().to_str().unwrap();
     // Reading keys or setting the terminal from the background would stop
     // cdu again (SIGTTIN, SIGTTOU) and `wait` would never return.
-    let script = "\"$0\" \"$@\"\necho \"[stopped: $?]\"\nbg >/dev/null\nwait\necho \"[exit: $?]\"";
-    let mut s = Session::start_job(script, ["-s", "-v", "--tick", "10ms", "-j1", tree]);
-    s.wait_for("a progress line with the hint", |screen| {
-        screen.contains("press any key or Ctrl-C to stop")
-    });
-    s.type_keys(b"\x1a");
-    s.wait_for("the shell after the stop", |screen| {
-        screen.contains("[stopped: 148]")
-    });
+    let mut s = stop_job("bg >/dev/null\nwait", &["-s"]);
     // Typed while cdu runs in the background: the shell's, not cdu's.
     s.type_keys(b"x");
-    s.wait_for("the end of the job", |screen| screen.contains("[exit: "));
-    let (status, _) = s.finish();
-    let screen = s.text();
-    assert_eq!(describe(status), "exit 0", "screen:\n{screen}");
+    let screen = finish_job(&mut s);
     assert!(screen.contains("[exit: 0]"), "screen:\n{screen}");
+    let tree = slow_tree().display();
     assert!(
         screen.contains(&format!("\t{tree}\r\n")),
         "no total; screen:\n{screen}"
     );
     assert!(!screen.contains("cancelled"), "screen:\n{screen}");
-    s.assert_terminal_restored();
 }
