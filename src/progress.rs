@@ -84,9 +84,17 @@ impl Tick<'_> {
     }
 
     /// The path of the directory being read, as du would print it, once
-    /// the aggregator knows its name (its parent's batch has arrived).
+    /// the aggregator knows its name (its parent's batch has arrived);
+    /// until then, that of the directory the aggregator heard of last.
+    /// Walkers go deep first and the aggregator follows behind, far behind
+    /// when the walkers take all the cores: without the fallback a scan
+    /// could show no directory from start to end.
     pub fn current_dir(&self) -> Option<Vec<u8>> {
-        path_of(self.report, self.live.current()?)
+        let report = self.report;
+        self.live
+            .current()
+            .and_then(|id| path_of(report, id))
+            .or_else(|| path_of(report, report.last_named()?))
     }
 }
 
@@ -360,19 +368,23 @@ mod tests {
     #[test]
     fn current_dir_is_built_from_the_arena() {
         let mut report = Report::default();
+        let live = Live::default();
+        assert_eq!(tick(&report, &live).current_dir(), None);
         report.set_dir(0, b"top/", NO_PARENT, Usage::default());
         report.set_dir(1, b"a", 0, Usage::default());
         report.set_dir(2, b"b", 1, Usage::default());
-        let live = Live::default();
-        assert_eq!(tick(&report, &live).current_dir(), None);
+        report.set_dir(3, b"c", 0, Usage::default());
         live.reading(2);
         assert_eq!(
             tick(&report, &live).current_dir().as_deref(),
             Some(&b"top/a/b"[..])
         );
-        // Not named yet: the display keeps the previous one.
+        // Not named yet: the directory named last stands in for it.
         live.reading(7);
-        assert_eq!(tick(&report, &live).current_dir(), None);
+        assert_eq!(
+            tick(&report, &live).current_dir().as_deref(),
+            Some(&b"top/c"[..])
+        );
     }
 
     #[test]

@@ -281,6 +281,8 @@ pub struct Report {
     /// Each node's times, parallel to `nodes`; empty without `--time`.
     times: Vec<Times>,
     with_time: bool,
+    /// The directory made known last, for the progress display.
+    last_named: Option<NodeId>,
     pub operands: Vec<Outcome>,
     /// For a directory operand's node, which operand it is.
     pub roots: HashMap<NodeId, usize>,
@@ -318,6 +320,11 @@ impl Report {
         &self.names[start..start + len]
     }
 
+    /// The directory made known last ([`Report::set_dir`]).
+    pub fn last_named(&self) -> Option<NodeId> {
+        self.last_named
+    }
+
     pub fn parent(&self, id: NodeId) -> NodeId {
         self.nodes[id as usize].parent
     }
@@ -349,6 +356,7 @@ impl Report {
         node.name = start << NAME_LENGTH_BITS | len as u64;
         node.parent = parent;
         node.here.add(Amount::of(own));
+        self.last_named = Some(id);
         if let Some(times) = self.times.get_mut(id as usize) {
             times.here = times.here.max(own.time);
         }
