@@ -101,6 +101,11 @@ impl JobSignals {
             // On failure, drop puts back what was set so far.
             let previous = set_action(signal, handler())?;
             signals.previous.push((signal, previous));
+            if previous.sa_sigaction == libc::SIG_IGN {
+                // Ignored by whoever started cdu (as shells without job
+                // control do): it stays ignored, as it would without us.
+                set_action(signal, libc::SIG_IGN)?;
+            }
         }
         Ok(signals)
     }

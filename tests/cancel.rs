@@ -276,3 +276,19 @@ fn a_job_sent_to_the_background_finishes_without_touching_the_terminal() {
     );
     assert!(!screen.contains("cancelled"), "screen:\n{screen}");
 }
+
+#[test]
+fn ctrl_z_stays_ignored_where_it_was_ignored() {
+    let tree = slow_tree().to_str().unwrap();
+    // `trap ''` ignores SIGTSTP in the shell and in what it starts.
+    let script = "trap '' TSTP\n\"$0\" \"$@\"\necho \"[exit: $?]\"";
+    let mut s = Session::start_job(script, ["-v", "--tick", "10ms", "-j1", tree]);
+    s.wait_for("a progress line with the hint", |screen| {
+        screen.contains("press any key or Ctrl-C to stop")
+    });
+    s.type_keys(b"\x1a");
+    s.type_keys(b"q");
+    let screen = finish_job(&mut s);
+    // Not stopped (148): the key cancelled the scan that went on.
+    assert!(screen.contains("[exit: 130]"), "screen:\n{screen}");
+}
