@@ -708,28 +708,27 @@ fn unreadable_cases(env: &TestEnv) -> Vec<Case> {
     .collect()
 }
 
+/// The unreadable-directory cases on `d/locked` with permissions `mode`.
+fn check_locked(mode: &str) {
+    let env = TestEnv::new(&format!(
+        "file d/f 100\nfile d/locked/secret 5000\ndir d/locked/sub\nmode d/locked {mode}\n"
+    ));
+    check_all(&unreadable_cases(&env));
+}
+
 #[test]
 fn unreadable_directory_reported_and_counted() {
-    let env = TestEnv::new(
-        "file d/f 100\nfile d/locked/secret 5000\ndir d/locked/sub\nmode d/locked 000\n",
-    );
-    check_all(&unreadable_cases(&env));
+    check_locked("000");
 }
 
 #[test]
 fn searchable_but_unreadable_directory() {
-    let env = TestEnv::new(
-        "file d/f 100\nfile d/locked/secret 5000\ndir d/locked/sub\nmode d/locked 100\n",
-    );
-    check_all(&unreadable_cases(&env));
+    check_locked("100");
 }
 
 #[test]
 fn readable_but_unsearchable_directory() {
-    let env = TestEnv::new(
-        "file d/f 100\nfile d/locked/secret 5000\ndir d/locked/sub\nmode d/locked 600\n",
-    );
-    check_all(&unreadable_cases(&env));
+    check_locked("600");
 }
 
 #[test]

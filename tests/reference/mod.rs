@@ -123,34 +123,7 @@ impl Case {
     }
 
     fn null(&self) -> bool {
-        let mut null = false;
-        let mut skip_next = false;
-        for a in &self.args {
-            let a = a.as_bytes();
-            if skip_next {
-                skip_next = false;
-                continue;
-            }
-            if a == b"--" {
-                break;
-            }
-            if a == b"--null" || a == b"--nu" || a == b"--nul" {
-                null = true;
-            } else if a.len() > 1 && a[0] == b'-' && a[1] != b'-' {
-                // A cluster of short options; one taking a value takes
-                // the rest of the cluster, or the next argument.
-                for (k, &c) in a[1..].iter().enumerate() {
-                    if b"BdtXj".contains(&c) {
-                        skip_next = k + 2 == a.len();
-                        break;
-                    }
-                    if c == b'0' {
-                        null = true;
-                    }
-                }
-            }
-        }
-        null
+        split_args(&self.args).null
     }
 
     fn describe(&self) -> String {
@@ -408,29 +381,56 @@ fn diff(expected: &[u8], actual: &[u8], sep: u8) -> String {
     out
 }
 
-/// The operands of a case as du prints them (for `totals_only`).
-fn printed_operands(case: &Case) -> Vec<Vec<u8>> {
-    let mut ops = Vec::new();
-    let mut after_dashdash = false;
+/// What a case's arguments ask for, read as getopt reads du's: whether
+/// output lines end in NUL (`-0`, `--null`), and the operands.
+struct SplitArgs<'a> {
+    null: bool,
+    operands: Vec<&'a [u8]>,
+}
+
+fn split_args(args: &[OsString]) -> SplitArgs<'_> {
+    let mut split = SplitArgs {
+        null: false,
+        operands: Vec::new(),
+    };
+    let mut options_end = false;
     let mut skip_next = false;
-    for a in &case.args {
+    for a in args {
         let a = a.as_bytes();
         if skip_next {
             skip_next = false;
-            continue;
-        }
-        if !after_dashdash && a == b"--" {
-            after_dashdash = true;
-            continue;
-        }
-        if !after_dashdash && a.len() > 1 && a[0] == b'-' {
-            if a.len() == 2 && b"BdtXj".contains(&a[1]) {
-                skip_next = true;
+        } else if options_end || a.len() < 2 || a[0] != b'-' {
+            split.operands.push(a);
+        } else if a == b"--" {
+            options_end = true;
+        } else if a[1] == b'-' {
+            if a == b"--null" || a == b"--nu" || a == b"--nul" {
+                split.null = true;
             }
-            continue;
+        } else {
+            // A cluster of short options; one taking a value takes the
+            // rest of the cluster, or the next argument.
+            for (k, &c) in a[1..].iter().enumerate() {
+                if b"BdtXj".contains(&c) {
+                    skip_next = k + 2 == a.len();
+                    break;
+                }
+                if c == b'0' {
+                    split.null = true;
+                }
+            }
         }
-        ops.push(a.to_vec());
     }
+    split
+}
+
+/// The operands of a case as du prints them (for `totals_only`).
+fn printed_operands(case: &Case) -> Vec<Vec<u8>> {
+    let mut ops: Vec<Vec<u8>> = split_args(&case.args)
+        .operands
+        .into_iter()
+        .map(<[u8]>::to_vec)
+        .collect();
     if ops.is_empty() {
         ops.push(b".".to_vec());
     }
