@@ -67,11 +67,20 @@ fn tree(name: &str) -> PathBuf {
         .clone()
 }
 
+/// A sink that keeps nothing.
+struct Discard;
+
+impl cdu::Sink for Discard {
+    fn event(&mut self, _: &cdu::Event<'_>) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// One scan of `dir`, as `cdu -s` does it minus the printing.
 fn scan_once(config: &Config) -> u64 {
-    let report = cdu::scan(config, &Cancel::new());
-    assert!(!report.cancelled);
-    report.entries
+    let summary = cdu::scan(config, &Cancel::new(), &mut Discard);
+    assert!(!summary.cancelled);
+    summary.counts.entries
 }
 
 fn config(dir: &Path, mode: Mode, threads: usize) -> Config {

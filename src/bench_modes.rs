@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use crate::cancel::Cancel;
 use crate::config::{Config, Mode};
-use crate::report::{Outcome, Report};
+use crate::stream::{Event, Sink};
 
 /// Timed runs per configuration when the caller has no opinion.
 pub const DEFAULT_RUNS: usize = 5;
@@ -71,14 +71,25 @@ fn median(times: &[Duration]) -> Duration {
     }
 }
 
-/// Total bytes and entries of the (single) operand of a finished scan.
-fn totals(report: &Report) -> (u64, u64) {
-    let bytes = match report.operands.first() {
-        Some(Outcome::Dir(id)) => report.total(*id).bytes,
-        Some(Outcome::File { usage, .. }) => usage.bytes,
-        _ => 0,
-    };
-    (bytes, report.entries)
+/// Keeps the total of the (single) operand of a scan.
+#[derive(Default)]
+struct OperandTotal(u64);
+
+impl Sink for OperandTotal {
+    fn event(&mut self, event: &Event<'_>) -> std::io::Result<()> {
+        match *event {
+            Event::DirEnd {
+                depth: 0, total, ..
+            }
+            | Event::File {
+                depth: 0,
+                usage: total,
+                ..
+            } => self.0 = total.bytes,
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 /// The configurations measured: the one-thread modes once, the parallel
@@ -102,9 +113,14 @@ fn time_scan(dir: &Path, mode: Mode, threads: usize) -> (Duration, (u64, u64), b
     config.keys_cancel = false;
     let cancel = Cancel::new();
     let start = Instant::now();
-    let report = crate::scan(&config, &cancel);
+    let mut total = OperandTotal::default();
+    let summary = crate::scan(&config, &cancel, &mut total);
     let elapsed = start.elapsed();
-    (elapsed, totals(&report), report.cancelled)
+    (
+        elapsed,
+        (total.0, summary.counts.entries),
+        summary.cancelled,
+    )
 }
 
 /// Measures every mode on `dir` (parallel modes at each of `threads`),

@@ -1,10 +1,12 @@
 //! cdu: GNU du's numbers, walked four ways.
 //!
 //! The library behind the `cdu` command. [`scan`] walks the operands of a
-//! [`Config`] in its mode and returns the [`Report`]; [`output::write_du`]
-//! prints it as du does. Tests and benchmarks call these directly.
+//! [`Config`] in its mode and hands the report, as an ordered stream of
+//! events, to a [`Sink`]: [`output::DuWriter`] prints it as du does. Tests
+//! and benchmarks call these directly.
 
 pub mod aggregate;
+pub mod batch;
 pub mod bench_modes;
 pub mod cancel;
 pub mod cli;
@@ -14,30 +16,42 @@ pub mod exit;
 pub mod getopt;
 pub mod message;
 pub mod output;
+pub mod path;
 pub mod progress;
 pub mod quote;
-pub mod report;
 pub mod run;
 pub mod size;
+pub mod stream;
 pub mod suspend;
 pub mod terminal;
 pub mod walk;
 
+use std::io;
 use std::time::Duration;
 
 pub use cancel::Cancel;
 pub use config::{Config, Dereference, Mode, Operand};
-pub use report::Report;
+pub use stream::{Counts, Event, Sink, Stream};
 
 /// Capacity of the batch channel: enough to keep walkers from waiting on
 /// the aggregator, small enough to bound the memory in flight.
 const CHANNEL_CAPACITY: usize = 1024;
 
-/// Walks the operands of `config` in its mode and returns what was found,
-/// claims resolved and totals folded. `cancel` stops the walk early; the
-/// report then says so.
-pub fn scan(config: &Config, cancel: &Cancel) -> Report {
-    scan_inner(config, cancel, None, &mut |_| {})
+/// How a scan ended.
+#[derive(Debug)]
+pub struct Summary {
+    /// Stopped early (a cancel, or a walker that died): sizes are partial.
+    pub cancelled: bool,
+    pub counts: Counts,
+    /// The sink failed (a closed pipe, a full disk); the walk was stopped.
+    pub error: Option<io::Error>,
+}
+
+/// Walks the operands of `config` in its mode and hands every event to
+/// `sink`, in GNU du's order, as soon as it is complete. `cancel` stops the
+/// walk early; the summary then says so.
+pub fn scan(config: &Config, cancel: &Cancel, sink: &mut dyn Sink) -> Summary {
+    scan_inner(config, cancel, None, &mut |_| {}, sink)
 }
 
 /// [`scan`], calling `on_tick` every `every` with the progress so far.
@@ -46,8 +60,9 @@ pub fn scan_with_progress(
     cancel: &Cancel,
     every: Duration,
     on_tick: &mut dyn FnMut(&progress::Tick),
-) -> Report {
-    scan_inner(config, cancel, Some(every), on_tick)
+    sink: &mut dyn Sink,
+) -> Summary {
+    scan_inner(config, cancel, Some(every), on_tick, sink)
 }
 
 fn scan_inner(
@@ -55,14 +70,15 @@ fn scan_inner(
     cancel: &Cancel,
     every: Option<Duration>,
     on_tick: &mut dyn FnMut(&progress::Tick),
-) -> Report {
+    sink: &mut dyn Sink,
+) -> Summary {
     let (sender, receiver) = crossbeam_channel::bounded(CHANNEL_CAPACITY);
-    let mut report = Report::new(config.operands.len(), config.time.is_some());
+    let mut stream = Stream::new(sink);
     let start = std::time::Instant::now();
     let ticker = every.map_or_else(crossbeam_channel::never, crossbeam_channel::tick);
-    let live = progress::Live::default();
-    let watch_cancel = (config.mode == Mode::Cancellable).then_some(cancel);
-    std::thread::scope(|threads| {
+    let live = walk::Live::default();
+    let watch_cancel = config.mode == Mode::Cancellable;
+    let mut cancelled = std::thread::scope(|threads| {
         let mut walker = walk::Walker::new(config, cancel, sender);
         if every.is_some() {
             walker = walker.with_progress(&live);
@@ -74,21 +90,34 @@ fn scan_inner(
                 walk::walk_sequential(&walker, &config.operands);
             }
         });
-        aggregate::aggregate(&receiver, &ticker, watch_cancel, &mut report, &mut |r| {
-            on_tick(&progress::Tick {
-                report: r,
-                live: &live,
-                elapsed: start.elapsed(),
-                stopping: cancel.is_cancelled(),
-            })
-        });
-        if walk.join().is_err() {
-            // A walker panicked: what it had not sent is missing, so the
-            // result must not pass for complete.
-            report.cancelled = true;
-        }
+        let cancelled = aggregate::aggregate(
+            &receiver,
+            &ticker,
+            cancel,
+            watch_cancel,
+            &mut stream,
+            &mut |s| {
+                on_tick(&progress::Tick {
+                    counts: s.counts(),
+                    live: &live,
+                    elapsed: start.elapsed(),
+                    stopping: cancel.is_cancelled(),
+                    current_dir: s.current_path(),
+                })
+            },
+        );
+        // A walker that panicked leaves out what it had not sent: the
+        // result must not pass for complete.
+        walk.join().is_err() || cancelled
     });
-    report.resolve_claims();
-    report.fold();
-    report
+    let counts = stream.counts();
+    let error = stream.into_error();
+    if error.is_some() {
+        cancelled = false;
+    }
+    Summary {
+        cancelled,
+        counts,
+        error,
+    }
 }

@@ -5,123 +5,34 @@
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::report::{NO_PARENT, NodeId, Report};
-use crate::walk::join_path;
-
-/// A worker publishes its entry count every this many entries inside a
-/// directory (and the rest when the directory is done): often enough that
-/// a directory of a million entries shows movement several times a second
-/// at a few microseconds a stat, rarely enough to cost nothing.
-pub const PUBLISH_EVERY: u64 = 4096;
+use crate::stream::Counts;
+use crate::walk::Live;
 
 /// How often the live line is redrawn at most, whatever `--tick` says:
 /// a terminal line may move faster than a log gets lines.
 const LIVE_REFRESH: Duration = Duration::from_millis(100);
 
-/// What the walkers publish while they work, before their batches reach
-/// the aggregator: entries read inside directories not yet finished, and
-/// the directory a worker started last.
-pub struct Live {
-    entries: AtomicU64,
-    current: AtomicU32,
-}
-
-impl Default for Live {
-    fn default() -> Self {
-        Live {
-            entries: AtomicU64::new(0),
-            current: AtomicU32::new(NO_PARENT),
-        }
-    }
-}
-
-impl Live {
-    /// Counts `n` more entries read.
-    #[inline]
-    pub fn add_entries(&self, n: u64) {
-        if n > 0 {
-            self.entries.fetch_add(n, Ordering::Relaxed);
-        }
-    }
-
-    /// Says that the directory `node` is being read.
-    #[inline]
-    pub fn reading(&self, node: NodeId) {
-        self.current.store(node, Ordering::Relaxed);
-    }
-
-    /// Entries read inside directories so far.
-    pub fn entries(&self) -> u64 {
-        self.entries.load(Ordering::Relaxed)
-    }
-
-    /// The directory a worker started reading last, if any.
-    pub fn current(&self) -> Option<NodeId> {
-        let node = self.current.load(Ordering::Relaxed);
-        (node != NO_PARENT).then_some(node)
-    }
-}
-
 /// The state of a scan at a tick, as the aggregator sees it.
 pub struct Tick<'a> {
-    pub report: &'a Report,
+    pub counts: Counts,
     pub live: &'a Live,
     pub elapsed: Duration,
     /// The scan was cancelled and is draining.
     pub stopping: bool,
+    /// Where the ordered output has got to: the directory it waits for.
+    pub current_dir: Option<&'a [u8]>,
 }
 
 impl Tick<'_> {
     /// Entries read so far: the batches received, or what the workers
     /// published, whichever is ahead.
     pub fn entries(&self) -> u64 {
-        self.report.entries.max(self.live.entries())
+        self.counts.entries.max(self.live.entries())
     }
-
-    /// The path of the directory being read, as du would print it, once
-    /// the aggregator knows its name (its parent's batch has arrived);
-    /// until then, that of the directory the aggregator heard of last.
-    /// Walkers go deep first and the aggregator follows behind, far behind
-    /// when the walkers take all the cores: without the fallback a scan
-    /// could show no directory from start to end.
-    pub fn current_dir(&self) -> Option<Vec<u8>> {
-        let report = self.report;
-        self.live
-            .current()
-            .and_then(|id| path_of(report, id))
-            .or_else(|| path_of(report, report.last_named()?))
-    }
-}
-
-/// The printed path of node `id`, built from the report's arena; None if a
-/// name on the way is not known yet.
-fn path_of(report: &Report, mut id: NodeId) -> Option<Vec<u8>> {
-    let mut names: Vec<&[u8]> = Vec::new();
-    loop {
-        if id as usize >= report.node_count() || report.name(id).is_empty() {
-            return None;
-        }
-        names.push(report.name(id));
-        let parent = report.parent(id);
-        if parent == NO_PARENT {
-            break;
-        }
-        // A parent always comes before its child in the arena.
-        if parent >= id {
-            return None;
-        }
-        id = parent;
-    }
-    let mut path = names.pop()?.to_vec();
-    while let Some(name) = names.pop() {
-        join_path(&mut path, name);
-    }
-    Some(path)
 }
 
 /// `1234567` as `1,234,567`.
@@ -167,8 +78,8 @@ pub fn plain_line(tick: &Tick) -> String {
         "cdu: {:.1}s {} entries {} dirs {}\n",
         tick.elapsed.as_secs_f64(),
         tick.entries(),
-        tick.report.dirs,
-        format_size(tick.report.bytes)
+        tick.counts.dirs,
+        format_size(tick.counts.bytes)
     )
 }
 
@@ -195,8 +106,8 @@ pub fn live_message(tick: &Tick, hint: Option<&str>, dir: Option<&[u8]>, width: 
         "{}  {} entries  {} dirs  {}  {}/s",
         format_elapsed(tick.elapsed),
         group_digits(entries),
-        group_digits(tick.report.dirs),
-        format_size(tick.report.bytes),
+        group_digits(tick.counts.dirs),
+        format_size(tick.counts.bytes),
         group_digits(rate),
     );
     let hint = if tick.stopping {
@@ -231,8 +142,8 @@ enum Sink {
     /// A live line on the terminal.
     Live {
         bar: ProgressBar,
-        /// The last directory shown, kept while a new one has no name yet.
-        dir: Option<Vec<u8>>,
+        /// The last directory shown, kept once the output has passed it.
+        dir: Vec<u8>,
     },
     /// A line per tick on stderr that is not a terminal.
     Plain,
@@ -256,7 +167,10 @@ impl Progress {
             }
             bar.enable_steady_tick(LIVE_REFRESH);
             Progress {
-                sink: Sink::Live { bar, dir: None },
+                sink: Sink::Live {
+                    bar,
+                    dir: Vec::new(),
+                },
                 every: tick.min(LIVE_REFRESH),
                 hint,
             }
@@ -278,13 +192,15 @@ impl Progress {
     pub fn show(&mut self, tick: &Tick) {
         match &mut self.sink {
             Sink::Live { bar, dir } => {
-                if let Some(now) = tick.current_dir() {
-                    *dir = Some(now);
+                if let Some(now) = tick.current_dir {
+                    dir.clear();
+                    dir.extend_from_slice(now);
                 }
                 // The spinner and the space after it take two columns; the
                 // last column is left free so that no terminal wraps.
                 let width = terminal_width().saturating_sub(3);
-                bar.set_message(live_message(tick, self.hint, dir.as_deref(), width));
+                let dir = (!dir.is_empty()).then_some(&dir[..]);
+                bar.set_message(live_message(tick, self.hint, dir, width));
             }
             Sink::Plain => {
                 // One write per line: lines never interleave with others.
@@ -293,7 +209,15 @@ impl Progress {
         }
     }
 
-    /// Clears the live line, before the results print.
+    /// The live line, for output that must be written around it.
+    pub fn live_bar(&self) -> Option<ProgressBar> {
+        match &self.sink {
+            Sink::Live { bar, .. } => Some(bar.clone()),
+            Sink::Plain => None,
+        }
+    }
+
+    /// Clears the live line, before the last results print.
     pub fn finish(self) {}
 }
 
@@ -317,14 +241,15 @@ fn terminal_width() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Usage;
+    use crate::walk::PUBLISH_EVERY;
 
-    fn tick<'a>(report: &'a Report, live: &'a Live) -> Tick<'a> {
+    fn tick<'a>(counts: &Counts, live: &'a Live) -> Tick<'a> {
         Tick {
-            report,
+            counts: *counts,
             live,
             elapsed: Duration::from_millis(2500),
             stopping: false,
+            current_dir: None,
         }
     }
 
@@ -345,10 +270,11 @@ mod tests {
 
     #[test]
     fn plain_line_has_the_documented_format() {
-        let mut report = Report::default();
-        report.entries = 345_678;
-        report.dirs = 2100;
-        report.bytes = 1_385_000_000;
+        let report = Counts {
+            entries: 345_678,
+            dirs: 2100,
+            bytes: 1_385_000_000,
+        };
         let live = Live::default();
         assert_eq!(
             plain_line(&tick(&report, &live)),
@@ -358,38 +284,18 @@ mod tests {
 
     #[test]
     fn entries_published_by_workers_count_before_their_batch() {
-        let mut report = Report::default();
-        report.entries = 10;
+        let report = Counts {
+            entries: 10,
+            ..Counts::default()
+        };
         let live = Live::default();
         live.add_entries(PUBLISH_EVERY);
         assert_eq!(tick(&report, &live).entries(), PUBLISH_EVERY);
     }
 
     #[test]
-    fn current_dir_is_built_from_the_arena() {
-        let mut report = Report::default();
-        let live = Live::default();
-        assert_eq!(tick(&report, &live).current_dir(), None);
-        report.set_dir(0, b"top/", NO_PARENT, Usage::default());
-        report.set_dir(1, b"a", 0, Usage::default());
-        report.set_dir(2, b"b", 1, Usage::default());
-        report.set_dir(3, b"c", 0, Usage::default());
-        live.reading(2);
-        assert_eq!(
-            tick(&report, &live).current_dir().as_deref(),
-            Some(&b"top/a/b"[..])
-        );
-        // Not named yet: the directory named last stands in for it.
-        live.reading(7);
-        assert_eq!(
-            tick(&report, &live).current_dir().as_deref(),
-            Some(&b"top/c"[..])
-        );
-    }
-
-    #[test]
     fn live_line_fits_the_width_and_keeps_the_end_of_the_path() {
-        let report = Report::default();
+        let report = Counts::default();
         let live = Live::default();
         let t = tick(&report, &live);
         let dir = b"/very/long/path/to/the/directory/being/read/now".as_slice();
@@ -407,7 +313,7 @@ mod tests {
 
     #[test]
     fn live_line_shows_no_control_characters() {
-        let report = Report::default();
+        let report = Counts::default();
         let live = Live::default();
         let line = live_message(&tick(&report, &live), None, Some(b"a\nb\x1b[2J"), 200);
         assert!(line.ends_with("a?b?[2J"), "{line}");

@@ -9,7 +9,7 @@ use crate::cli::{self, Action};
 use crate::config::{Config, Mode};
 use crate::exit::ExitStatus;
 use crate::message;
-use crate::output::write_du;
+use crate::output::{AroundBar, DuWriter};
 use crate::progress::{Progress, group_digits};
 
 /// Runs `cdu` with the process's arguments and environment.
@@ -48,34 +48,50 @@ pub fn main() -> ExitStatus {
 const HINT_KEYS: &str = "press any key or Ctrl-C to stop";
 const HINT_SIGNALS: &str = "Ctrl-C to stop";
 
-/// Scans and prints as `config` says.
+/// Scans and prints as `config` says: du's lines stream to stdout as the
+/// scan completes them.
 pub fn run(config: &Config) -> ExitStatus {
     let cancel = Arc::new(Cancel::new());
     // Only the cancellable mode watches; the others end the default way.
     let watcher =
         (config.mode == Mode::Cancellable).then(|| cancel::watch(&cancel, config.keys_cancel));
-    let report = if config.progress() {
+    let mut progress = config.progress().then(|| {
         let hint = watcher
             .as_ref()
             .map(|w| if w.keys() { HINT_KEYS } else { HINT_SIGNALS });
-        let mut progress = Progress::new(config.tick, hint);
-        let every = progress.every();
-        let report =
-            crate::scan_with_progress(config, &cancel, every, &mut |tick| progress.show(tick));
-        // The live line goes before any result is printed.
-        progress.finish();
-        report
-    } else {
-        crate::scan(config, &cancel)
+        Progress::new(config.tick, hint)
+    });
+    let bar = progress.as_ref().and_then(Progress::live_bar);
+    let out = AroundBar::new(io::stdout().lock(), bar.clone(), true);
+    let err = AroundBar::new(io::stderr(), bar, false);
+    let mut writer = DuWriter::new(config, out, err);
+    let summary = match &mut progress {
+        Some(progress) => {
+            let every = progress.every();
+            crate::scan_with_progress(
+                config,
+                &cancel,
+                every,
+                &mut |t| progress.show(t),
+                &mut writer,
+            )
+        }
+        None => crate::scan(config, &cancel, &mut writer),
     };
+    // The live line goes before the last results are printed.
+    if let Some(progress) = progress {
+        progress.finish();
+    }
     // Keys are no longer read and the terminal is as it was; from here a
     // signal ends the process at once.
     drop(watcher);
-    let stdout = io::stdout().lock();
-    let out = io::BufWriter::with_capacity(64 * 1024, stdout);
-    let mut status = match write_du(&report, config, out, io::stderr().lock()) {
-        Ok(written) if written.errors => ExitStatus::Failure,
-        Ok(_) => ExitStatus::Success,
+    let written = match summary.error {
+        Some(e) => Err(e),
+        None => writer.finish(),
+    };
+    let mut status = match written {
+        Ok(()) if writer.had_errors() => ExitStatus::Failure,
+        Ok(()) => ExitStatus::Success,
         // A reader that went away (`cdu | head`) is a normal end.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Success,
         Err(_) => {
@@ -83,12 +99,12 @@ pub fn run(config: &Config) -> ExitStatus {
             ExitStatus::Failure
         }
     };
-    if report.cancelled {
+    if summary.cancelled {
         // Every size printed is a lower bound: a directory whose walk did
         // not finish, and all above it, miss what was not read.
         message::error(&[format!(
             "cancelled after {} entries; sizes are partial",
-            group_digits(report.entries)
+            group_digits(summary.counts.entries)
         )
         .as_bytes()]);
         status = status.merge(ExitStatus::Interrupted);

@@ -6,9 +6,10 @@ use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
+use cdu::Cancel;
 use cdu::config::{Config, Mode};
-use cdu::output::write_du;
-use cdu::{Cancel, scan};
+use cdu::output::scan_du;
+
 use proptest::prelude::*;
 
 /// One entry of a random tree; parents are indices of earlier directories.
@@ -61,9 +62,8 @@ fn build(root: &Path, entries: &[Entry]) {
 }
 
 fn output(config: &Config) -> (Vec<u8>, Vec<u8>) {
-    let report = scan(config, &Cancel::new());
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    write_du(&report, config, &mut out, &mut err).unwrap();
+    scan_du(config, &Cancel::new(), &mut out, &mut err).unwrap();
     (out, err)
 }
 

@@ -1,100 +1,78 @@
-//! du's own format: `SIZE<TAB>PATH` lines in post-order, operands in
-//! command-line order, entries of a directory in byte order of their names,
-//! and each diagnostic at the place du would print it.
+//! du's own format: `SIZE<TAB>PATH` lines in post-order, in the order the
+//! stream hands them on (GNU du's traversal order), each diagnostic where
+//! du prints it, and the grand total of `-c` at the end.
 
 use std::io::{self, Write};
 
+use crate::batch::{ErrorKind, Usage};
 use crate::config::Config;
 use crate::message::{strerror, write_error};
 use crate::quote::{quote_always, quote_if_needed};
-use crate::report::{EntryError, ErrorKind, FileList, NO_PARENT, NodeId, Outcome, Report, Usage};
 use crate::size::format_size;
-use crate::walk::join_path;
+use crate::stream::{Event, Sink};
 
-/// What writing the report met.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Written {
-    /// A diagnostic was printed: the exit status is 1.
-    pub errors: bool,
-}
-
-/// The subdirectories of every directory, sorted by name.
-struct Children {
-    /// Start of each node's run in `ids`.
-    start: Vec<u32>,
-    ids: Vec<NodeId>,
-}
-
-impl Children {
-    fn new(report: &Report) -> Self {
-        let n = report.node_count();
-        let listed = |id: usize| {
-            let parent = report.parent(id as NodeId);
-            (parent != NO_PARENT && !report.dropped(id as NodeId)).then_some(parent as usize)
-        };
-        let mut count = vec![0u32; n + 1];
-        for id in 0..n {
-            if let Some(parent) = listed(id) {
-                count[parent + 1] += 1;
-            }
-        }
-        for i in 0..n {
-            count[i + 1] += count[i];
-        }
-        let mut next = count.clone();
-        let mut ids = vec![0; count[n] as usize];
-        for id in 0..n {
-            if let Some(parent) = listed(id) {
-                let slot = &mut next[parent];
-                ids[*slot as usize] = id as NodeId;
-                *slot += 1;
-            }
-        }
-        for i in 0..n {
-            let run = &mut ids[count[i] as usize..count[i + 1] as usize];
-            run.sort_unstable_by(|&a, &b| report.name(a).cmp(report.name(b)));
-        }
-        Children { start: count, ids }
-    }
-
-    fn of(&self, id: NodeId) -> &[NodeId] {
-        &self.ids[self.start[id as usize] as usize..self.start[id as usize + 1] as usize]
-    }
-}
-
-/// A directory on the way down: where its path ends in the path buffer and
-/// how far through its three sorted lists the output is.
-struct Frame<'r> {
-    node: NodeId,
-    depth: usize,
-    path_len: usize,
-    dirs: &'r [NodeId],
-    /// The directory's files for `-a`, and the order to print them in.
-    files: Option<&'r FileList>,
-    file_order: Vec<u32>,
-    errors: Vec<&'r EntryError>,
-    next: (usize, usize, usize),
-}
-
-struct Writer<'a, W: Write, E: Write> {
-    config: &'a Config,
-    report: &'a Report,
+/// Writes du's lines to `out` and its diagnostics to `err`.
+pub struct DuWriter<'c, W: Write, E: Write> {
+    config: &'c Config,
     out: W,
     err: E,
     line: Vec<u8>,
-    written: Written,
+    /// A diagnostic was printed: the exit status is 1.
+    errors: bool,
+    /// The operands' sum, for `-c`.
+    total: Usage,
     /// The local time zone, looked up at the first `--time` line.
     zone: Option<jiff::tz::TimeZone>,
 }
 
-impl<W: Write, E: Write> Writer<'_, W, E> {
-    fn print(&mut self, usage: Usage, path: &[u8], depth: usize) -> io::Result<()> {
-        let config = self.config;
-        let value = if config.inodes {
+impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
+    pub fn new(config: &'c Config, out: W, err: E) -> Self {
+        DuWriter {
+            config,
+            out,
+            err,
+            line: Vec::with_capacity(256),
+            errors: false,
+            total: Usage::default(),
+            zone: None,
+        }
+    }
+
+    /// Whether a diagnostic was printed.
+    pub fn had_errors(&self) -> bool {
+        self.errors
+    }
+
+    /// Writes the grand total if `-c` asked for it, and flushes.
+    pub fn finish(&mut self) -> io::Result<()> {
+        if self.config.total {
+            self.line.clear();
+            let total = self.total;
+            format_size(self.value(total), &self.config.format, &mut self.line);
+            self.push_time(total.time);
+            self.line.extend_from_slice(b"\ttotal");
+            self.line.push(if self.config.null { 0 } else { b'\n' });
+            self.out.write_all(&self.line)?;
+        }
+        self.out.flush()
+    }
+
+    /// Writes any buffered lines.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    fn value(&self, usage: Usage) -> u64 {
+        if self.config.inodes {
             usage.inodes
         } else {
             usage.bytes
-        };
+        }
+    }
+
+    fn print(&mut self, usage: Usage, path: &[u8], depth: usize) -> io::Result<()> {
+        let config = self.config;
+        let value = self.value(usage);
         let shown = if config.threshold < 0 {
             value <= config.threshold.unsigned_abs()
         } else {
@@ -132,6 +110,13 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
         }
     }
 
+    fn diagnose(&mut self, parts: &[&[u8]]) {
+        // Errors go out after the lines before them, as du's would.
+        let _ = self.out.flush();
+        write_error(&mut self.err, parts);
+        self.errors = true;
+    }
+
     fn error(&mut self, kind: ErrorKind, path: &[u8], errno: i32) {
         let locale = self.config.locale;
         // errno 0: a dangling symlink that was to be followed; du gives no
@@ -146,170 +131,58 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
             ErrorKind::ReadDir => (b"cannot read directory ", quote_always(path, locale)),
             ErrorKind::ReadPartial => (b"", quote_if_needed(path, locale)),
         };
-        let parts: [&[u8]; 3] = [what, &name, reason.as_bytes()];
-        // Errors go out after the lines before them, as du's would.
-        let _ = self.out.flush();
-        write_error(&mut self.err, &parts);
-        self.written.errors = true;
+        self.diagnose(&[what, &name, reason.as_bytes()]);
     }
+}
 
-    fn frame<'r>(
-        &self,
-        report: &'r Report,
-        children: &'r Children,
-        node: NodeId,
-        depth: usize,
-        path_len: usize,
-    ) -> Frame<'r> {
-        let files = report.listed.get(&node);
-        let file_order = files.map(FileList::sorted).unwrap_or_default();
-        let mut errors: Vec<&EntryError> = report
-            .errors
-            .get(&node)
-            .map(|e| e.iter().filter(|e| e.name.is_some()).collect())
-            .unwrap_or_default();
-        errors.sort_by(|a, b| a.name.cmp(&b.name));
-        Frame {
-            node,
-            depth,
-            path_len,
-            dirs: children.of(node),
-            files,
-            file_order,
-            errors,
-            next: (0, 0, 0),
-        }
-    }
-
-    /// Writes a directory operand and everything below it, post-order,
-    /// without recursion.
-    fn write_tree(&mut self, root: NodeId, children: &Children) -> io::Result<()> {
-        let report = self.report;
-        let mut path = report.name(root).to_vec();
-        let mut stack = vec![self.frame(report, children, root, 0, path.len())];
-        while let Some(top) = stack.last_mut() {
-            let (d, f, e) = top.next;
-            let dir_name = top.dirs.get(d).map(|&id| report.name(id));
-            let file_name = top
-                .file_order
-                .get(f)
-                .zip(top.files)
-                .map(|(&i, list)| list.name(i as usize));
-            let error_name = top.errors.get(e).and_then(|e| e.name.as_deref());
-            // The smallest of the three next names goes first.
-            let smallest = [dir_name, file_name, error_name]
-                .into_iter()
-                .enumerate()
-                .filter_map(|(i, n)| n.map(|n| (n, i)))
-                .min();
-            let depth = top.depth;
-            path.truncate(top.path_len);
-            match smallest {
-                Some((name, 0)) => {
-                    let id = top.dirs[d];
-                    top.next.0 += 1;
-                    join_path(&mut path, name);
-                    let frame = self.frame(report, children, id, depth + 1, path.len());
-                    stack.push(frame);
+impl<W: Write, E: Write> Sink for DuWriter<'_, W, E> {
+    fn event(&mut self, event: &Event<'_>) -> io::Result<()> {
+        match *event {
+            Event::Invalid { message } => self.diagnose(&[message]),
+            Event::Error { path, kind, errno } => self.error(kind, path, errno),
+            Event::File { path, depth, usage } => {
+                if depth == 0 {
+                    self.total.add(usage);
                 }
-                Some((name, 1)) => {
-                    let usage = top
-                        .files
-                        .map_or_else(Usage::default, |l| l.usage(top.file_order[f] as usize));
-                    top.next.1 += 1;
-                    join_path(&mut path, name);
-                    self.print(usage, &path, depth + 1)?;
+                self.print(usage, path, depth)?;
+            }
+            Event::DirStart { .. } => {}
+            Event::DirEnd {
+                path,
+                depth,
+                total,
+                separate,
+            } => {
+                if depth == 0 {
+                    self.total.add(total);
                 }
-                Some((name, _)) => {
-                    let error = top.errors[e];
-                    top.next.2 += 1;
-                    join_path(&mut path, name);
-                    self.error(error.kind, &path, error.errno);
-                }
-                None => {
-                    let id = top.node;
-                    stack.pop();
-                    if let Some(errors) = report.errors.get(&id) {
-                        for error in errors.iter().filter(|e| e.name.is_none()) {
-                            self.error(error.kind, &path, error.errno);
-                        }
-                    }
-                    let usage = if self.config.separate_dirs {
-                        report.separate(id)
-                    } else {
-                        report.total(id)
-                    };
-                    self.print(usage, &path, depth)?;
-                }
+                let shown = if self.config.separate_dirs {
+                    separate
+                } else {
+                    total
+                };
+                self.print(shown, path, depth)?;
             }
         }
         Ok(())
     }
-
-    fn write_all(&mut self) -> io::Result<()> {
-        let report = self.report;
-        let children = Children::new(report);
-        let mut total = Usage::default();
-        for (index, outcome) in report.operands.iter().enumerate() {
-            let name = match &self.config.operands[index] {
-                crate::config::Operand::Path(p) => crate::walk::trim_operand(p),
-                crate::config::Operand::Invalid(_) => &[],
-            };
-            match outcome {
-                Outcome::NotReached | Outcome::Skipped => {}
-                Outcome::Invalid(message) => {
-                    let _ = self.out.flush();
-                    write_error(&mut self.err, &[message]);
-                    self.written.errors = true;
-                }
-                Outcome::Error(kind, errno) => self.error(*kind, name, *errno),
-                Outcome::File { usage, dropped } => {
-                    if !dropped {
-                        total.add(*usage);
-                        self.print(*usage, name, 0)?;
-                    }
-                }
-                Outcome::Dir(id) => {
-                    if !report.dropped(*id) {
-                        total.add(report.total(*id));
-                        self.write_tree(*id, &children)?;
-                    }
-                }
-            }
-        }
-        if self.config.total {
-            self.line.clear();
-            let value = if self.config.inodes {
-                total.inodes
-            } else {
-                total.bytes
-            };
-            format_size(value, &self.config.format, &mut self.line);
-            self.push_time(total.time);
-            self.line.extend_from_slice(b"\ttotal");
-            self.line.push(if self.config.null { 0 } else { b'\n' });
-            self.out.write_all(&self.line)?;
-        }
-        self.out.flush()
-    }
 }
 
-/// Writes the report as du does to `out`, its diagnostics to `err`.
-pub fn write_du(
-    report: &Report,
+/// Scans as `config` says and writes du's output: a convenience for tests
+/// and benchmarks. Returns the scan's summary and whether a diagnostic was
+/// printed.
+pub fn scan_du(
     config: &Config,
+    cancel: &crate::Cancel,
     out: impl Write,
     err: impl Write,
-) -> io::Result<Written> {
-    let mut writer = Writer {
-        config,
-        report,
-        out,
-        err,
-        line: Vec::with_capacity(256),
-        written: Written::default(),
-        zone: None,
-    };
-    writer.write_all()?;
-    Ok(writer.written)
+) -> io::Result<(crate::Summary, bool)> {
+    let mut writer = DuWriter::new(config, out, err);
+    let summary = crate::scan(config, cancel, &mut writer);
+    if let Some(e) = summary.error {
+        return Err(e);
+    }
+    writer.finish()?;
+    let errors = writer.had_errors();
+    Ok((summary, errors))
 }

@@ -11,10 +11,14 @@
 //! kept ancestor, so no path ever handed to the kernel exceeds a name,
 //! however deep the tree.
 
+mod live;
+mod order;
 mod parallel;
+mod queue;
 mod semaphore;
 mod sequential;
 
+pub use live::{Live, PUBLISH_EVERY};
 pub use parallel::walk_parallel;
 pub use sequential::walk_sequential;
 
@@ -28,13 +32,13 @@ use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, RawDir, Stat};
 use rustix::io::Errno;
 
+use crate::batch::{
+    Batch, ErrorKind, ItemKind, Items, Message, NO_TIME, NodeId, OperandResult, Outcome, Usage,
+};
 use crate::cancel::Cancel;
 use crate::config::{Config, Dereference, Operand, TimeKind};
-use crate::progress::{Live, PUBLISH_EVERY};
-use crate::report::{
-    Batch, Claim, EntryError, ErrorKind, Message, NO_TIME, NodeId, OperandResult, Outcome, Place,
-    Usage,
-};
+use crate::path::{join_path, trim_operand};
+use order::Chunk;
 use semaphore::Semaphore;
 
 /// Size of each worker's getdents64 buffer: large enough that a directory
@@ -115,6 +119,8 @@ struct DirHandle {
     name: Box<[u8]>,
     dev: u64,
     ino: u64,
+    /// Its place among its parent's subdirectories, for the work order.
+    index: u32,
     active: Arc<Active>,
 }
 
@@ -177,6 +183,20 @@ pub(crate) struct Job {
     /// The device of the operand, for `-x`.
     root_dev: u64,
     depth: usize,
+    /// Which operand it is under, and its place among its parent's
+    /// subdirectories: with the parents' places, its position in GNU du's
+    /// traversal order (see `queue`).
+    operand: usize,
+    index: u32,
+}
+
+/// What [`Walker::add_entry`] needs across the entries of a directory.
+struct EntryScratch {
+    /// The directory's printed path, for `--exclude` (None without it).
+    dir_path: Option<Vec<u8>>,
+    entry_path: Vec<u8>,
+    /// `-a`, and the files are not deeper than `-d` lets print.
+    list_files: bool,
 }
 
 fn errno_of(e: Errno) -> i32 {
@@ -233,27 +253,6 @@ fn is_dir(st: &Stat) -> bool {
     FileType::from_raw_mode(st.st_mode as _) == FileType::Directory
 }
 
-/// Appends `name` to the printed path `base` as fts does: one slash
-/// between them, whether or not `base` ends with one.
-pub fn join_path(base: &mut Vec<u8>, name: &[u8]) {
-    if base.last() == Some(&b'/') {
-        base.pop();
-    }
-    base.push(b'/');
-    base.extend_from_slice(name);
-}
-
-/// An operand as fts prints it: two or more trailing slashes become one.
-pub fn trim_operand(path: &[u8]) -> &[u8] {
-    let mut len = path.len();
-    if len > 2 && path[len - 1] == b'/' {
-        while len > 1 && path[len - 2] == b'/' {
-            len -= 1;
-        }
-    }
-    &path[..len]
-}
-
 impl<'a> Walker<'a> {
     pub fn new(config: &'a Config, cancel: &'a Cancel, sender: Sender<Message>) -> Self {
         let threads = if config.mode.is_parallel() {
@@ -278,7 +277,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Publishes entry counts and the directory being read to `live`.
+    /// Publishes entry counts to `live`.
     pub fn with_progress(mut self, live: &'a Live) -> Self {
         self.live = Some(live);
         self
@@ -319,7 +318,6 @@ impl<'a> Walker<'a> {
         let mut result = OperandResult {
             index,
             outcome: Outcome::Skipped,
-            own: Usage::default(),
             name: Box::default(),
             claim: None,
         };
@@ -351,27 +349,26 @@ impl<'a> Walker<'a> {
             result.claim = Some(dev_ino(&st));
         }
         if !dir {
-            result.outcome = Outcome::File {
-                usage,
-                dropped: false,
-            };
+            result.outcome = Outcome::File(usage);
             self.send(Message::Operand(result));
             return None;
         }
         let node = self.next_node.fetch_add(1, Ordering::Relaxed);
-        result.outcome = Outcome::Dir(node);
-        result.own = usage;
+        result.outcome = Outcome::Dir(node, usage);
         if !self.send(Message::Operand(result)) {
             return None;
         }
+        let (dev, ino) = dev_ino(&st);
         Some(Job {
             parent: None,
             name: path.into(),
             node,
-            dev: dev_ino(&st).0,
-            ino: dev_ino(&st).1,
-            root_dev: dev_ino(&st).0,
+            dev,
+            ino,
+            root_dev: dev,
             depth: 0,
+            operand: index,
+            index: 0,
         })
     }
 
@@ -471,40 +468,33 @@ impl<'a> Walker<'a> {
     }
 
     /// Reads the directory of `job`, sends its batch and appends the jobs
-    /// of its subdirectories to `children`.
+    /// of its subdirectories to `children`, first subdirectory first.
     pub(crate) fn process(&self, job: Job, buf: &mut [MaybeUninit<u8>], children: &mut Vec<Job>) {
         if self.cancel.is_cancelled() {
-            // Never read: the report marks it, and all above it, partial.
+            // Never read: the stream counts its own entry only.
             return;
         }
         let Some(permit) = self.semaphore.acquire(self.cancel.done()) else {
             return;
         };
-        if let Some(live) = self.live {
-            live.reading(job.node);
-        }
-        let mut batch = Batch {
-            node: job.node,
-            ..Batch::default()
-        };
+        let config = self.config;
+        let mut batch = Batch::new(job.node, config.time.is_some());
         let fd = match self.open(&job) {
             Ok(fd) => fd,
             Err(e) => {
-                batch.errors.push(EntryError {
-                    name: None,
-                    kind: ErrorKind::ReadDir,
-                    errno: errno_of(e),
-                });
+                batch.dir_error = Some((ErrorKind::ReadDir, errno_of(e)));
                 self.send(Message::Dir(batch));
                 return;
             }
         };
-        let config = self.config;
-        let follow = config.dereference == Dereference::Always;
-        let dir_path = (!config.excludes.is_empty()).then(|| Self::printed_path(&job));
-        let mut entry_path = Vec::new();
-        let list_files = config.all && (job.depth as i64) < config.max_depth;
-        let mut subdir_ids: Vec<(u64, u64, bool)> = Vec::new();
+        let mut scratch = EntryScratch {
+            dir_path: (!config.excludes.is_empty()).then(|| Self::printed_path(&job)),
+            entry_path: Vec::new(),
+            list_files: config.all && (job.depth as i64) < config.max_depth,
+        };
+        // The subdirectories, in item order: (item, dev, ino).
+        let mut subdirs: Vec<(u32, u64, u64)> = Vec::new();
+        let mut chunk = Chunk::default();
         let mut entries = RawDir::new(&fd, buf);
         let mut read_any = false;
         loop {
@@ -515,15 +505,12 @@ impl<'a> Walker<'a> {
                 // and so du, takes this as its end.
                 Some(Err(Errno::NOENT)) => break,
                 Some(Err(e)) => {
-                    batch.errors.push(EntryError {
-                        name: None,
-                        kind: if read_any {
-                            ErrorKind::ReadPartial
-                        } else {
-                            ErrorKind::ReadDir
-                        },
-                        errno: errno_of(e),
-                    });
+                    let kind = if read_any {
+                        ErrorKind::ReadPartial
+                    } else {
+                        ErrorKind::ReadDir
+                    };
+                    batch.dir_error = Some((kind, errno_of(e)));
                     break;
                 }
             };
@@ -543,83 +530,34 @@ impl<'a> Walker<'a> {
             {
                 live.add_entries(PUBLISH_EVERY);
             }
-            if let Some(dir_path) = &dir_path {
-                entry_path.clear();
-                entry_path.extend_from_slice(dir_path);
-                join_path(&mut entry_path, name);
-                if config.excludes.matches(&entry_path) {
-                    continue;
-                }
+            chunk.seen += 1;
+            let before = batch.items.len();
+            self.add_entry(&job, &fd, cname, &mut scratch, &mut batch, &mut subdirs);
+            if batch.items.len() > before {
+                chunk.inos.push(entry.ino());
             }
-            let st = match stat_entry(fd.as_fd(), cname, follow) {
-                Ok(st) => st,
-                Err(errno) => {
-                    batch.errors.push(EntryError {
-                        name: Some(name.into()),
-                        kind: ErrorKind::Access,
-                        errno,
-                    });
-                    continue;
-                }
-            };
-            let (dev, ino) = dev_ino(&st);
-            if config.one_file_system && dev != job.root_dev {
-                continue;
-            }
-            let usage = self.usage(&st);
-            let dir = is_dir(&st);
-            let claim = self.needs_claim(dir, nlink(&st));
-            if dir {
-                let walked = (dev, ino) == (job.dev, job.ino) || self.active.contains((dev, ino));
-                if walked && Self::is_ancestor(&job, dev, ino) {
-                    // A cycle (a bind mount, or a symlink with -L): du
-                    // leaves it out without a word.
-                    continue;
-                }
-                batch.subdirs.push((name.into(), usage));
-                subdir_ids.push((dev, ino, claim));
-            } else {
-                // A claimed file is added where it is kept, once claims
-                // are resolved.
-                if !claim {
-                    batch.files.add(usage);
-                }
-                if list_files {
-                    batch.listed.push(name, usage, config.time.is_some());
-                }
-                if claim {
-                    batch.claims.push(Claim {
-                        dev,
-                        ino,
-                        place: Place::File(job.node, name.into()),
-                        usage,
-                    });
-                }
+            if chunk.seen == order::CHUNK {
+                chunk.end(&fd, &mut batch, &mut subdirs);
             }
         }
+        chunk.end(&fd, &mut batch, &mut subdirs);
         if let Some(live) = self.live {
             live.add_entries(batch.entries % PUBLISH_EVERY);
         }
-        let count = batch.subdirs.len() as u32;
+        let count = subdirs.len() as u32;
         let first = self.next_node.fetch_add(count, Ordering::Relaxed);
         batch.first_child = first;
-        for (i, &(dev, ino, claim)) in subdir_ids.iter().enumerate() {
-            if claim {
-                batch.claims.push(Claim {
-                    dev,
-                    ino,
-                    place: Place::Dir(first + i as u32),
-                    usage: batch.subdirs[i].1,
-                });
-            }
-        }
-        let cancelled = batch.incomplete;
-        let names: Vec<Box<[u8]>> = if cancelled {
-            Vec::new()
+        batch.dirs = count;
+        let walk_children = !batch.incomplete && count > 0;
+        let names: Vec<Box<[u8]>> = if walk_children {
+            subdirs
+                .iter()
+                .map(|&(item, _, _)| batch.items.get(item as usize).name.into())
+                .collect()
         } else {
-            batch.subdirs.iter().map(|(n, _)| n.clone()).collect()
+            Vec::new()
         };
-        if !self.send(Message::Dir(batch)) || cancelled || names.is_empty() {
+        if !self.send(Message::Dir(batch)) || !walk_children {
             return;
         }
         // Keep this descriptor for the children if the budget allows;
@@ -640,10 +578,10 @@ impl<'a> Walker<'a> {
             name: job.name,
             dev: job.dev,
             ino: job.ino,
+            index: job.index,
             active: self.active.clone(),
         });
-        for (i, name) in names.into_iter().enumerate() {
-            let (dev, ino, _) = subdir_ids[i];
+        for (i, (name, &(_, dev, ino))) in names.into_iter().zip(&subdirs).enumerate() {
             children.push(Job {
                 parent: Some(handle.clone()),
                 name,
@@ -652,8 +590,86 @@ impl<'a> Walker<'a> {
                 ino,
                 root_dev: job.root_dev,
                 depth: job.depth + 1,
+                operand: job.operand,
+                index: i as u32,
             });
         }
+    }
+
+    /// Looks at one entry of the directory of `job` and adds it to the
+    /// batch: summed, or as an item where its place matters.
+    fn add_entry(
+        &self,
+        job: &Job,
+        fd: &OwnedFd,
+        cname: &std::ffi::CStr,
+        scratch: &mut EntryScratch,
+        batch: &mut Batch,
+        subdirs: &mut Vec<(u32, u64, u64)>,
+    ) {
+        let config = self.config;
+        let name = cname.to_bytes();
+        if let Some(dir_path) = &scratch.dir_path {
+            scratch.entry_path.clear();
+            scratch.entry_path.extend_from_slice(dir_path);
+            join_path(&mut scratch.entry_path, name);
+            if config.excludes.matches(&scratch.entry_path) {
+                return;
+            }
+        }
+        let follow = config.dereference == Dereference::Always;
+        let st = match stat_entry(fd.as_fd(), cname, follow) {
+            Ok(st) => st,
+            Err(errno) => {
+                self.push(batch, |items| items.push_error(name, errno));
+                return;
+            }
+        };
+        let (dev, ino) = dev_ino(&st);
+        if config.one_file_system && dev != job.root_dev {
+            return;
+        }
+        let usage = self.usage(&st);
+        let dir = is_dir(&st);
+        let claim = self.needs_claim(dir, nlink(&st));
+        if dir {
+            let walked = (dev, ino) == (job.dev, job.ino) || self.active.contains((dev, ino));
+            if walked && Self::is_ancestor(job, dev, ino) {
+                // A cycle (a bind mount, or a symlink with -L): du leaves
+                // it out without a word.
+                return;
+            }
+            if self.push(batch, |items| items.push(ItemKind::Dir, name, usage)) {
+                subdirs.push((batch.items.len() as u32 - 1, dev, ino));
+                if claim {
+                    batch.items.claim_last(dev, ino);
+                }
+            }
+        } else if claim {
+            // Counted by the stream, at its first place in the order.
+            let shown: &[u8] = if scratch.list_files { name } else { b"" };
+            if self.push(batch, |items| items.push(ItemKind::File, shown, usage)) {
+                batch.items.claim_last(dev, ino);
+            }
+        } else {
+            batch.files.add(usage);
+            if scratch.list_files {
+                self.push(batch, |items| items.push(ItemKind::File, name, usage));
+            }
+        }
+    }
+
+    /// Adds an item; past what a batch can hold, the directory reads as
+    /// cut short (out of memory) rather than wrong.
+    fn push(&self, batch: &mut Batch, add: impl FnOnce(&mut Items) -> bool) -> bool {
+        if batch.dir_error.is_some() {
+            return false;
+        }
+        let added = add(&mut batch.items);
+        if !added {
+            batch.dir_error = Some((ErrorKind::ReadPartial, libc::ENOMEM));
+        }
+        added
     }
 }
 

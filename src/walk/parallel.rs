@@ -1,17 +1,13 @@
-//! The walk on a rayon pool (the book's du3 and du4). Each directory is a
-//! task; a worker runs the tasks it spawned last first, so it goes deep
-//! into the tree it has in cache, while idle workers steal the oldest,
-//! largest pieces of work from the others.
+//! The walk on a pool of threads (the book's du3 and du4): every worker
+//! takes the first directory in traversal order from a shared queue and,
+//! after reading it, goes on with its first subdirectory itself (warm in
+//! cache, and next in the order) while the others go to the queue.
 
-use std::cell::RefCell;
 use std::mem::MaybeUninit;
 
-use super::{Job, Walker, dirent_buffer};
+use super::queue::Queue;
+use super::{Walker, dirent_buffer};
 use crate::config::Operand;
-
-thread_local! {
-    static BUFFER: RefCell<Vec<MaybeUninit<u8>>> = RefCell::new(dirent_buffer());
-}
 
 /// Walks the operands on a pool of `threads` workers; returns when all is
 /// read or the run was cancelled.
@@ -22,25 +18,52 @@ pub fn walk_parallel(walker: &Walker, operands: &[Operand], threads: usize) {
         // No threads to be had: walking on this one is still a walk.
         Err(_) => return super::walk_sequential(walker, operands),
     };
-    pool.install(|| {
-        rayon::scope(|scope| {
-            for (index, operand) in operands.iter().enumerate() {
-                if walker.cancel().is_cancelled() {
-                    break;
-                }
-                if let Some(job) = walker.start_operand(index, operand) {
-                    scope.spawn(move |scope| run(scope, walker, job));
-                }
+    let queue = Queue::new();
+    pool.in_place_scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|_| work(walker, &queue));
+        }
+        for (index, operand) in operands.iter().enumerate() {
+            if walker.cancel().is_cancelled() {
+                break;
             }
-        })
+            queue.push(walker.start_operand(index, operand));
+        }
+        queue.close();
     });
 }
 
-fn run<'s>(scope: &rayon::Scope<'s>, walker: &'s Walker<'s>, job: Job) {
+/// Gives the queue back a worker's place if the worker panics, so that
+/// the others do not wait for it for ever.
+struct Held<'q>(&'q Queue, bool);
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if self.1 {
+            self.0.abandon();
+        }
+    }
+}
+
+fn work(walker: &Walker, queue: &Queue) {
+    let mut buf: Vec<MaybeUninit<u8>> = dirent_buffer();
     let mut children = Vec::new();
-    BUFFER.with(|buf| walker.process(job, &mut buf.borrow_mut(), &mut children));
-    for child in children {
-        scope.spawn(move |scope| run(scope, walker, child));
+    let mut next = queue.pop(false);
+    while let Some(job) = next {
+        let held = Held(queue, true);
+        walker.process(job, &mut buf, &mut children);
+        std::mem::forget(held);
+        let mut drained = children.drain(..);
+        next = match drained.next() {
+            Some(first) => {
+                queue.push(drained);
+                Some(first)
+            }
+            None => {
+                drop(drained);
+                queue.pop(true)
+            }
+        };
     }
 }
 

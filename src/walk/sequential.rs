@@ -1,6 +1,6 @@
 //! One walker thread with an explicit stack of directories (the book's
-//! du1 and du2): depth-first, and no recursion whose depth follows the
-//! tree's.
+//! du1 and du2): depth-first in traversal order, and no recursion whose
+//! depth follows the tree's.
 
 use super::{Walker, dirent_buffer};
 use crate::config::Operand;
@@ -9,13 +9,16 @@ use crate::config::Operand;
 pub fn walk_sequential(walker: &Walker, operands: &[Operand]) {
     let mut buf = dirent_buffer();
     let mut stack = Vec::new();
+    let mut children = Vec::new();
     for (index, operand) in operands.iter().enumerate() {
         if walker.cancel().is_cancelled() {
             break;
         }
         stack.extend(walker.start_operand(index, operand));
         while let Some(job) = stack.pop() {
-            walker.process(job, &mut buf, &mut stack);
+            walker.process(job, &mut buf, &mut children);
+            // The first subdirectory on top: it is read next.
+            stack.extend(children.drain(..).rev());
         }
     }
 }

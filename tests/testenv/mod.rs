@@ -83,3 +83,42 @@ impl Drop for TestEnv {
         let _ = tree::remove_tree(&self.root);
     }
 }
+
+/// Where `path` (relative to `base`, components joined by `/`) stands in a
+/// post-order walk that takes each directory's entries in readdir order,
+/// as GNU du's does for directories of at most 10,000 entries: the readdir
+/// index of each component from the top, descendants before their
+/// directory. Entries are looked up with `std::fs::read_dir`, which lists
+/// a directory in the order getdents64 returns it.
+pub fn readdir_key(base: &Path, path: &str) -> Vec<usize> {
+    let mut key = Vec::new();
+    let mut dir = base.to_path_buf();
+    for component in path.split('/').filter(|c| !c.is_empty() && *c != ".") {
+        let index = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+            .position(|e| e.expect("a directory entry").file_name() == component)
+            .unwrap_or_else(|| panic!("{component} not found in {}", dir.display()));
+        key.push(index);
+        dir.push(component);
+    }
+    key
+}
+
+/// Orders `lines` (`SIZE<TAB>PATH` pairs, paths relative to `base`) as du
+/// prints them: the traversal order of [`readdir_key`], each directory
+/// after everything below it.
+pub fn in_du_order(base: &Path, lines: &[(u64, &str)]) -> String {
+    let mut keyed: Vec<(Vec<usize>, String)> = lines
+        .iter()
+        .map(|&(n, p)| (readdir_key(base, p), format!("{n}\t{p}\n")))
+        .collect();
+    keyed.sort_by(|(a, _), (b, _)| {
+        // A prefix (an ancestor) comes after what is below it.
+        let common = a.iter().zip(b).position(|(x, y)| x != y);
+        match common {
+            Some(i) => a[i].cmp(&b[i]),
+            None => b.len().cmp(&a.len()),
+        }
+    });
+    keyed.into_iter().map(|(_, line)| line).collect()
+}

@@ -1,0 +1,329 @@
+//! What the walkers send the aggregator: one [`Batch`] per directory, its
+//! entries in the order GNU du visits them, and one [`OperandResult`] per
+//! operand. One message per directory, never one per file.
+
+/// A directory's number, handed out by the walkers: an operand's directory
+/// gets one when it is started, a subdirectory when its parent is read.
+pub type NodeId = u32;
+
+/// Space and entries, the two things du can count, and the latest time
+/// among them for `--time`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Usage {
+    pub bytes: u64,
+    pub inodes: u64,
+    /// Nanoseconds since the epoch; [`NO_TIME`] when none was taken.
+    pub time: i128,
+}
+
+/// The time of a usage that holds no timestamp.
+pub const NO_TIME: i128 = i128::MIN;
+
+impl Default for Usage {
+    fn default() -> Self {
+        Usage {
+            bytes: 0,
+            inodes: 0,
+            time: NO_TIME,
+        }
+    }
+}
+
+impl Usage {
+    pub fn add(&mut self, other: Usage) {
+        self.bytes = self.bytes.saturating_add(other.bytes);
+        self.inodes += other.inodes;
+        self.time = self.time.max(other.time);
+    }
+}
+
+/// What went wrong, worded as GNU du words it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// `cannot access 'X'`: stat failed (FTS_NS).
+    Access,
+    /// `cannot read directory 'X'`: open or first read failed (FTS_DNR).
+    ReadDir,
+    /// `X: error`: reading failed part way (FTS_ERR).
+    ReadPartial,
+}
+
+/// What an entry of a batch is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A non-directory that is listed (`-a`) or may be counted only once.
+    File,
+    /// A subdirectory: the next node of the batch's children.
+    Dir,
+    /// An entry that could not be stat'ed; its errno is kept as its bytes.
+    Error,
+}
+
+/// One entry, packed in 16 bytes: where its name is in the batch's name
+/// buffer, what it is, and its bytes (or errno).
+#[derive(Clone, Copy, Debug)]
+struct Item {
+    start: u32,
+    /// Zero for a file that is not listed (its name is not kept).
+    len: u16,
+    kind: ItemKind,
+    bytes: u64,
+}
+
+/// A (device, inode) that only its first place in traversal order may
+/// count (GNU du's hash of files seen): item `item` of the batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Claim {
+    pub item: u32,
+    pub dev: u64,
+    pub ino: u64,
+}
+
+/// The entries of a directory whose place in the order matters, in that
+/// order. Plain files that are neither listed nor claimed are only summed
+/// (in [`Batch::files`]): where they stand changes nothing.
+#[derive(Clone, Debug, Default)]
+pub struct Items {
+    items: Vec<Item>,
+    names: Vec<u8>,
+    /// Each item's time, only with `--time`.
+    times: Vec<i128>,
+    with_time: bool,
+    /// Claims, in item order.
+    claims: Vec<Claim>,
+}
+
+/// An entry of [`Items`], as the stream reads it.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry<'a> {
+    pub kind: ItemKind,
+    /// Empty for a file that is not listed.
+    pub name: &'a [u8],
+    /// Its own usage (a directory's own entry); for an error, unused.
+    pub usage: Usage,
+    pub errno: i32,
+}
+
+impl Items {
+    pub fn new(with_time: bool) -> Self {
+        Items {
+            with_time,
+            ..Items::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Appends an entry; false if the name buffer is full (past 4 GiB of
+    /// names in one directory, which no real directory reaches).
+    pub fn push(&mut self, kind: ItemKind, name: &[u8], usage: Usage) -> bool {
+        let Ok(start) = u32::try_from(self.names.len()) else {
+            return false;
+        };
+        if u32::try_from(self.names.len() + name.len()).is_err() {
+            return false;
+        }
+        // A name is at most NAME_MAX (255) bytes on Linux; u16 is ample.
+        let len = name.len().min(u16::MAX as usize);
+        self.names.extend_from_slice(&name[..len]);
+        self.items.push(Item {
+            start,
+            len: len as u16,
+            kind,
+            bytes: usage.bytes,
+        });
+        if self.with_time {
+            self.times.push(usage.time);
+        }
+        true
+    }
+
+    /// An entry that could not be stat'ed.
+    pub fn push_error(&mut self, name: &[u8], errno: i32) -> bool {
+        let usage = Usage {
+            bytes: errno as u32 as u64,
+            inodes: 0,
+            time: NO_TIME,
+        };
+        self.push(ItemKind::Error, name, usage)
+    }
+
+    /// Says that the item pushed last may be counted only once.
+    pub fn claim_last(&mut self, dev: u64, ino: u64) {
+        let item = self.items.len() as u32 - 1;
+        self.claims.push(Claim { item, dev, ino });
+    }
+
+    pub fn claims(&self) -> &[Claim] {
+        &self.claims
+    }
+
+    pub fn get(&self, i: usize) -> Entry<'_> {
+        let item = self.items[i];
+        let name = &self.names[item.start as usize..item.start as usize + item.len as usize];
+        let (usage, errno) = match item.kind {
+            ItemKind::Error => (Usage::default(), item.bytes as i32),
+            _ => (
+                Usage {
+                    bytes: item.bytes,
+                    inodes: 1,
+                    time: self.times.get(i).copied().unwrap_or(NO_TIME),
+                },
+                0,
+            ),
+        };
+        Entry {
+            kind: item.kind,
+            name,
+            usage,
+            errno,
+        }
+    }
+
+    /// Reorders the items from `from` on by `keys` (one per item from
+    /// `from`), stably, and returns where each old item went, for the
+    /// caller's own side tables. Claims follow their items.
+    pub fn sort_tail_by_key(&mut self, from: usize, keys: &[u64]) -> Vec<u32> {
+        let n = self.items.len() - from;
+        debug_assert_eq!(keys.len(), n);
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_by_key(|&i| keys[i as usize]);
+        let old_items: Vec<Item> = self.items[from..].to_vec();
+        let old_times: Vec<i128> = self
+            .times
+            .get(from..)
+            .map(<[_]>::to_vec)
+            .unwrap_or_default();
+        // new_place[old] = new index
+        let mut new_place = vec![0u32; n];
+        for (new, &old) in order.iter().enumerate() {
+            self.items[from + new] = old_items[old as usize];
+            if !old_times.is_empty() {
+                self.times[from + new] = old_times[old as usize];
+            }
+            new_place[old as usize] = (from + new) as u32;
+        }
+        for claim in &mut self.claims {
+            if claim.item as usize >= from {
+                claim.item = new_place[claim.item as usize - from];
+            }
+        }
+        self.claims.sort_by_key(|c| c.item);
+        new_place
+    }
+}
+
+/// A directory that was read.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub node: NodeId,
+    /// The subdirectories, in item order, are nodes `first_child..`.
+    pub first_child: NodeId,
+    /// How many of the items are subdirectories.
+    pub dirs: u32,
+    /// The non-directories that are not claimed, listed or not.
+    pub files: Usage,
+    pub items: Items,
+    /// The directory could not be read, or not to its end.
+    pub dir_error: Option<(ErrorKind, i32)>,
+    /// The run was cancelled while it was read: some entries are missing,
+    /// and its subdirectories are not walked.
+    pub incomplete: bool,
+    /// Entries read, for progress.
+    pub entries: u64,
+}
+
+impl Batch {
+    pub fn new(node: NodeId, with_time: bool) -> Self {
+        Batch {
+            node,
+            items: Items::new(with_time),
+            ..Batch::default()
+        }
+    }
+}
+
+/// What became of an operand.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// Excluded, so nothing is printed.
+    Skipped,
+    /// Diagnosed without walking (an empty name), with GNU's message.
+    Invalid(Vec<u8>),
+    Error(ErrorKind, i32),
+    File(Usage),
+    /// A directory: its node, and its own entry's usage.
+    Dir(NodeId, Usage),
+}
+
+/// An operand looked at.
+#[derive(Debug)]
+pub struct OperandResult {
+    pub index: usize,
+    pub outcome: Outcome,
+    /// Its path as printed.
+    pub name: Box<[u8]>,
+    /// Its (device, inode), when it may be counted only once.
+    pub claim: Option<(u64, u64)>,
+}
+
+/// Messages from walkers to the aggregator.
+#[derive(Debug)]
+pub enum Message {
+    Operand(OperandResult),
+    Dir(Batch),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(bytes: u64) -> Usage {
+        Usage {
+            bytes,
+            inodes: 1,
+            time: NO_TIME,
+        }
+    }
+
+    #[test]
+    fn an_item_takes_16_bytes() {
+        // A listed file costs this plus its name while its directory waits
+        // to be printed (the memory of `cdu -a`).
+        assert_eq!(std::mem::size_of::<Item>(), 16);
+    }
+
+    #[test]
+    fn a_stable_sort_of_the_tail_moves_claims_with_their_items() {
+        let mut items = Items::new(false);
+        items.push(ItemKind::File, b"head", usage(1));
+        items.push(ItemKind::File, b"x", usage(2));
+        items.claim_last(1, 9);
+        items.push(ItemKind::Dir, b"y", usage(3));
+        items.push(ItemKind::File, b"z", usage(4));
+        items.claim_last(1, 8);
+        let moved = items.sort_tail_by_key(1, &[30, 10, 30]);
+        let names: Vec<&[u8]> = (0..items.len()).map(|i| items.get(i).name).collect();
+        assert_eq!(names, [&b"head"[..], b"y", b"x", b"z"]);
+        assert_eq!(moved, [2, 1, 3]);
+        let claimed: Vec<(u32, u64)> = items.claims().iter().map(|c| (c.item, c.ino)).collect();
+        assert_eq!(claimed, [(2, 9), (3, 8)]);
+    }
+
+    #[test]
+    fn an_error_keeps_its_errno() {
+        let mut items = Items::new(true);
+        items.push_error(b"gone", 13);
+        let e = items.get(0);
+        assert_eq!(
+            (e.kind, e.errno, e.name),
+            (ItemKind::Error, 13, &b"gone"[..])
+        );
+    }
+}

@@ -1,0 +1,553 @@
+//! The report as an ordered stream. Batches arrive in whatever order the
+//! walkers finish them; the stream keeps those it cannot use yet and walks
+//! a cursor through the tree in GNU du's traversal order (operands in
+//! order, each directory's entries in the order its batch lists them),
+//! handing each event to a [`Sink`] as soon as everything before it is
+//! known. Hard-link and repeat claims are settled as the cursor meets
+//! them, so the first place in that order keeps a file; a directory's
+//! memory is released when its end has been handed on.
+
+use std::collections::{HashMap, HashSet};
+use std::io;
+
+use crate::batch::{Batch, ErrorKind, ItemKind, Message, NodeId, OperandResult, Outcome, Usage};
+use crate::path::join_path;
+
+/// One step of the traversal, with the path of what it is about as du
+/// prints it. `depth` is 0 for an operand.
+#[derive(Clone, Copy, Debug)]
+pub enum Event<'a> {
+    /// An operand diagnosed without being looked at, with its message.
+    Invalid { message: &'a [u8] },
+    /// Something could not be read: an entry, or a directory (just before
+    /// its [`Event::DirEnd`]).
+    Error {
+        path: &'a [u8],
+        kind: ErrorKind,
+        errno: i32,
+    },
+    /// A non-directory: an operand, or a file listed by the walk.
+    File {
+        path: &'a [u8],
+        depth: usize,
+        usage: Usage,
+    },
+    /// A directory is entered; `own` is its own entry.
+    DirStart {
+        path: &'a [u8],
+        depth: usize,
+        own: Usage,
+    },
+    /// A directory is complete: `total` holds all below it, `separate`
+    /// only itself and its non-directories (`-S`).
+    DirEnd {
+        path: &'a [u8],
+        depth: usize,
+        total: Usage,
+        separate: Usage,
+    },
+}
+
+/// A consumer of the stream: du's lines, and whatever else prints a scan.
+pub trait Sink {
+    fn event(&mut self, event: &Event<'_>) -> io::Result<()>;
+}
+
+/// What has arrived so far, for progress.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counts {
+    pub entries: u64,
+    pub dirs: u64,
+    /// Bytes of what was counted, as the walkers found them.
+    pub bytes: u64,
+}
+
+/// A directory on the cursor's path.
+struct Frame {
+    node: NodeId,
+    /// None until its batch arrives.
+    batch: Option<Batch>,
+    /// The next item to hand on, and the next claim to look at.
+    next: usize,
+    next_claim: usize,
+    next_child: NodeId,
+    depth: usize,
+    /// Where its path ends in the stream's path buffer.
+    path_len: usize,
+    /// Its own entry and the non-directories counted in it.
+    here: Usage,
+    /// Its subdirectories' totals.
+    below: Usage,
+}
+
+/// The ordering state between the walkers and the sinks.
+pub struct Stream<'s> {
+    sink: &'s mut dyn Sink,
+    /// Batches that arrived before the cursor reached them.
+    pending: HashMap<NodeId, Batch>,
+    /// Directories left out (met before): their batches are thrown away
+    /// on arrival, and so are their subdirectories'.
+    dropped: HashSet<NodeId>,
+    /// Operands that arrived, by index, and the next one to hand on.
+    operands: HashMap<usize, OperandResult>,
+    next_operand: usize,
+    /// Every (device, inode) claimed so far.
+    seen: HashSet<(u64, u64)>,
+    stack: Vec<Frame>,
+    path: Vec<u8>,
+    counts: Counts,
+    /// The first failure of the sink; nothing more is handed on after it.
+    failed: Option<io::Error>,
+}
+
+impl<'s> Stream<'s> {
+    pub fn new(sink: &'s mut dyn Sink) -> Self {
+        Stream {
+            sink,
+            pending: HashMap::new(),
+            dropped: HashSet::new(),
+            operands: HashMap::new(),
+            next_operand: 0,
+            seen: HashSet::new(),
+            stack: Vec::new(),
+            path: Vec::new(),
+            counts: Counts::default(),
+            failed: None,
+        }
+    }
+
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// The path of the deepest directory the cursor is in: where the
+    /// ordered output has got to.
+    pub fn current_path(&self) -> Option<&[u8]> {
+        (!self.stack.is_empty()).then_some(&self.path[..])
+    }
+
+    /// Whether the sink has failed (a closed pipe, a full disk).
+    pub fn failed(&self) -> bool {
+        self.failed.is_some()
+    }
+
+    /// The sink's failure, if any, once the stream is done.
+    pub fn into_error(self) -> Option<io::Error> {
+        self.failed
+    }
+
+    /// Takes one message from the walkers and hands on what it completes.
+    pub fn add(&mut self, message: Message) {
+        match message {
+            Message::Operand(r) => {
+                self.counts.entries += 1;
+                match r.outcome {
+                    Outcome::Dir(_, own) => {
+                        self.counts.dirs += 1;
+                        self.counts.bytes = self.counts.bytes.saturating_add(own.bytes);
+                    }
+                    Outcome::File(usage) => {
+                        self.counts.bytes = self.counts.bytes.saturating_add(usage.bytes);
+                    }
+                    _ => {}
+                }
+                self.operands.insert(r.index, r);
+            }
+            Message::Dir(b) => {
+                self.counts.entries += b.entries;
+                self.counts.dirs += u64::from(b.dirs);
+                self.counts.bytes = self.counts.bytes.saturating_add(b.files.bytes);
+                for i in 0..b.items.len() {
+                    let e = b.items.get(i);
+                    if e.kind == ItemKind::Dir {
+                        self.counts.bytes = self.counts.bytes.saturating_add(e.usage.bytes);
+                    }
+                }
+                if self.dropped.remove(&b.node) {
+                    self.drop_children(&b);
+                } else {
+                    self.pending.insert(b.node, b);
+                }
+            }
+        }
+        self.advance(false);
+    }
+
+    /// The walk is over (finished, cancelled, or a walker died): hands on
+    /// everything left. A directory whose batch never came counts its own
+    /// entry only; an operand never looked at is left out.
+    pub fn finish(&mut self) {
+        self.advance(true);
+    }
+
+    fn emit(&mut self, event: Event<'_>) {
+        if self.failed.is_none()
+            && let Err(e) = self.sink.event(&event)
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    /// Leaves out directory `node` and everything below it.
+    fn drop_subtree(&mut self, node: NodeId) {
+        match self.pending.remove(&node) {
+            Some(b) => self.drop_children(&b),
+            None => {
+                self.dropped.insert(node);
+            }
+        }
+    }
+
+    fn drop_children(&mut self, b: &Batch) {
+        let mut work: Vec<NodeId> = (b.first_child..b.first_child + b.dirs).collect();
+        while let Some(node) = work.pop() {
+            match self.pending.remove(&node) {
+                Some(b) => work.extend(b.first_child..b.first_child + b.dirs),
+                None => {
+                    self.dropped.insert(node);
+                }
+            }
+        }
+    }
+
+    /// Whether a claim on (dev, ino) is the first.
+    fn first_claim(&mut self, claim: Option<(u64, u64)>) -> bool {
+        claim.is_none_or(|id| self.seen.insert(id))
+    }
+
+    /// Moves the cursor as far as what has arrived allows. With `all_in`,
+    /// nothing more will arrive.
+    fn advance(&mut self, all_in: bool) {
+        loop {
+            let Some(top) = self.stack.last_mut() else {
+                if !self.next_root(all_in) {
+                    return;
+                }
+                continue;
+            };
+            if top.batch.is_none() {
+                let batch = match self.pending.remove(&top.node) {
+                    Some(b) => b,
+                    None if all_in => Batch::default(),
+                    None => return,
+                };
+                top.here.add(batch.files);
+                top.next_child = batch.first_child;
+                top.batch = Some(batch);
+            }
+            let batch = top.batch.as_ref().expect("attached above");
+            if top.next == batch.items.len() {
+                self.close_top();
+                continue;
+            }
+            let i = top.next;
+            top.next += 1;
+            let entry = batch.items.get(i);
+            let claim = match batch.items.claims().get(top.next_claim) {
+                Some(c) if c.item as usize == i => {
+                    top.next_claim += 1;
+                    Some((c.dev, c.ino))
+                }
+                _ => None,
+            };
+            let (depth, path_len) = (top.depth, top.path_len);
+            let (kind, usage, errno) = (entry.kind, entry.usage, entry.errno);
+            let named = !entry.name.is_empty();
+            if named {
+                join_path(&mut self.path, entry.name);
+            }
+            match kind {
+                ItemKind::File => {
+                    if !self.first_claim(claim) {
+                        self.path.truncate(path_len);
+                        continue;
+                    }
+                    if claim.is_some() {
+                        self.top().here.add(usage);
+                    }
+                    if named {
+                        self.emit_at_path(|path| Event::File {
+                            path,
+                            depth: depth + 1,
+                            usage,
+                        });
+                        self.path.truncate(path_len);
+                    }
+                }
+                ItemKind::Error => {
+                    self.emit_at_path(|path| Event::Error {
+                        path,
+                        kind: ErrorKind::Access,
+                        errno,
+                    });
+                    self.path.truncate(path_len);
+                }
+                ItemKind::Dir => {
+                    let top = self.top();
+                    let node = top.next_child;
+                    top.next_child += 1;
+                    if !self.first_claim(claim) {
+                        self.path.truncate(path_len);
+                        self.drop_subtree(node);
+                        continue;
+                    }
+                    self.open(node, depth + 1, usage);
+                }
+            }
+        }
+    }
+
+    fn top(&mut self) -> &mut Frame {
+        self.stack.last_mut().expect("the cursor is in a directory")
+    }
+
+    /// Hands on the event that `make` builds from the path in the buffer.
+    fn emit_at_path(&mut self, make: impl FnOnce(&[u8]) -> Event<'_>) {
+        let path = std::mem::take(&mut self.path);
+        self.emit(make(&path));
+        self.path = path;
+    }
+
+    /// Enters directory `node`, whose path is in the buffer.
+    fn open(&mut self, node: NodeId, depth: usize, own: Usage) {
+        self.emit_at_path(|path| Event::DirStart { path, depth, own });
+        self.stack.push(Frame {
+            node,
+            batch: None,
+            next: 0,
+            next_claim: 0,
+            next_child: 0,
+            depth,
+            path_len: self.path.len(),
+            here: own,
+            below: Usage::default(),
+        });
+    }
+
+    /// Ends the directory on top: its error, then its totals.
+    fn close_top(&mut self) {
+        let frame = self.stack.pop().expect("a frame");
+        let path = std::mem::take(&mut self.path);
+        if let Some((kind, errno)) = frame.batch.as_ref().and_then(|b| b.dir_error) {
+            self.emit(Event::Error {
+                path: &path,
+                kind,
+                errno,
+            });
+        }
+        let mut total = frame.here;
+        total.add(frame.below);
+        self.emit(Event::DirEnd {
+            path: &path,
+            depth: frame.depth,
+            total,
+            separate: frame.here,
+        });
+        self.path = path;
+        if let Some(parent) = self.stack.last_mut() {
+            parent.below.add(total);
+            self.path.truncate(parent.path_len);
+        } else {
+            self.path.clear();
+        }
+    }
+
+    /// Starts the next operand if it has arrived (or, with `all_in`, the
+    /// next that did); false if there is none to start now.
+    fn next_root(&mut self, all_in: bool) -> bool {
+        let r = match self.operands.remove(&self.next_operand) {
+            Some(r) => r,
+            None if all_in && !self.operands.is_empty() => {
+                // Operands that were never looked at are left out.
+                let next = *self.operands.keys().min().expect("not empty");
+                self.next_operand = next;
+                return true;
+            }
+            None => return false,
+        };
+        self.next_operand += 1;
+        match r.outcome {
+            Outcome::Skipped => {}
+            Outcome::Invalid(message) => self.emit(Event::Invalid { message: &message }),
+            Outcome::Error(kind, errno) => self.emit(Event::Error {
+                path: &r.name,
+                kind,
+                errno,
+            }),
+            Outcome::File(usage) => {
+                if self.first_claim(r.claim) {
+                    self.emit(Event::File {
+                        path: &r.name,
+                        depth: 0,
+                        usage,
+                    });
+                }
+            }
+            Outcome::Dir(node, own) => {
+                if self.first_claim(r.claim) {
+                    self.path.clear();
+                    self.path.extend_from_slice(&r.name);
+                    self.open(node, 0, own);
+                } else {
+                    self.drop_subtree(node);
+                }
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::NO_TIME;
+
+    /// Records events as text lines.
+    #[derive(Default)]
+    struct Record(Vec<String>);
+
+    impl Sink for Record {
+        fn event(&mut self, event: &Event<'_>) -> io::Result<()> {
+            let text = |p: &[u8]| String::from_utf8_lossy(p).into_owned();
+            self.0.push(match event {
+                Event::Invalid { .. } => "invalid".into(),
+                Event::Error { path, .. } => format!("error {}", text(path)),
+                Event::File { path, usage, .. } => format!("file {} {}", text(path), usage.bytes),
+                Event::DirStart { path, .. } => format!("start {}", text(path)),
+                Event::DirEnd { path, total, .. } => format!("end {} {}", text(path), total.bytes),
+            });
+            Ok(())
+        }
+    }
+
+    fn usage(bytes: u64) -> Usage {
+        Usage {
+            bytes,
+            inodes: 1,
+            time: NO_TIME,
+        }
+    }
+
+    fn root(index: usize, node: NodeId, name: &str) -> Message {
+        Message::Operand(OperandResult {
+            index,
+            outcome: Outcome::Dir(node, usage(1)),
+            name: name.as_bytes().into(),
+            claim: None,
+        })
+    }
+
+    /// A batch for `node` whose items are `(kind, name, bytes, claim ino)`.
+    fn batch(node: NodeId, first_child: NodeId, items: &[(ItemKind, &str, u64, u64)]) -> Message {
+        let mut b = Batch::new(node, false);
+        b.first_child = first_child;
+        for &(kind, name, bytes, ino) in items {
+            b.items.push(kind, name.as_bytes(), usage(bytes));
+            if ino != 0 {
+                b.items.claim_last(1, ino);
+            } else if kind == ItemKind::File {
+                // As the walker does: an unclaimed file is in the sum.
+                b.files.add(usage(bytes));
+            }
+            if kind == ItemKind::Dir {
+                b.dirs += 1;
+            }
+        }
+        Message::Dir(b)
+    }
+
+    const F: ItemKind = ItemKind::File;
+    const D: ItemKind = ItemKind::Dir;
+
+    #[test]
+    fn batches_out_of_order_come_out_in_traversal_order() {
+        let mut record = Record::default();
+        let mut stream = Stream::new(&mut record);
+        stream.add(root(0, 0, "t"));
+        stream.add(batch(
+            0,
+            1,
+            &[(D, "b", 1, 0), (F, "f", 10, 0), (D, "a", 1, 0)],
+        ));
+        // The second subdirectory's batch comes first: nothing of it may
+        // pass the first.
+        stream.add(batch(2, 3, &[(F, "x", 5, 0)]));
+        assert_eq!(stream.current_path(), Some(&b"t/b"[..]));
+        stream.add(batch(1, 3, &[]));
+        stream.finish();
+        drop(stream);
+        assert_eq!(
+            record.0,
+            [
+                "start t",
+                "start t/b",
+                "end t/b 1",
+                "file t/f 10",
+                "start t/a",
+                "file t/a/x 5",
+                "end t/a 6",
+                "end t 18"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_hard_link_counts_at_its_first_place_in_traversal_order() {
+        let mut record = Record::default();
+        let mut stream = Stream::new(&mut record);
+        stream.add(root(0, 0, "t"));
+        stream.add(batch(0, 1, &[(D, "z", 1, 0), (D, "a", 1, 0)]));
+        // "a" is read first, but "z" comes first in the order.
+        stream.add(batch(2, 3, &[(F, "link", 100, 7)]));
+        stream.add(batch(1, 3, &[(F, "file", 100, 7)]));
+        stream.finish();
+        drop(stream);
+        assert!(
+            record.0.contains(&"end t/z 101".to_string()),
+            "{:?}",
+            record.0
+        );
+        assert!(
+            record.0.contains(&"end t/a 1".to_string()),
+            "{:?}",
+            record.0
+        );
+        assert!(!record.0.iter().any(|l| l.starts_with("file t/a/link")));
+    }
+
+    #[test]
+    fn a_directory_met_twice_is_left_out_with_what_is_below_it() {
+        let mut record = Record::default();
+        let mut stream = Stream::new(&mut record);
+        stream.add(root(0, 0, "t"));
+        stream.add(batch(0, 1, &[(D, "a", 1, 5), (D, "again", 1, 5)]));
+        stream.add(batch(2, 3, &[(D, "deep", 1, 0)]));
+        stream.add(batch(1, 4, &[]));
+        stream.add(batch(3, 4, &[(F, "f", 50, 0)]));
+        stream.finish();
+        drop(stream);
+        assert_eq!(record.0, ["start t", "start t/a", "end t/a 1", "end t 2"]);
+    }
+
+    #[test]
+    fn a_batch_that_never_comes_counts_its_directory_alone() {
+        let mut record = Record::default();
+        let mut stream = Stream::new(&mut record);
+        stream.add(root(0, 0, "t"));
+        stream.add(root(2, 9, "u"));
+        stream.add(batch(0, 1, &[(D, "a", 4, 0)]));
+        stream.finish();
+        drop(stream);
+        assert_eq!(
+            record.0,
+            [
+                "start t",
+                "start t/a",
+                "end t/a 4",
+                "end t 5",
+                "start u",
+                "end u 1"
+            ]
+        );
+    }
+}

@@ -1,0 +1,68 @@
+//! GNU du's order within a directory: the order getdents64 returns the
+//! entries in, except that gnulib's fts reads a directory in chunks of at
+//! most 100,000 entries and sorts a chunk of more than 10,000 by inode
+//! number, unless the file system is one where that is known not to pay
+//! (`fts_build` and `dirent_inode_sort_may_be_useful` in gnulib's
+//! `lib/fts.c`, as coreutils 9.7 pins it: tmpfs, NFS and CIFS).
+
+use rustix::fd::OwnedFd;
+
+use crate::batch::Batch;
+
+/// Entries fts reads from a directory at a time (FTS_MAX_READDIR_ENTRIES).
+pub const CHUNK: usize = 100_000;
+
+/// A chunk of more entries than this is sorted by inode number
+/// (FTS_INODE_SORT_DIR_ENTRIES_THRESHOLD).
+const SORT_ABOVE: usize = 10_000;
+
+/// File systems whose chunks are left in readdir order (statfs f_type).
+const TMPFS_MAGIC: i64 = 0x0102_1994;
+const NFS_MAGIC: i64 = 0x6969;
+const CIFS_MAGIC: i64 = 0xFF53_4D42;
+
+/// The chunk being read: how many entries it has had (every name but `.`
+/// and `..`, counted or not) and the inode of each item it added.
+#[derive(Default)]
+pub struct Chunk {
+    pub seen: usize,
+    pub inos: Vec<u64>,
+    /// The first item of this chunk in the batch.
+    start: usize,
+    /// Whether this directory's file system sorts, once asked.
+    sorts: Option<bool>,
+}
+
+impl Chunk {
+    /// Ends the chunk: sorts its items by inode if fts would, and starts
+    /// the next. `subdirs` (item, dev, ino) follows the items it names.
+    pub fn end(&mut self, fd: &OwnedFd, batch: &mut Batch, subdirs: &mut [(u32, u64, u64)]) {
+        if self.seen > SORT_ABOVE
+            && !self.inos.is_empty()
+            && *self.sorts.get_or_insert_with(|| sort_pays(fd))
+        {
+            let from = self.start;
+            let moved = batch.items.sort_tail_by_key(from, &self.inos);
+            for sub in subdirs.iter_mut().filter(|s| s.0 as usize >= from) {
+                sub.0 = moved[sub.0 as usize - from];
+            }
+            subdirs.sort_by_key(|s| s.0);
+        }
+        self.seen = 0;
+        self.inos.clear();
+        self.start = batch.items.len();
+    }
+}
+
+/// Whether fts sorts a large directory of this file system by inode.
+fn sort_pays(fd: &OwnedFd) -> bool {
+    match rustix::fs::fstatfs(fd) {
+        #[allow(clippy::unnecessary_cast)]
+        Ok(fs) => !matches!(
+            fs.f_type as i64 & 0xFFFF_FFFF,
+            TMPFS_MAGIC | NFS_MAGIC | CIFS_MAGIC
+        ),
+        // fts sorts when it cannot tell.
+        Err(_) => true,
+    }
+}

@@ -1,0 +1,152 @@
+//! The parallel walk's work queue: every worker takes the pending
+//! directory that comes first in GNU du's traversal order. The output is
+//! printed in that order, so what the workers finish early only waits in
+//! memory; working from the front keeps that wait, and that memory, small
+//! (a thief taking the last directory of the tree, as work stealing does,
+//! would hold back everything it reads until the end).
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
+use super::{DirHandle, Job};
+
+/// A job in the heap, ordered so that the first in traversal order is on
+/// top of std's max-heap.
+struct Queued(Job);
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Queued {}
+
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> Ordering {
+        traversal_order(&self.0, &other.0).reverse()
+    }
+}
+
+/// Compares two jobs' places in the traversal: operands in order, then the
+/// places among siblings from the top down. Walking up the chains of
+/// parents costs the depth below the common ancestor, allocation-free.
+pub(crate) fn traversal_order(a: &Job, b: &Job) -> Ordering {
+    if a.operand != b.operand {
+        return a.operand.cmp(&b.operand);
+    }
+    // An ancestor comes before what is below it.
+    let tie = a.depth.cmp(&b.depth);
+    fn step(place: (usize, u32, Option<&DirHandle>)) -> (usize, u32, Option<&DirHandle>) {
+        let parent = place.2.expect("a job below depth 0 has a parent");
+        (place.0 - 1, parent.index, parent.parent.as_deref())
+    }
+    let mut x = (a.depth, a.index, a.parent.as_deref());
+    let mut y = (b.depth, b.index, b.parent.as_deref());
+    while x.0 > y.0 {
+        x = step(x);
+    }
+    while y.0 > x.0 {
+        y = step(y);
+    }
+    loop {
+        let same_parent = match (x.2, y.2) {
+            (None, None) => true,
+            (Some(p), Some(q)) => std::ptr::eq(p, q),
+            _ => false,
+        };
+        if same_parent {
+            return x.1.cmp(&y.1).then(tie);
+        }
+        x = step(x);
+        y = step(y);
+    }
+}
+
+struct State {
+    heap: BinaryHeap<Queued>,
+    /// Workers holding a job.
+    busy: usize,
+    /// More operands may still be added.
+    open: bool,
+}
+
+pub(crate) struct Queue {
+    state: Mutex<State>,
+    ready: Condvar,
+}
+
+impl Queue {
+    pub fn new() -> Self {
+        Queue {
+            state: Mutex::new(State {
+                heap: BinaryHeap::new(),
+                busy: 0,
+                open: true,
+            }),
+            ready: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds jobs.
+    pub fn push(&self, jobs: impl IntoIterator<Item = Job>) {
+        let mut state = self.lock();
+        let before = state.heap.len();
+        state.heap.extend(jobs.into_iter().map(Queued));
+        let added = state.heap.len() - before;
+        drop(state);
+        match added {
+            0 => {}
+            1 => self.ready.notify_one(),
+            _ => self.ready.notify_all(),
+        }
+    }
+
+    /// No more operands will be added.
+    pub fn close(&self) {
+        self.lock().open = false;
+        self.ready.notify_all();
+    }
+
+    /// Waits for the first job in order; None when the walk is over (no
+    /// job left, none being read that could add one, no operand to come).
+    /// `finished` says the caller is done with the job it held.
+    pub fn pop(&self, finished: bool) -> Option<Job> {
+        let mut state = self.lock();
+        if finished {
+            state.busy -= 1;
+        }
+        loop {
+            if let Some(Queued(job)) = state.heap.pop() {
+                state.busy += 1;
+                return Some(job);
+            }
+            if state.busy == 0 && !state.open {
+                drop(state);
+                self.ready.notify_all();
+                return None;
+            }
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// A worker that dies holding a job gives it up, so the others end.
+    pub fn abandon(&self) {
+        self.lock().busy -= 1;
+        self.ready.notify_all();
+    }
+}
