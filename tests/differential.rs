@@ -3,43 +3,23 @@
 //! 8 threads), on the fixtures and on small trees made for one situation.
 //! Without `CDU_REFERENCE_DU` every test prints `SKIPPED: ...` and passes.
 //!
-//! Outputs are compared byte for byte when readdir lists every directory of
-//! the tree in byte order (then GNU's traversal order is cdu's); otherwise
-//! as sorted lines, with stderr sorted too. Where GNU's result itself
-//! depends on readdir order (which name of a hard link is charged, which
-//! path of a dereferenced symlink counts), the tests either pick names
-//! whose readdir order is their byte order ([`sorted_tree`]) or leave the
-//! affected lines out, and say so in the failure message.
+//! Outputs are compared byte for byte, whatever order readdir lists the
+//! trees in: cdu walks in GNU's order, so which name of a hard link is
+//! charged and which path of a dereferenced symlink counts agree too.
 
 mod reference;
 mod testenv;
 
-use reference::{Case, check_all, first_is_smallest, readdir_sorted};
+use reference::{Case, check_all};
 use testenv::TestEnv;
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
 
-/// Builds `template` with `{S}` replaced by a suffix chosen so that readdir
-/// lists every directory in byte order of names; then GNU du walks the tree
-/// in cdu's order and results that depend on the order (hard links) can be
-/// compared exactly. Returns the tree and the suffix.
-fn sorted_tree(template: &str) -> (TestEnv, String) {
-    for attempt in 0..5000 {
-        let suffix = format!("{attempt}");
-        let env = TestEnv::new(&template.replace("{S}", &suffix));
-        if readdir_sorted(env.root()) {
-            return (env, suffix);
-        }
-    }
-    panic!("found no names whose readdir order is their byte order for:\n{template}");
-}
-
-/// A case run in `env`'s root, compared exactly or sorted as the tree
-/// requires.
+/// A case run in `env`'s root.
 fn case(env: &TestEnv, args: &[&str]) -> Case {
-    Case::new(env.root(), args).order_for_tree(env.root())
+    Case::new(env.root(), args)
 }
 
 fn cases(env: &TestEnv, list: &[&[&str]]) -> Vec<Case> {
@@ -70,70 +50,6 @@ fn fixture_names(fixture: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// Adjusts a case on `links.tree` for what depends on readdir order there:
-/// which of several hard links GNU charges (`data/file1*`, `three/*/tri*`,
-/// `data/big` against `other/big-link`) and, with `-L`, which path of a
-/// file reached through symlinks counts.
-fn adjust_for_links(env: &TestEnv, mut case: Case, args: &[String]) -> Case {
-    let root = env.root();
-    let has = |flag: char, long: &str| {
-        args.iter()
-            .any(|a| a == long || (a.starts_with('-') && !a.starts_with("--") && a.contains(flag)))
-    };
-    // The last of -L, -P, -H, -D decides.
-    let mut follow_all = false;
-    for a in args {
-        if a == "--dereference" {
-            follow_all = true;
-        } else if a == "--no-dereference" || a == "--dereference-args" {
-            follow_all = false;
-        } else if a.starts_with('-') && !a.starts_with("--") {
-            for c in a.chars() {
-                match c {
-                    'L' => follow_all = true,
-                    'P' | 'H' | 'D' => follow_all = false,
-                    _ => {}
-                }
-            }
-        }
-    }
-    if has('l', "--count-links") && !follow_all {
-        return case;
-    }
-    if follow_all {
-        if !readdir_sorted(root) {
-            eprintln!(
-                "NOTE: links tree not in readdir byte order; with -L comparing \
-                 operand and total lines only for {args:?}"
-            );
-            case.totals_only = true;
-        }
-        return case;
-    }
-    let mut ignore = Vec::new();
-    if !first_is_smallest(root, &["data", "other"]) {
-        ignore.extend(["./data", "./other", "./data/big", "./other/big-link"]);
-    }
-    if !first_is_smallest(&root.join("three"), &["a", "b", "c"]) {
-        ignore.extend([
-            "./three/a",
-            "./three/b",
-            "./three/c",
-            "./three/a/tri",
-            "./three/b/tri",
-            "./three/c/tri-other",
-        ]);
-    }
-    if !first_is_smallest(&root.join("data"), &["file1", "file1-link", "file1-link2"]) {
-        ignore.extend(["./data/file1", "./data/file1-link", "./data/file1-link2"]);
-    }
-    if !ignore.is_empty() {
-        eprintln!("NOTE: links tree: GNU charges hard links by readdir order; ignoring {ignore:?}");
-    }
-    case.ignore_paths = ignore.into_iter().map(|s| s.as_bytes().to_vec()).collect();
-    case
-}
-
 fn check_fixture(fixture: &str, args: &[&str]) {
     if reference::reference_du().is_none() {
         return;
@@ -144,11 +60,7 @@ fn check_fixture(fixture: &str, args: &[&str]) {
         .iter()
         .map(|a| a.replace("{GLOB}", glob).replace("{DIR}", dir))
         .collect();
-    let mut case = Case::new(env.root(), &args).order_for_tree(env.root());
-    if fixture == "links" {
-        case = adjust_for_links(&env, case, &args);
-    }
-    check_all(&[case]);
+    check_all(&[Case::new(env.root(), &args)]);
 }
 
 /// Calls `$m!($fixture; name: [args], ...)` with the option sets of the
@@ -243,11 +155,9 @@ option_sets!(fixture_tests, deep);
 
 #[test]
 fn hard_links_counted_once_across_operands() {
-    let (env, s) = sorted_tree(
-        "file d1{S}/f{S} 10000\nfile d1{S}/g{S} 3000\nhardlink d2{S}/h{S} d1{S}/f{S}\nfile d2{S}/k{S} 1000\n",
-    );
-    let (d1, d2) = (format!("d1{s}"), format!("d2{s}"));
-    let (f, h) = (format!("{d1}/f{s}"), format!("{d2}/h{s}"));
+    let env = TestEnv::new("file d1/f 10000\nfile d1/g 3000\nhardlink d2/h d1/f\nfile d2/k 1000\n");
+    let (d1, d2) = ("d1".to_string(), "d2".to_string());
+    let (f, h) = (format!("{d1}/f"), format!("{d2}/h"));
     check_all(&cases(
         &env,
         &[
@@ -271,9 +181,7 @@ fn hard_links_counted_once_across_operands() {
 
 #[test]
 fn hard_links_in_one_directory_charged_to_first_name() {
-    let (env, _) = sorted_tree(
-        "file d/a{S} 10000\nhardlink d/b{S} d/a{S}\nhardlink d/c{S} d/a{S}\nfile d/e{S} 100\n",
-    );
+    let env = TestEnv::new("file d/a 10000\nhardlink d/b d/a\nhardlink d/c d/a\nfile d/e 100\n");
     check_all(&cases(
         &env,
         &[
@@ -291,8 +199,8 @@ fn hard_links_in_one_directory_charged_to_first_name() {
 
 #[test]
 fn hard_links_in_sibling_directories_charged_to_first_directory() {
-    let (env, _) = sorted_tree(
-        "file top/a{S}/tri 7000\nhardlink top/b{S}/tri top/a{S}/tri\nhardlink top/c{S}/other top/a{S}/tri\n",
+    let env = TestEnv::new(
+        "file top/a/tri 7000\nhardlink top/b/tri top/a/tri\nhardlink top/c/other top/a/tri\n",
     );
     check_all(&cases(
         &env,
@@ -309,21 +217,21 @@ fn hard_links_in_sibling_directories_charged_to_first_directory() {
 }
 
 /// links.tree's situations (hard links in one directory and in sibling
-/// directories, symlinks to a file, to a directory and to an ancestor)
-/// with names whose readdir order is their byte order, so that even with
-/// -L the charged path is the same for GNU and cdu and all lines compare.
+/// directories, symlinks to a file, to a directory and to an ancestor):
+/// with -L the path charged for a file reached twice is the first in
+/// readdir order, for GNU and cdu alike.
 #[test]
-fn links_in_byte_order_with_and_without_dereference() {
-    let (env, s) = sorted_tree(
-        "file data{S}/f{S} 10000\n\
-         hardlink data{S}/g{S} data{S}/f{S}\n\
-         file three{S}/a{S}/tri 7000\n\
-         hardlink three{S}/b{S}/tri three{S}/a{S}/tri\n\
-         symlink sym{S}/x{S} ../data{S}/f{S}\n\
-         symlink sym{S}/y{S} ../three{S}\n\
-         symlink sym{S}/z{S} ..\n",
+fn links_with_and_without_dereference() {
+    let env = TestEnv::new(
+        "file data/f 10000\n\
+         hardlink data/g data/f\n\
+         file three/a/tri 7000\n\
+         hardlink three/b/tri three/a/tri\n\
+         symlink sym/x ../data/f\n\
+         symlink sym/y ../three\n\
+         symlink sym/z ..\n",
     );
-    let (sym, three, data) = (format!("sym{s}"), format!("three{s}"), format!("data{s}"));
+    let (sym, three, data) = ("sym".to_string(), "three".to_string(), "data".to_string());
     check_all(&cases(
         &env,
         &[
@@ -447,7 +355,7 @@ fn dot_dot_and_absolute_operands() {
     let abs_slash = format!("{abs}/");
     let mut list: Vec<Case> = [&["-a", ".."][..], &[".."], &["-s", "../.."]]
         .iter()
-        .map(|a| Case::new(&sub, *a).order_for_tree(env.root()))
+        .map(|a| Case::new(&sub, *a))
         .collect();
     list.extend(cases(
         &env,
@@ -780,9 +688,9 @@ fn symlink_operands_and_dereference_options() {
 
 #[test]
 fn symlink_cycles_with_dereference() {
-    let (env, s) = sorted_tree("dir a{S}/b{S}\nsymlink a{S}/b{S}/up ../..\nfile a{S}/f{S} 3000\n");
-    let a = format!("a{s}");
-    let up = format!("{a}/b{s}/up");
+    let env = TestEnv::new("dir a/b\nsymlink a/b/up ../..\nfile a/f 3000\n");
+    let a = "a".to_string();
+    let up = format!("{a}/b/up");
     check_all(&cases(
         &env,
         &[

@@ -6,10 +6,9 @@
 //! with it; without it the comparison is skipped loudly and only cdu's own
 //! invariants are checked.
 //!
-//! GNU du prints a directory's entries in readdir order, cdu in byte order
-//! of their names (DESIGN.md), so outputs are compared as sorted lines;
-//! cases where the order decides *which* hard link is charged are compared
-//! with `-l` or on totals only.
+//! cdu walks in GNU du's order (readdir's, with fts's inode sort of large
+//! directories), so outputs are compared byte for byte, including which
+//! hard link is charged.
 //!
 //! Every run goes through `timeout -s KILL`: a hang is a failure, not a
 //! stuck suite.
@@ -204,14 +203,11 @@ fn show_args(argv: &[OsString]) -> String {
         .join(" ")
 }
 
-/// Records, sorted (or not), split on `sep`.
-fn records(bytes: &[u8], sep: u8, sort: bool) -> Vec<Vec<u8>> {
+/// Records split on `sep`.
+fn records(bytes: &[u8], sep: u8) -> Vec<Vec<u8>> {
     let mut r: Vec<Vec<u8>> = bytes.split(|&b| b == sep).map(<[u8]>::to_vec).collect();
     if r.last().is_some_and(|l| l.is_empty()) {
         r.pop();
-    }
-    if sort {
-        r.sort();
     }
     r
 }
@@ -219,20 +215,11 @@ fn records(bytes: &[u8], sep: u8, sort: bool) -> Vec<Vec<u8>> {
 /// How to compare two runs.
 #[derive(Clone, Copy)]
 struct Cmp {
-    /// Compare lines as sets (readdir order against byte order).
-    sort: bool,
     /// stdout records end with NUL (`-0`).
     null: bool,
 }
 
-const SORTED: Cmp = Cmp {
-    sort: true,
-    null: false,
-};
-const EXACT: Cmp = Cmp {
-    sort: false,
-    null: false,
-};
+const EXACT: Cmp = Cmp { null: false };
 
 /// A description of where two runs differ, or None.
 fn differences(what: &str, g: &Out, c: &Out, how: Cmp) -> Option<String> {
@@ -247,27 +234,13 @@ fn differences(what: &str, g: &Out, c: &Out, how: Cmp) -> Option<String> {
         msg.push_str(&format!("  status: GNU {} cdu {}\n", g.status, c.status));
     }
     let sep = if how.null { 0 } else { b'\n' };
-    let (go, co) = (
-        records(&g.stdout, sep, how.sort),
-        records(&c.stdout, sep, how.sort),
-    );
+    let (go, co) = (records(&g.stdout, sep), records(&c.stdout, sep));
     if go != co {
-        msg.push_str(&format!(
-            "  stdout differs{}:\n{}",
-            if how.sort { " (sorted)" } else { "" },
-            line_diff(&go, &co)
-        ));
+        msg.push_str(&format!("  stdout differs:\n{}", line_diff(&go, &co)));
     }
-    let (ge, ce) = (
-        records(&g.stderr, b'\n', how.sort),
-        records(&c.stderr, b'\n', how.sort),
-    );
+    let (ge, ce) = (records(&g.stderr, b'\n'), records(&c.stderr, b'\n'));
     if ge != ce {
-        msg.push_str(&format!(
-            "  stderr differs{}:\n{}",
-            if how.sort { " (sorted)" } else { "" },
-            line_diff(&ge, &ce)
-        ));
+        msg.push_str(&format!("  stderr differs:\n{}", line_diff(&ge, &ce)));
     }
     (!msg.is_empty()).then(|| format!("{what}:\n{msg}"))
 }
@@ -455,7 +428,7 @@ fn chain_of_30000_dirs_small_stack_few_fds_every_mode() {
         eprintln!("cdu {}: {:?} status {}", show_args(&a), c.elapsed, c.status);
         let what = format!("ulimit -s 256 -n 32; cdu {}", show_args(&a));
         problems.extend(invariants(&what, &c));
-        let lines = records(&c.stdout, b'\n', false);
+        let lines = records(&c.stdout, b'\n');
         // A line for root, for the chain's prefix `deep`, and for each of
         // the 30,000 levels below it.
         if !c.timed_out && lines.len() != 30002 {
@@ -481,8 +454,7 @@ fn chain_beyond_path_max_every_mode_and_option() {
     let mut problems = Vec::new();
     for (a, how) in [
         (&["root"][..], EXACT),
-        // A level's file and subdirectory come in readdir order from GNU.
-        (&["-a", "root"], SORTED),
+        (&["-a", "root"], EXACT),
         (&["-S", "-b", "root"], EXACT),
         (&["-d", "1200", "root"], EXACT),
         (&["--inodes", "-s", "root"], EXACT),
@@ -519,14 +491,14 @@ fn wide_and_deep_tree_under_32_descriptors_parallel_j8() {
     for extra in [&[][..], &["-a"][..]] {
         let mut a = args(extra);
         a.push(os("root"));
-        problems.extend(compare_with(&a, &["-j", "8"], &opts, SORTED, &MODES));
+        problems.extend(compare_with(&a, &["-j", "8"], &opts, EXACT, &MODES));
     }
     // And with many threads but the same 32 descriptors.
     problems.extend(compare_with(
         &args(&["root"]),
         &["-j", "64"],
         &opts,
-        SORTED,
+        EXACT,
         &["parallel", "cancellable"],
     ));
     assert_no_problems(problems);
@@ -583,7 +555,7 @@ fn million_entries_in_one_directory() {
         problems.extend(compare(
             &args(a),
             &opts,
-            SORTED,
+            EXACT,
             &["sequential", "cancellable"],
         ));
     }
@@ -765,7 +737,7 @@ fn tree_changing_during_scan() {
             if let 0 | 1 = c.status {
                 statuses[c.status as usize] += 1;
             }
-            let lines = records(&c.stdout, b'\n', false);
+            let lines = records(&c.stdout, b'\n');
             // root/churn/d1 may be met inside root/churn first (and then
             // is not printed again) or be renamed away at that moment.
             for op in ["root/churn", "root/stable", "root/lone"] {
@@ -777,7 +749,7 @@ fn tree_changing_during_scan() {
             if extra == ["-c"] && !lines.last().is_some_and(|l| l.ends_with(b"\ttotal")) {
                 problems.push(format!("{what}: no total line"));
             }
-            for line in records(&c.stderr, b'\n', false) {
+            for line in records(&c.stderr, b'\n') {
                 messages += 1;
                 if !is_race_message(&line) {
                     problems.push(format!("{what}: unexpected stderr line {:?}", show(&line)));
@@ -828,7 +800,7 @@ fn dereference_all_over_symlink_loops() {
         &["-aL", "root/d/sub/top"],
         &["-a", "root"],
     ] {
-        problems.extend(compare_all_modes(&args(a), &opts, SORTED));
+        problems.extend(compare_all_modes(&args(a), &opts, EXACT));
     }
     assert_no_problems(problems);
 }
@@ -864,7 +836,7 @@ fn symlink_chain_longer_than_kernel_limit() {
         &["-sL", "root"],
         &["-a", "root"],
     ] {
-        problems.extend(compare_all_modes(&args(a), &opts, SORTED));
+        problems.extend(compare_all_modes(&args(a), &opts, EXACT));
     }
     assert_no_problems(problems);
 }
@@ -888,7 +860,7 @@ fn dangling_symlinks_with_and_without_dereference() {
         &["-D", "root/abs", "root/sub"],
         &["-b", "-a", "root"],
     ] {
-        problems.extend(compare_all_modes(&args(a), &opts, SORTED));
+        problems.extend(compare_all_modes(&args(a), &opts, EXACT));
     }
     assert_no_problems(problems);
 }
@@ -920,9 +892,8 @@ fn hard_links_across_operands() {
     ] {
         problems.extend(compare_all_modes(&args(a), &opts, EXACT));
     }
-    // b's two entries come in readdir order from GNU.
     let a = args(&["-a", "root/b", "root/e", "root/a"]);
-    problems.extend(compare_all_modes(&a, &opts, SORTED));
+    problems.extend(compare_all_modes(&a, &opts, EXACT));
     assert_no_problems(problems);
 }
 
@@ -937,10 +908,10 @@ fn hard_links_with_exclude() {
     let opts = Opts::in_dir(env.tempdir());
     let mut problems = Vec::new();
     for a in [
-        // Which of a/h and b/h is charged depends on the walk's order (GNU:
-        // readdir's), so only cases where one link is left, or the links
-        // are in different operands.
-        &["--exclude=h", "-a", "root"][..],
+        // Which of a/h and b/h is charged follows readdir's order.
+        &["-a", "root"][..],
+        &["-a", "--exclude=f", "root"],
+        &["--exclude=h", "-a", "root"],
         &["--exclude=h", "-a", "root/b", "root/a"],
         &["--exclude=f", "-a", "root/b", "root/a"],
         &["--exclude=f", "root/a", "root/b"],
@@ -948,7 +919,7 @@ fn hard_links_with_exclude() {
         &["--exclude=a", "-c", "root/a", "root/b"],
         &["--exclude=root/a/f", "-a", "root/a"],
     ] {
-        problems.extend(compare_all_modes(&args(a), &opts, SORTED));
+        problems.extend(compare_all_modes(&args(a), &opts, EXACT));
     }
     assert_no_problems(problems);
 }
@@ -1007,7 +978,7 @@ fn one_file_system_and_bind_mount_cycle() {
             let what = format!("in a mount namespace: cdu {}", show_args(&ca));
             problems.extend(invariants(&what, &c));
             if let Some(g) = &g {
-                problems.extend(differences(&what, g, &c, SORTED));
+                problems.extend(differences(&what, g, &c, EXACT));
             }
         }
     }
@@ -1058,7 +1029,7 @@ fn unreadable_and_unsearchable_directories_without_privileges() {
         &["root/t/unreadable_file", "root/t/wonly"],
         &["--inodes", "-a", "root/t"],
     ] {
-        problems.extend(compare_all_modes(&args(a), &opts, SORTED));
+        problems.extend(compare_all_modes(&args(a), &opts, EXACT));
     }
     assert_no_problems(problems);
 }
@@ -1105,28 +1076,19 @@ fn odd_files_and_names() {
     opts.timeout = Duration::from_secs(30);
     let mut problems = Vec::new();
     for (a, how) in [
-        (&["-a", "root"][..], SORTED),
-        (
-            &["-a0", "root"],
-            Cmp {
-                sort: true,
-                null: true,
-            },
-        ),
-        (&["-ab", "root"], SORTED),
-        (&["-a", "--apparent-size", "-B1", "root"], SORTED),
-        (&["-aL", "root"], SORTED),
-        (&["--inodes", "-a", "root"], SORTED),
+        (&["-a", "root"][..], EXACT),
+        (&["-a0", "root"], Cmp { null: true }),
+        (&["-ab", "root"], EXACT),
+        (&["-a", "--apparent-size", "-B1", "root"], EXACT),
+        (&["-aL", "root"], EXACT),
+        (&["--inodes", "-a", "root"], EXACT),
         (&["-L", "root/special/fifo", "root/special/sock"], EXACT),
         (&["-b", "root/sizes/sparse", "root/sizes/pre"], EXACT),
         (&["root/sizes/sparse", "root/sizes/pre"], EXACT),
         (&["--", "root/names/-dash"], EXACT),
         (
             &["-0", "root/names/nl\nname", "root/names/tab\tname"],
-            Cmp {
-                sort: false,
-                null: true,
-            },
+            Cmp { null: true },
         ),
         (&["root/names/nl\nname"], EXACT),
     ] {
@@ -1151,7 +1113,7 @@ fn odd_files_and_names() {
     problems.extend(compare_all_modes(
         &args(&["-a", "--", "-dash", "."]),
         &cd,
-        SORTED,
+        EXACT,
     ));
     assert_no_problems(problems);
 }
@@ -1198,13 +1160,9 @@ fn closed_pipe_ends_quietly() {
     let err = fs::read(dir.path().join("err")).expect("err file");
     let status = fs::read_to_string(dir.path().join("status")).expect("status file");
     let first = fs::read(dir.path().join("first")).expect("first file");
-    assert_eq!(
-        records(&first, b'\n', false).len(),
-        1,
-        "head printed {first:?}"
-    );
+    assert_eq!(records(&first, b'\n').len(), 1, "head printed {first:?}");
     // /usr may hold unreadable corners; those messages are du's too.
-    let other: Vec<String> = records(&err, b'\n', false)
+    let other: Vec<String> = records(&err, b'\n')
         .into_iter()
         .map(|l| show(&l))
         .filter(|l| !l.contains("Permission denied"))
@@ -1490,7 +1448,7 @@ fn bad_arguments_get_gnus_diagnosis() {
         let what = format!("cdu {} < {:?}", show_args(&a), show(stdin));
         problems.extend(invariants(&what, &c));
         if let Some(du) = &du {
-            problems.extend(differences(&what, &gnu(du, &a, &o), &c, SORTED));
+            problems.extend(differences(&what, &gnu(du, &a, &o), &c, EXACT));
         }
     }
     // A directory on stdin.

@@ -494,7 +494,7 @@ impl<'a> Walker<'a> {
         };
         // The subdirectories, in item order: (item, dev, ino).
         let mut subdirs: Vec<(u32, u64, u64)> = Vec::new();
-        let mut chunk = Chunk::default();
+        let mut chunk = Chunk::new(config.dereference == Dereference::Always);
         let mut entries = RawDir::new(&fd, buf);
         let mut read_any = false;
         loop {

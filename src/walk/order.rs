@@ -3,7 +3,9 @@
 //! most 100,000 entries and sorts a chunk of more than 10,000 by inode
 //! number, unless the file system is one where that is known not to pay
 //! (`fts_build` and `dirent_inode_sort_may_be_useful` in gnulib's
-//! `lib/fts.c`, as coreutils 9.7 pins it: tmpfs, NFS and CIFS).
+//! `lib/fts.c`, as coreutils 9.7 pins it: tmpfs, NFS and CIFS). fts asks
+//! the file system only in its descriptor-relative mode, which a logical
+//! walk (`-L`) turns off: then every large chunk is sorted.
 
 use rustix::fd::OwnedFd;
 
@@ -34,6 +36,14 @@ pub struct Chunk {
 }
 
 impl Chunk {
+    /// A chunk of a directory read with `-L` (`logical`) or without.
+    pub fn new(logical: bool) -> Self {
+        Chunk {
+            sorts: logical.then_some(true),
+            ..Chunk::default()
+        }
+    }
+
     /// Ends the chunk: sorts its items by inode if fts would, and starts
     /// the next. `subdirs` (item, dev, ino) follows the items it names.
     pub fn end(&mut self, fd: &OwnedFd, batch: &mut Batch, subdirs: &mut [(u32, u64, u64)]) {

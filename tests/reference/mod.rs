@@ -1,17 +1,12 @@
 //! Differential testing against a reference GNU du: runs the same command
 //! line through GNU du (`CDU_REFERENCE_DU`) and through cdu in every mode,
-//! and compares stdout, stderr and the exit status.
-//!
-//! GNU du prints the entries of a directory in readdir order, cdu in byte
-//! order of their names. Whether the two can differ is decided by looking at
-//! the tree ([`readdir_sorted`]): if every directory lists its entries in
-//! byte order, outputs are compared exactly; otherwise both sides are
-//! compared after sorting their lines ([`Order::Sorted`]).
+//! and compares stdout, stderr and the exit status, byte for byte: cdu walks
+//! in GNU du's order, so nothing is sorted or left out before comparing.
 #![allow(dead_code)]
 
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -28,16 +23,6 @@ pub fn reference_du() -> Option<PathBuf> {
             None
         }
     }
-}
-
-/// How the lines of the two outputs are compared.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Order {
-    /// Byte for byte.
-    Exact,
-    /// As multisets of lines (split on NUL with `-0`), because GNU's
-    /// readdir order may differ from cdu's byte order.
-    Sorted,
 }
 
 /// The ways cdu is run for every case: each mode, and the parallel ones at
@@ -65,12 +50,6 @@ pub struct Case {
     /// Run both tools without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH, so
     /// that permission bits apply even to root.
     pub drop_caps: bool,
-    pub order: Order,
-    /// Lines of stdout naming these paths are left out on both sides (the
-    /// entry GNU charges a hard link to depends on readdir order).
-    pub ignore_paths: Vec<Vec<u8>>,
-    /// Compare only the lines of the operands and the grand total.
-    pub totals_only: bool,
 }
 
 impl Case {
@@ -85,9 +64,6 @@ impl Case {
             cwd: cwd.to_owned(),
             stdin: None,
             drop_caps: false,
-            order: Order::Exact,
-            ignore_paths: Vec::new(),
-            totals_only: false,
         }
     }
 
@@ -104,22 +80,6 @@ impl Case {
     pub fn drop_caps(mut self) -> Self {
         self.drop_caps = true;
         self
-    }
-
-    pub fn order(mut self, order: Order) -> Self {
-        self.order = order;
-        self
-    }
-
-    /// Exact if every directory under `root` is listed by readdir in byte
-    /// order of names (so GNU's order is cdu's), sorted otherwise.
-    pub fn order_for_tree(self, root: &Path) -> Self {
-        let order = if readdir_sorted(root) {
-            Order::Exact
-        } else {
-            Order::Sorted
-        };
-        self.order(order)
     }
 
     fn null(&self) -> bool {
@@ -281,50 +241,6 @@ fn without_progress(stderr: &[u8]) -> (Vec<u8>, usize) {
     (out, dropped)
 }
 
-fn split_records(data: &[u8], sep: u8) -> Vec<&[u8]> {
-    let mut v: Vec<&[u8]> = data.split_inclusive(|&b| b == sep).collect();
-    // A last record without its separator stays distinguishable.
-    v.retain(|r| !r.is_empty());
-    v
-}
-
-/// The path of a `SIZE<TAB>PATH` record, without its separator.
-fn record_path(record: &[u8], sep: u8) -> &[u8] {
-    let r = record.strip_suffix(&[sep]).unwrap_or(record);
-    match r.iter().position(|&b| b == b'\t') {
-        Some(i) => &r[i + 1..],
-        None => r,
-    }
-}
-
-fn normalize_stdout(data: &[u8], case: &Case, operands: &[Vec<u8>]) -> Vec<u8> {
-    let sep = if case.null() { 0 } else { b'\n' };
-    if case.order == Order::Exact && case.ignore_paths.is_empty() && !case.totals_only {
-        return data.to_vec();
-    }
-    let mut records: Vec<&[u8]> = split_records(data, sep)
-        .into_iter()
-        .filter(|r| {
-            let p = record_path(r, sep);
-            !case.ignore_paths.iter().any(|i| i == p)
-                && (!case.totals_only || p == b"total" || operands.iter().any(|o| o == p))
-        })
-        .collect();
-    if case.order == Order::Sorted {
-        records.sort();
-    }
-    records.concat()
-}
-
-fn normalize_stderr(data: &[u8], case: &Case) -> Vec<u8> {
-    if case.order == Order::Exact {
-        return data.to_vec();
-    }
-    let mut lines = split_records(data, b'\n');
-    lines.sort();
-    lines.concat()
-}
-
 fn show(data: &[u8]) -> String {
     let text = String::from_utf8_lossy(data);
     let mut s = String::new();
@@ -339,6 +255,13 @@ fn show(data: &[u8]) -> String {
         s.push_str("    (empty)\n");
     }
     s
+}
+
+fn split_records(data: &[u8], sep: u8) -> Vec<&[u8]> {
+    let mut v: Vec<&[u8]> = data.split_inclusive(|&b| b == sep).collect();
+    // A last record without its separator stays distinguishable.
+    v.retain(|r| !r.is_empty());
+    v
 }
 
 /// A line-by-line diff of two texts (longest common subsequence), enough to
@@ -424,19 +347,6 @@ fn split_args(args: &[OsString]) -> SplitArgs<'_> {
     split
 }
 
-/// The operands of a case as du prints them (for `totals_only`).
-fn printed_operands(case: &Case) -> Vec<Vec<u8>> {
-    let mut ops: Vec<Vec<u8>> = split_args(&case.args)
-        .operands
-        .into_iter()
-        .map(<[u8]>::to_vec)
-        .collect();
-    if ops.is_empty() {
-        ops.push(b".".to_vec());
-    }
-    ops
-}
-
 /// Runs `case` through GNU du and through cdu in every mode of [`MODES`];
 /// returns a report of every difference, or the number of cdu runs that
 /// matched.
@@ -445,7 +355,6 @@ pub fn compare(reference: &Path, case: &Case) -> Result<usize, String> {
     let expected_stderr = renamed_stderr(&gnu.stderr);
     let cdu = Path::new(env!("CARGO_BIN_EXE_cdu"));
     let sep = if case.null() { 0 } else { b'\n' };
-    let operands = printed_operands(case);
     let mut failures = String::new();
     let mut matched = 0;
     let mut first_stdout_mismatch = true;
@@ -465,10 +374,8 @@ pub fn compare(reference: &Path, case: &Case) -> Result<usize, String> {
         } else {
             (got.stderr.clone(), 0)
         };
-        let e_out = normalize_stdout(&gnu.stdout, case, &operands);
-        let g_out = normalize_stdout(&got.stdout, case, &operands);
-        let e_err = normalize_stderr(&expected_stderr, case);
-        let g_err = normalize_stderr(&got_stderr, case);
+        let (e_out, g_out) = (&gnu.stdout, &got.stdout);
+        let (e_err, g_err) = (&expected_stderr, &got_stderr);
         let mut problems = Vec::new();
         if gnu.status != got.status {
             problems.push(format!(
@@ -477,12 +384,8 @@ pub fn compare(reference: &Path, case: &Case) -> Result<usize, String> {
             ));
         }
         if e_out != g_out {
-            let mut p = "  stdout differs".to_string();
-            if case.order == Order::Sorted {
-                p.push_str(" (lines compared sorted)");
-            }
-            p.push_str(":\n");
-            p.push_str(&diff(&e_out, &g_out, sep));
+            let mut p = "  stdout differs:\n".to_string();
+            p.push_str(&diff(e_out, g_out, sep));
             if first_stdout_mismatch {
                 first_stdout_mismatch = false;
                 p.push_str(&format!(
@@ -496,7 +399,7 @@ pub fn compare(reference: &Path, case: &Case) -> Result<usize, String> {
         if e_err != g_err {
             problems.push(format!(
                 "  stderr differs:\n{}  gnu stderr (renamed):\n{}  cdu stderr:\n{}",
-                diff(&e_err, &g_err, b'\n'),
+                diff(e_err, g_err, b'\n'),
                 show(&expected_stderr),
                 show(&got_stderr)
             ));
@@ -514,27 +417,7 @@ pub fn compare(reference: &Path, case: &Case) -> Result<usize, String> {
     if failures.is_empty() {
         Ok(matched)
     } else {
-        Err(format!(
-            "MISMATCH for {}\n  order: {:?}{}{}\n{failures}",
-            case.describe(),
-            case.order,
-            if case.ignore_paths.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", ignoring lines of {:?}",
-                    case.ignore_paths
-                        .iter()
-                        .map(|p| String::from_utf8_lossy(p).into_owned())
-                        .collect::<Vec<_>>()
-                )
-            },
-            if case.totals_only {
-                ", operand and total lines only"
-            } else {
-                ""
-            }
-        ))
+        Err(format!("MISMATCH for {}\n{failures}", case.describe()))
     }
 }
 
@@ -563,51 +446,4 @@ pub fn check_all(cases: &[Case]) {
         "{} command lines, {runs} cdu runs matched GNU du",
         cases.len()
     );
-}
-
-/// Whether readdir lists the entries of every directory under `root` (not
-/// following symlinks) in byte order of their names, so that GNU du's
-/// traversal order is cdu's.
-pub fn readdir_sorted(root: &Path) -> bool {
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut names = Vec::new();
-        for e in entries.flatten() {
-            if e.file_type().is_ok_and(|t| t.is_dir()) {
-                stack.push(e.path());
-            }
-            names.push(e.file_name().into_vec());
-        }
-        if !names.is_sorted() {
-            return false;
-        }
-    }
-    true
-}
-
-/// The names in `dir` in readdir order.
-pub fn readdir_names(dir: &Path) -> Vec<Vec<u8>> {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.file_name().into_vec())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Whether, among `names` (all in `dir`), the one readdir lists first is
-/// the smallest in byte order: then GNU charges a hard link shared by them
-/// to the same one as cdu.
-pub fn first_is_smallest(dir: &Path, names: &[&str]) -> bool {
-    let order = readdir_names(dir);
-    let first = order
-        .iter()
-        .find(|n| names.iter().any(|m| m.as_bytes() == n.as_slice()));
-    let smallest = names.iter().min().map(|s| s.as_bytes());
-    first.map(|f| f.as_slice()) == smallest
 }

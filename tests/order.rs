@@ -1,0 +1,208 @@
+//! GNU du's traversal order, compared byte for byte with GNU du 9.7 on
+//! every file system this machine can mount: the order decides which of a
+//! file's hard links is charged, so the sizes depend on it, not only the
+//! order of lines. `fixtures/order.tree` holds links across sibling
+//! directories and a directory of 25,000 entries (inode-sorted by fts
+//! except on tmpfs). Mounting needs root; where a file system or its
+//! tools are missing the case says SKIPPED loudly.
+
+mod reference;
+mod testenv;
+
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use reference::{Case, check_all, reference_du};
+use testenv::{TestEnv, tree};
+
+/// The option sets compared on each file system.
+const OPTION_SETS: &[&[&str]] = &[
+    &[],
+    &["-a"],
+    &["-ab"],
+    &["-al"],
+    &["-aS"],
+    &["-s", "zeta", "alpha", "mid", "wide"],
+    &["-c", "mid", "zeta", "."],
+    &["-a", "--inodes"],
+    &["-aL"],
+    &["-L", "-d1"],
+    &["-a", "-d1", "wide"],
+    &["-a", "--exclude=*link*"],
+    &["-a0"],
+];
+
+fn cases(root: &Path) -> Vec<Case> {
+    OPTION_SETS
+        .iter()
+        .map(|args| Case::new(root, *args))
+        .collect()
+}
+
+fn is_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+/// A file system mounted on a directory of a temporary dir for one test,
+/// unmounted (lazily, so a busy mount cannot wedge the suite) on drop.
+struct Mounted {
+    dir: tempfile::TempDir,
+    mounted: bool,
+}
+
+impl Mounted {
+    /// Mounts `kind`: "tmpfs", or a file system made with `mkfs.KIND` in a
+    /// 1 GiB sparse image on a loop device. None (and a loud note) if that
+    /// cannot be done here.
+    fn new(kind: &str) -> Option<Mounted> {
+        if !is_root() {
+            eprintln!("SKIPPED: {kind}: mounting needs root");
+            return None;
+        }
+        let dir = tempfile::Builder::new()
+            .prefix("cdu-order-")
+            .tempdir()
+            .ok()?;
+        let mnt = dir.path().join("mnt");
+        std::fs::create_dir(&mnt).ok()?;
+        let status = if kind == "tmpfs" {
+            Command::new("mount")
+                .args(["-t", "tmpfs", "-o", "size=512m", "cdu-order"])
+                .arg(&mnt)
+                .status()
+        } else {
+            let mkfs = format!("mkfs.{kind}");
+            if Command::new(&mkfs).arg("-V").output().is_err() {
+                eprintln!("SKIPPED: {kind}: {mkfs} is not installed");
+                return None;
+            }
+            let image = dir.path().join("image");
+            let file = std::fs::File::create(&image).ok()?;
+            file.set_len(1 << 30).ok()?;
+            let made = Command::new(&mkfs).arg("-q").arg(&image).output().ok()?;
+            if !made.status.success() {
+                eprintln!(
+                    "SKIPPED: {kind}: {mkfs} failed: {}",
+                    String::from_utf8_lossy(&made.stderr)
+                );
+                return None;
+            }
+            Command::new("mount")
+                .args(["-o", "loop"])
+                .arg(&image)
+                .arg(&mnt)
+                .status()
+        };
+        match status {
+            Ok(s) if s.success() => Some(Mounted { dir, mounted: true }),
+            _ => {
+                eprintln!("SKIPPED: {kind}: mount failed (no loop devices or no support)");
+                None
+            }
+        }
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("mnt").join("root")
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if self.mounted {
+            let _ = Command::new("umount")
+                .arg("-l")
+                .arg(self.dir.path().join("mnt"))
+                .status();
+        }
+    }
+}
+
+fn fixture() -> String {
+    let path = TestEnv::fixture_path("order");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Builds the order fixture on `kind` and compares every option set.
+fn check_on(kind: &str) {
+    if reference_du().is_none() {
+        return;
+    }
+    let Some(mounted) = Mounted::new(kind) else {
+        return;
+    };
+    let root = mounted.root();
+    tree::build(&root, &fixture()).unwrap_or_else(|e| panic!("building on {kind}: {e}"));
+    check_all(&cases(&root));
+}
+
+#[test]
+fn order_on_the_test_directory() {
+    if reference_du().is_none() {
+        return;
+    }
+    let env = TestEnv::from_fixture("order");
+    check_all(&cases(env.root()));
+}
+
+#[test]
+fn order_on_tmpfs() {
+    check_on("tmpfs");
+}
+
+#[test]
+fn order_on_ext4() {
+    check_on("ext4");
+}
+
+#[test]
+fn order_on_xfs() {
+    check_on("xfs");
+}
+
+#[test]
+fn order_on_btrfs() {
+    check_on("btrfs");
+}
+
+#[test]
+fn a_wide_directory_is_not_in_readdir_order_on_ext4() {
+    // The point of the fixture: on a file system fts sorts, the order
+    // cdu must print differs from readdir's, so the sort is exercised.
+    let Some(mounted) = Mounted::new("ext4") else {
+        return;
+    };
+    let root = mounted.root();
+    tree::build(&root, "wide wide entries=25000\n").expect("build");
+    let out = Command::new(env!("CARGO_BIN_EXE_cdu"))
+        .args(["-a", "wide"])
+        .current_dir(&root)
+        .output()
+        .expect("run cdu");
+    let printed: Vec<Vec<u8>> = out
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter_map(|l| l.splitn(2, |&b| b == b'\t').nth(1))
+        .filter_map(|p| p.strip_prefix(b"wide/").map(<[u8]>::to_vec))
+        .collect();
+    let listed: Vec<Vec<u8>> = std::fs::read_dir(root.join("wide"))
+        .expect("read wide")
+        .map(|e| e.expect("entry").file_name().into_encoded_bytes())
+        .collect();
+    assert_eq!(printed.len(), 25_000);
+    assert_ne!(printed, listed, "inode order equals readdir order here");
+    let mut inodes: Vec<u64> = printed
+        .iter()
+        .map(|n| {
+            use std::os::unix::fs::MetadataExt;
+            let name = std::ffi::OsStr::from_bytes(n);
+            std::fs::symlink_metadata(root.join("wide").join(name))
+                .expect("stat")
+                .ino()
+        })
+        .collect();
+    let in_order = inodes.clone();
+    inodes.sort_unstable();
+    assert_eq!(in_order, inodes, "cdu -a lists a wide directory by inode");
+}
