@@ -19,6 +19,7 @@ pub mod quote;
 pub mod report;
 pub mod run;
 pub mod size;
+pub mod stdio_state;
 pub mod suspend;
 pub mod terminal;
 pub mod walk;

@@ -11,22 +11,18 @@ use crate::exit::ExitStatus;
 use crate::message;
 use crate::output::write_du;
 use crate::progress::{Progress, group_digits};
+use crate::stdio_state;
 
 /// Runs `cdu` with the process's arguments and environment.
 pub fn main() -> ExitStatus {
     let args: Vec<_> = std::env::args_os().skip(1).collect();
     match cli::parse(args, &cli::Env::from_process()) {
         Action::Print(text) => {
-            let mut out = io::stdout().lock();
-            if out
-                .write_all(text.as_bytes())
-                .and_then(|()| out.flush())
-                .is_err()
-            {
-                message::error(&[b"write error"]);
-                return ExitStatus::Failure;
+            let mut out = stdio_state::stdout();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Ok(()) => ExitStatus::Success,
+                Err(e) => write_failed(&e, true),
             }
-            ExitStatus::Success
         }
         Action::Fail => ExitStatus::Failure,
         Action::Run(config) => run(&config),
@@ -71,17 +67,13 @@ pub fn run(config: &Config) -> ExitStatus {
     // Keys are no longer read and the terminal is as it was; from here a
     // signal ends the process at once.
     drop(watcher);
-    let stdout = io::stdout().lock();
-    let out = io::BufWriter::with_capacity(64 * 1024, stdout);
-    let mut status = match write_du(&report, config, out, io::stderr().lock()) {
+    let out = io::BufWriter::with_capacity(64 * 1024, stdio_state::stdout());
+    let mut status = match write_du(&report, config, out, stdio_state::stderr()) {
         Ok(written) if written.errors => ExitStatus::Failure,
         Ok(_) => ExitStatus::Success,
         // A reader that went away (`cdu | head`) is a normal end.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Success,
-        Err(_) => {
-            message::error(&[b"write error"]);
-            ExitStatus::Failure
-        }
+        Err(e) => write_failed(&e, false),
     };
     if report.cancelled {
         // Every size printed is a lower bound: a directory whose walk did
@@ -94,4 +86,19 @@ pub fn run(config: &Config) -> ExitStatus {
         status = status.merge(ExitStatus::Interrupted);
     }
     status
+}
+
+/// Reports a failed write to stdout. du names the reason only when the
+/// failure shows as stdout is closed at exit: its report is flushed line by
+/// line, so a failure there shows at a line and is reported bare, while
+/// `--help` and `--version` are still buffered at exit (`at_exit`); a
+/// descriptor that was closed all along fails at exit too (EBADF).
+fn write_failed(e: &io::Error, at_exit: bool) -> ExitStatus {
+    match e.raw_os_error() {
+        Some(errno) if at_exit || errno == libc::EBADF => {
+            message::error(&[b"write error: ", message::strerror(errno).as_bytes()]);
+        }
+        _ => message::error(&[b"write error"]),
+    }
+    ExitStatus::Failure
 }

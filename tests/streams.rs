@@ -1,0 +1,185 @@
+//! The standard streams at their edges, as GNU du 9.7 meets them: a closed
+//! stdout or stdin, a stderr that cannot be written, a reader that goes
+//! away, and the name the program was run by. Each case states what cdu
+//! must do; where `CDU_REFERENCE_DU` names GNU du, the same command line is
+//! run through it too and must end the same way.
+//!
+//! Every command runs under `sh -c`, which is what closes and redirects the
+//! descriptors; the program is `"$P"`: `cdu` found on PATH (so that its
+//! argv[0] is `cdu`, as the expected messages say) or the reference.
+
+mod reference;
+mod testenv;
+
+use std::ffi::OsString;
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use testenv::TestEnv;
+
+const CDU: &str = env!("CARGO_BIN_EXE_cdu");
+
+/// How a run ended, as a shell tells it apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    Code(i32),
+    Signal(i32),
+}
+
+#[derive(Debug)]
+struct Out {
+    end: End,
+    stderr: Vec<u8>,
+}
+
+/// PATH with the directory of the built `cdu` first.
+fn path_with_cdu() -> OsString {
+    let dir = Path::new(CDU).parent().expect("cdu's directory");
+    let mut path = dir.as_os_str().to_os_string();
+    if let Some(rest) = std::env::var_os("PATH") {
+        path.push(":");
+        path.push(rest);
+    }
+    path
+}
+
+/// Runs `script` with `sh -c` in `cwd`, `$P` being `program`; stdin is
+/// /dev/null unless the script says otherwise.
+fn sh(script: &str, program: &OsString, cwd: &Path) -> Out {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(cwd)
+        .env("P", program)
+        .env("PATH", path_with_cdu())
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run sh");
+    let end = match out.status.code() {
+        Some(code) => End::Code(code),
+        None => End::Signal(out.status.signal().expect("a signal")),
+    };
+    Out {
+        end,
+        stderr: out.stderr,
+    }
+}
+
+/// One command line and how cdu must end it: status and stderr exactly.
+struct Case {
+    script: &'static str,
+    end: End,
+    stderr: &'static str,
+}
+
+/// Runs every case through cdu (and GNU du, if named) and fails with every
+/// difference found.
+fn check(cases: &[Case], cwd: &Path) {
+    let gnu = reference::reference_du().map(OsString::from);
+    if gnu.is_none() {
+        eprintln!("SKIPPED: the comparison with GNU du (cdu's expected ends are still checked)");
+    }
+    let mut problems = Vec::new();
+    for case in cases {
+        let c = sh(case.script, &OsString::from("cdu"), cwd);
+        let c_err = String::from_utf8_lossy(&c.stderr);
+        if c.end != case.end || c_err != case.stderr {
+            problems.push(format!(
+                "cdu: {}\n  want {:?}, stderr {:?}\n  got  {:?}, stderr {:?}",
+                case.script, case.end, case.stderr, c.end, c_err
+            ));
+        }
+        if let Some(gnu) = &gnu {
+            let g = sh(case.script, gnu, cwd);
+            let g_err = reference::renamed_stderr(&g.stderr);
+            if g.end != c.end || g_err != c.stderr {
+                problems.push(format!(
+                    "GNU du differs: {}\n  gnu {:?}, stderr {:?}\n  cdu {:?}, stderr {:?}",
+                    case.script,
+                    g.end,
+                    String::from_utf8_lossy(&g_err),
+                    c.end,
+                    c_err
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+fn small_tree() -> TestEnv {
+    TestEnv::new("file d/f 1\nfile d/g 2\n")
+}
+
+#[test]
+fn closed_stdout_is_a_write_error_with_ebadf() {
+    let env = small_tree();
+    check(
+        &[
+            Case {
+                script: r#""$P" -s d >&-"#,
+                end: End::Code(1),
+                stderr: "cdu: write error: Bad file descriptor\n",
+            },
+            Case {
+                script: r#""$P" -a d >&-"#,
+                end: End::Code(1),
+                stderr: "cdu: write error: Bad file descriptor\n",
+            },
+            Case {
+                script: r#""$P" --help >&-"#,
+                end: End::Code(1),
+                stderr: "cdu: write error: Bad file descriptor\n",
+            },
+            Case {
+                script: r#""$P" --version >&-"#,
+                end: End::Code(1),
+                stderr: "cdu: write error: Bad file descriptor\n",
+            },
+            // The operand's diagnostic comes first, as it does on a live
+            // stdout.
+            Case {
+                script: r#""$P" -s missing d >&-"#,
+                end: End::Code(1),
+                stderr: "cdu: cannot access 'missing': No such file or directory\n\
+                         cdu: write error: Bad file descriptor\n",
+            },
+            // Nothing to print: nothing fails.
+            Case {
+                script: r#""$P" --files0-from=/dev/null >&-"#,
+                end: End::Code(0),
+                stderr: "",
+            },
+        ],
+        env.root(),
+    );
+}
+
+#[test]
+fn closed_stdin_is_a_read_error_with_ebadf() {
+    let env = small_tree();
+    check(
+        &[
+            Case {
+                script: r#""$P" --files0-from=- <&-"#,
+                end: End::Code(1),
+                stderr: "cdu: -: read error: Bad file descriptor\n",
+            },
+            Case {
+                script: r#""$P" -s --exclude-from=- d <&-"#,
+                end: End::Code(1),
+                stderr: "cdu: -: Bad file descriptor\n\
+                         Try 'cdu --help' for more information.\n",
+            },
+            // Stdin is not read without `-`: closing it changes nothing.
+            Case {
+                script: r#""$P" -s d <&-"#,
+                end: End::Code(0),
+                stderr: "",
+            },
+        ],
+        env.root(),
+    );
+}
