@@ -234,14 +234,13 @@ impl Diagnostics {
     }
 
     fn flush(&mut self, try_help: bool) {
-        let mut stderr = std::io::stderr().lock();
-        for line in self.lines.drain(..) {
-            let _ = std::io::Write::write_all(&mut stderr, &line);
-            let _ = std::io::Write::write_all(&mut stderr, b"\n");
+        let mut stderr = crate::stdio_state::stderr();
+        for mut line in self.lines.drain(..) {
+            line.push(b'\n');
+            crate::message::write_line(&mut stderr, &line);
         }
         if try_help {
-            let _ =
-                std::io::Write::write_all(&mut stderr, b"Try 'cdu --help' for more information.\n");
+            crate::message::write_line(&mut stderr, b"Try 'cdu --help' for more information.\n");
         }
     }
 }

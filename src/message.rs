@@ -2,6 +2,7 @@
 //! quoted as du quotes them and the C library's text for an errno.
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The name diagnostics start with.
 pub const PROGRAM: &str = "cdu";
@@ -16,6 +17,23 @@ pub fn strerror(errno: i32) -> String {
     }
 }
 
+/// Set once a diagnostic could not be written: du then ends with status 1
+/// however the run went, since its user was not told something.
+static LOST: AtomicBool = AtomicBool::new(false);
+
+/// Whether some diagnostic could not be written.
+pub fn diagnostic_lost() -> bool {
+    LOST.load(Ordering::Relaxed)
+}
+
+/// Writes a whole diagnostic line to `err`, remembering a failure (there
+/// is nowhere left to report it).
+pub fn write_line(err: &mut dyn Write, line: &[u8]) {
+    if err.write_all(line).and_then(|()| err.flush()).is_err() {
+        LOST.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Writes `cdu: ` + `parts` + newline to `err` in one write, so that lines
 /// from different threads never interleave.
 pub fn write_error(err: &mut dyn Write, parts: &[&[u8]]) {
@@ -26,11 +44,10 @@ pub fn write_error(err: &mut dyn Write, parts: &[&[u8]]) {
         line.extend_from_slice(part);
     }
     line.push(b'\n');
-    // Nothing useful can be done if stderr itself is gone.
-    let _ = err.write_all(&line);
+    write_line(err, &line);
 }
 
 /// Prints an error to the process's stderr.
 pub fn error(parts: &[&[u8]]) {
-    write_error(&mut io::stderr().lock(), parts);
+    write_error(&mut crate::stdio_state::stderr(), parts);
 }

@@ -16,7 +16,7 @@ use crate::stdio_state;
 /// Runs `cdu` with the process's arguments and environment.
 pub fn main() -> ExitStatus {
     let args: Vec<_> = std::env::args_os().skip(1).collect();
-    match cli::parse(args, &cli::Env::from_process()) {
+    let status = match cli::parse(args, &cli::Env::from_process()) {
         Action::Print(text) => {
             let mut out = stdio_state::stdout();
             match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -37,7 +37,11 @@ pub fn main() -> ExitStatus {
                 }
             }
         }
+    };
+    if message::diagnostic_lost() {
+        return status.merge(ExitStatus::Failure);
     }
+    status
 }
 
 /// How to stop a scan, shown on the live progress line.

@@ -183,3 +183,39 @@ fn closed_stdin_is_a_read_error_with_ebadf() {
         env.root(),
     );
 }
+
+#[test]
+fn a_diagnostic_that_cannot_be_written_fails_the_run() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("SKIPPED: no /dev/full here");
+        return;
+    }
+    let env = small_tree();
+    check(
+        &[
+            // A warning alone makes the status; its loss makes it 1.
+            Case {
+                script: r#""$P" -d0 -s d 2>/dev/full"#,
+                end: End::Code(1),
+                stderr: "",
+            },
+            Case {
+                script: r#""$P" -d0 -s d 2>&-"#,
+                end: End::Code(1),
+                stderr: "",
+            },
+            // Nothing to say: nothing lost.
+            Case {
+                script: r#""$P" -s d 2>/dev/full"#,
+                end: End::Code(0),
+                stderr: "",
+            },
+            Case {
+                script: r#""$P" -s d 2>&-"#,
+                end: End::Code(0),
+                stderr: "",
+            },
+        ],
+        env.root(),
+    );
+}
