@@ -75,8 +75,6 @@ pub fn run(config: &Config) -> ExitStatus {
     let mut status = match write_du(&report, config, out, stdio_state::stderr()) {
         Ok(written) if written.errors => ExitStatus::Failure,
         Ok(_) => ExitStatus::Success,
-        // A reader that went away (`cdu | head`) is a normal end.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Success,
         Err(e) => write_failed(&e, false),
     };
     if report.cancelled {
@@ -96,7 +94,10 @@ pub fn run(config: &Config) -> ExitStatus {
 /// failure shows as stdout is closed at exit: its report is flushed line by
 /// line, so a failure there shows at a line and is reported bare, while
 /// `--help` and `--version` are still buffered at exit (`at_exit`); a
-/// descriptor that was closed all along fails at exit too (EBADF).
+/// descriptor that was closed all along fails at exit too (EBADF). A
+/// reader that went away is one of these only when SIGPIPE was ignored or
+/// blocked at start; otherwise the write never returned (see
+/// [`stdio_state::stdout`]).
 fn write_failed(e: &io::Error, at_exit: bool) -> ExitStatus {
     match e.raw_os_error() {
         Some(errno) if at_exit || errno == libc::EBADF => {

@@ -72,13 +72,20 @@ fn bad_descriptor() -> io::Error {
 pub struct Stream<T> {
     inner: T,
     closed: bool,
+    /// Whether a write that finds the reader gone kills the process.
+    sigpipe: bool,
 }
 
-/// The process's stdout, locked.
+/// The process's stdout, locked. A write that finds the reader gone
+/// (`cdu | head`) ends the process there, killed by SIGPIPE as du is at
+/// that write, so that nothing it would not have said (a diagnostic of a
+/// later operand) follows; unless SIGPIPE was ignored or blocked at start,
+/// when the write fails with EPIPE as du's does.
 pub fn stdout() -> Stream<io::StdoutLock<'static>> {
     Stream {
         inner: io::stdout().lock(),
         closed: closed_at_start(1),
+        sigpipe: sigpipe_kills(),
     }
 }
 
@@ -87,6 +94,7 @@ pub fn stderr() -> Stream<io::StderrLock<'static>> {
     Stream {
         inner: io::stderr().lock(),
         closed: closed_at_start(2),
+        sigpipe: false,
     }
 }
 
@@ -95,6 +103,7 @@ pub fn stdin() -> Stream<io::StdinLock<'static>> {
     Stream {
         inner: io::stdin().lock(),
         closed: closed_at_start(0),
+        sigpipe: false,
     }
 }
 
@@ -103,7 +112,7 @@ impl<T: Write> Write for Stream<T> {
         if self.closed {
             return Err(bad_descriptor());
         }
-        self.inner.write(buf)
+        self.inner.write(buf).inspect_err(|e| self.on_error(e))
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -111,7 +120,15 @@ impl<T: Write> Write for Stream<T> {
         if self.closed {
             return Ok(());
         }
-        self.inner.flush()
+        self.inner.flush().inspect_err(|e| self.on_error(e))
+    }
+}
+
+impl<T> Stream<T> {
+    fn on_error(&self, e: &io::Error) {
+        if self.sigpipe && e.kind() == io::ErrorKind::BrokenPipe {
+            crate::exit::die_of_sigpipe();
+        }
     }
 }
 
@@ -133,6 +150,7 @@ mod tests {
         let mut out = Stream {
             inner: Vec::new(),
             closed: true,
+            sigpipe: false,
         };
         let e = out.write_all(b"x").unwrap_err();
         assert_eq!(e.raw_os_error(), Some(libc::EBADF));
@@ -140,6 +158,7 @@ mod tests {
         let mut input = Stream {
             inner: &b"abc"[..],
             closed: true,
+            sigpipe: false,
         };
         let mut buf = Vec::new();
         let e = input.read_to_end(&mut buf).unwrap_err();
@@ -151,6 +170,7 @@ mod tests {
         let mut out = Stream {
             inner: Vec::new(),
             closed: false,
+            sigpipe: false,
         };
         out.write_all(b"x").unwrap();
         assert_eq!(out.inner, b"x");

@@ -9,6 +9,7 @@
 //! argv[0] is `cdu`, as the expected messages say) or the reference.
 
 mod reference;
+mod session;
 mod testenv;
 
 use std::ffi::OsString;
@@ -44,9 +45,9 @@ fn path_with_cdu() -> OsString {
     path
 }
 
-/// Runs `script` with `sh -c` in `cwd`, `$P` being `program`; stdin is
-/// /dev/null unless the script says otherwise.
-fn sh(script: &str, program: &OsString, cwd: &Path) -> Out {
+/// Runs `script` with `sh -c` in `cwd`, `$P` being `program`, its stdout
+/// `stdout`; stdin is /dev/null unless the script says otherwise.
+fn sh(script: &str, program: &OsString, cwd: &Path, stdout: Stdio) -> Out {
     let out = Command::new("sh")
         .arg("-c")
         .arg(script)
@@ -55,8 +56,12 @@ fn sh(script: &str, program: &OsString, cwd: &Path) -> Out {
         .env("PATH", path_with_cdu())
         .env("LC_ALL", "C")
         .stdin(Stdio::null())
-        .output()
-        .expect("run sh");
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run sh")
+        .wait_with_output()
+        .expect("wait for sh");
     let end = match out.status.code() {
         Some(code) => End::Code(code),
         None => End::Signal(out.status.signal().expect("a signal")),
@@ -77,13 +82,25 @@ struct Case {
 /// Runs every case through cdu (and GNU du, if named) and fails with every
 /// difference found.
 fn check(cases: &[Case], cwd: &Path) {
+    check_with_stdout(cases, cwd, Stdio::piped);
+}
+
+/// A pipe whose reader is already gone: the first write to it fails.
+fn closed_pipe() -> Stdio {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    Stdio::from(writer)
+}
+
+/// [`check`], each run's stdout made by `stdout`.
+fn check_with_stdout(cases: &[Case], cwd: &Path, stdout: fn() -> Stdio) {
     let gnu = reference::reference_du().map(OsString::from);
     if gnu.is_none() {
         eprintln!("SKIPPED: the comparison with GNU du (cdu's expected ends are still checked)");
     }
     let mut problems = Vec::new();
     for case in cases {
-        let c = sh(case.script, &OsString::from("cdu"), cwd);
+        let c = sh(case.script, &OsString::from("cdu"), cwd, stdout());
         let c_err = String::from_utf8_lossy(&c.stderr);
         if c.end != case.end || c_err != case.stderr {
             problems.push(format!(
@@ -92,7 +109,7 @@ fn check(cases: &[Case], cwd: &Path) {
             ));
         }
         if let Some(gnu) = &gnu {
-            let g = sh(case.script, gnu, cwd);
+            let g = sh(case.script, gnu, cwd, stdout());
             let g_err = reference::renamed_stderr(&g.stderr);
             if g.end != c.end || g_err != c.stderr {
                 problems.push(format!(
@@ -218,4 +235,84 @@ fn a_diagnostic_that_cannot_be_written_fails_the_run() {
         ],
         env.root(),
     );
+}
+
+/// SIGPIPE, as the shell reports it when it is 128 + 13.
+const SIGPIPE: i32 = 13;
+
+#[test]
+fn a_reader_gone_kills_with_sigpipe_and_nothing_said() {
+    let env = small_tree();
+    // `exec`, so that the shell's parent sees how the program ended.
+    let killed = |script| Case {
+        script,
+        end: End::Signal(SIGPIPE),
+        stderr: "",
+    };
+    check_with_stdout(
+        &[
+            killed(r#"exec "$P" -a d"#),
+            killed(r#"exec "$P" -s d"#),
+            killed(r#"exec "$P" --help"#),
+            killed(r#"exec "$P" --version"#),
+            // Death comes at the first write: the operand after it is
+            // never reported...
+            killed(r#"exec "$P" -a d missing"#),
+            // ...while one before it is.
+            Case {
+                script: r#"exec "$P" -a missing d"#,
+                end: End::Signal(SIGPIPE),
+                stderr: "cdu: cannot access 'missing': No such file or directory\n",
+            },
+        ],
+        env.root(),
+        closed_pipe,
+    );
+}
+
+#[test]
+fn with_sigpipe_ignored_a_reader_gone_is_a_write_error() {
+    let env = small_tree();
+    check_with_stdout(
+        &[
+            Case {
+                script: r#"trap '' PIPE; "$P" -a d"#,
+                end: End::Code(1),
+                stderr: "cdu: write error\n",
+            },
+            Case {
+                script: r#"trap '' PIPE; "$P" --version"#,
+                end: End::Code(1),
+                stderr: "cdu: write error: Broken pipe\n",
+            },
+        ],
+        env.root(),
+        closed_pipe,
+    );
+}
+
+#[test]
+fn a_closed_pipe_after_a_cancellable_scan_leaves_the_terminal_as_it_was() {
+    // cdu reads keys from the terminal while it scans, its output going to
+    // a reader that has already gone; the shell reports how it ended.
+    let tree = session::slow_tree();
+    let mut s = session::Session::start_job(
+        r#""$0" "$@" | :; echo "cdu ended with ${PIPESTATUS[0]}""#,
+        ["--mode", "cancellable", "-a"]
+            .map(OsString::from)
+            .into_iter()
+            .chain([tree.into()]),
+    );
+    let (status, _) = s.finish();
+    let screen = s.text();
+    assert_eq!(session::describe(status), "exit 0", "screen:\n{screen}");
+    assert!(
+        screen.contains("cdu ended with 141"),
+        "not killed by SIGPIPE; screen:\n{screen}"
+    );
+    assert!(
+        !screen.contains("cdu:"),
+        "something was said; screen:\n{screen}"
+    );
+    s.assert_terminal_restored();
 }
