@@ -226,7 +226,7 @@ struct Diagnostics {
 
 impl Diagnostics {
     fn push(&mut self, parts: &[&[u8]]) {
-        let mut line = b"cdu: ".to_vec();
+        let mut line = [crate::message::program(), b": "].concat();
         for p in parts {
             line.extend_from_slice(p);
         }
@@ -240,7 +240,7 @@ impl Diagnostics {
             crate::message::write_line(&mut stderr, &line);
         }
         if try_help {
-            crate::message::write_line(&mut stderr, b"Try 'cdu --help' for more information.\n");
+            crate::message::write_line(&mut stderr, &crate::message::try_help());
         }
     }
 }

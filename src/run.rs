@@ -15,7 +15,9 @@ use crate::stdio_state;
 
 /// Runs `cdu` with the process's arguments and environment.
 pub fn main() -> ExitStatus {
-    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    let mut args = std::env::args_os();
+    message::set_program(args.next());
+    let args: Vec<_> = args.collect();
     let status = match cli::parse(args, &cli::Env::from_process()) {
         Action::Print(text) => {
             let mut out = stdio_state::stdout();

@@ -4,6 +4,7 @@
 
 mod testenv;
 
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -17,6 +18,7 @@ struct Run {
 
 fn cdu_in(dir: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_cdu"))
+        .arg0("cdu")
         .args(args)
         .current_dir(dir)
         .env("LC_ALL", "C")
@@ -184,6 +186,7 @@ fn null_terminated_lines() {
 fn odd_names_are_written_as_raw_bytes_and_quoted_in_messages() {
     let env = TestEnv::new("file d/new\\nline 3\nfile d/\\xff\\xfe 4\n");
     let output = Command::new(env!("CARGO_BIN_EXE_cdu"))
+        .arg0("cdu")
         .args(["-ab", "d"])
         .current_dir(env.root())
         .output()
@@ -275,6 +278,7 @@ fn write_error_on_a_full_device() {
         return;
     };
     let output = Command::new(env!("CARGO_BIN_EXE_cdu"))
+        .arg0("cdu")
         .arg("d")
         .current_dir(env.root())
         .stdout(full)
@@ -291,6 +295,7 @@ fn write_error_on_a_full_device() {
 fn closed_pipe_ends_quietly() {
     let env = TestEnv::new("generate g files=3000 dirs=200 seed=7\n");
     let mut child = Command::new(env!("CARGO_BIN_EXE_cdu"))
+        .arg0("cdu")
         .args(["-a", "g"])
         .current_dir(env.root())
         .stdout(Stdio::piped())

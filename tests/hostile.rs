@@ -31,6 +31,24 @@ use testenv::TestEnv;
 
 const CDU: &str = env!("CARGO_BIN_EXE_cdu");
 
+/// cdu as [`run`] finds it, on PATH: so its argv[0], the name its
+/// messages start with, is `cdu`.
+const CDU_ON_PATH: &str = "cdu";
+
+/// PATH with the directory of the built cdu first.
+fn path_with_cdu() -> OsString {
+    let mut path = Path::new(CDU)
+        .parent()
+        .expect("cdu's directory")
+        .as_os_str()
+        .to_os_string();
+    if let Some(rest) = std::env::var_os("PATH") {
+        path.push(":");
+        path.push(rest);
+    }
+    path
+}
+
 /// The modes, as `--mode` spells them.
 const MODES: [&str; 4] = ["sequential", "verbose", "parallel", "cancellable"];
 
@@ -115,7 +133,9 @@ fn run(program: &OsStr, argv: &[OsString], opts: &Opts) -> Out {
         cmd.arg("sh").arg("-c").arg(script);
     }
     cmd.arg(program).args(argv);
-    cmd.current_dir(&opts.cwd).env("LC_ALL", "C");
+    cmd.current_dir(&opts.cwd)
+        .env("LC_ALL", "C")
+        .env("PATH", path_with_cdu());
     for (k, v) in &opts.env {
         cmd.env(k, v);
     }
@@ -150,7 +170,7 @@ fn run(program: &OsStr, argv: &[OsString], opts: &Opts) -> Out {
 }
 
 fn cdu(argv: &[OsString], opts: &Opts) -> Out {
-    run(OsStr::new(CDU), argv, opts)
+    run(OsStr::new(CDU_ON_PATH), argv, opts)
 }
 
 /// GNU du 9.7, if the environment names it.
@@ -667,7 +687,7 @@ fn removed_working_directory_reads_as_empty() {
     for a in [&["."][..], &["-a", "."], &["-s", "."]] {
         let script = "cd root/gone && rmdir ../gone && exec \"$0\" \"$@\"";
         for mode in MODES {
-            let mut full = args(&["-c", script, CDU]);
+            let mut full = args(&["-c", script, CDU_ON_PATH]);
             full.push(os(format!("--mode={mode}")));
             full.extend(args(a));
             let _ = fs::create_dir(env.path("gone"));
@@ -1002,7 +1022,7 @@ fn one_file_system_and_bind_mount_cycle() {
         for mode in MODES {
             let mut ca = vec![os(format!("--mode={mode}"))];
             ca.extend_from_slice(&a);
-            let mut c = in_mount_namespace(OsStr::new(CDU), &ca, env.tempdir());
+            let mut c = in_mount_namespace(OsStr::new(CDU_ON_PATH), &ca, env.tempdir());
             c.stderr = strip_progress(&c.stderr);
             let what = format!("in a mount namespace: cdu {}", show_args(&ca));
             problems.extend(invariants(&what, &c));
@@ -1230,7 +1250,7 @@ fn full_device_is_a_write_error() {
         let script = "exec \"$0\" \"$@\" > /dev/full";
         for mode in MODES {
             let is_info = a[0].starts_with("--h") || a[0].starts_with("--v");
-            let mut full = args(&["-c", script, CDU]);
+            let mut full = args(&["-c", script, CDU_ON_PATH]);
             if !is_info {
                 full.push(os(format!("--mode={mode}")));
             }
@@ -1508,7 +1528,7 @@ fn bad_arguments_get_gnus_diagnosis() {
     for a in [&["--files0-from=-"][..], &["-X", "-", "empty"]] {
         let a = args(a);
         let script = "exec \"$0\" \"$@\" < empty";
-        let mut full = args(&["-c", script, CDU]);
+        let mut full = args(&["-c", script, CDU_ON_PATH]);
         full.extend_from_slice(&a);
         let c = run(OsStr::new("sh"), &full, &opts);
         let what = format!("cdu {} < directory", show_args(&a));

@@ -316,3 +316,50 @@ fn a_closed_pipe_after_a_cancellable_scan_leaves_the_terminal_as_it_was() {
     );
     s.assert_terminal_restored();
 }
+
+/// Runs the built cdu as `argv0` (a path through a symlink named `du`),
+/// in `cwd`.
+fn run_as(argv0: &Path, args: &[&str], cwd: &Path) -> (i32, String) {
+    let out = Command::new(argv0)
+        .args(args)
+        .current_dir(cwd)
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cdu through its link");
+    (
+        out.status.code().expect("an exit code"),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn messages_name_the_program_as_it_was_invoked() {
+    let env = small_tree();
+    let link = env.tempdir().join("du");
+    std::os::unix::fs::symlink(CDU, &link).expect("symlink du -> cdu");
+    let full = link.to_str().expect("UTF-8 temp path");
+    let mut problems = Vec::new();
+    // By its full path, as given.
+    let want = format!(
+        "{full}: unrecognized option '--bogus'\nTry '{full} --help' for more information.\n"
+    );
+    let got = run_as(&link, &["--bogus"], env.root());
+    if got != (1, want.clone()) {
+        problems.push(format!("{full} --bogus: got {got:?}, want (1, {want:?})"));
+    }
+    let want = format!("{full}: cannot access 'missing': No such file or directory\n");
+    let got = run_as(&link, &["-s", "missing"], env.root());
+    if got != (1, want.clone()) {
+        problems.push(format!(
+            "{full} -s missing: got {got:?}, want (1, {want:?})"
+        ));
+    }
+    // By a relative path: that is the name.
+    let want = "./du: cannot access 'missing': No such file or directory\n".to_string();
+    let got = run_as(Path::new("./du"), &["missing"], env.tempdir());
+    if got != (1, want.clone()) {
+        problems.push(format!("./du missing: got {got:?}, want (1, {want:?})"));
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
