@@ -226,7 +226,7 @@ struct Diagnostics {
 
 impl Diagnostics {
     fn push(&mut self, parts: &[&[u8]]) {
-        let mut line = b"cdu: ".to_vec();
+        let mut line = [crate::message::program(), b": "].concat();
         for p in parts {
             line.extend_from_slice(p);
         }
@@ -234,14 +234,13 @@ impl Diagnostics {
     }
 
     fn flush(&mut self, try_help: bool) {
-        let mut stderr = std::io::stderr().lock();
-        for line in self.lines.drain(..) {
-            let _ = std::io::Write::write_all(&mut stderr, &line);
-            let _ = std::io::Write::write_all(&mut stderr, b"\n");
+        let mut stderr = crate::stdio_state::stderr();
+        for mut line in self.lines.drain(..) {
+            line.push(b'\n');
+            crate::message::write_line(&mut stderr, &line);
         }
         if try_help {
-            let _ =
-                std::io::Write::write_all(&mut stderr, b"Try 'cdu --help' for more information.\n");
+            crate::message::write_line(&mut stderr, &crate::message::try_help());
         }
     }
 }
@@ -687,9 +686,10 @@ fn build(cli: Cli, ordered: Ordered, env: &Env, diag: &mut Diagnostics) -> Resul
         }
         let contents = match read_file_or_stdin(from) {
             Ok(c) => c,
-            Err(e) if e.raw_os_error() == Some(rustix::io::Errno::ISDIR.raw_os_error()) => {
-                // Opening a directory works; reading it is what fails.
-                let reason = crate::message::strerror(rustix::io::Errno::ISDIR.raw_os_error());
+            Err(e) if from == "-" || e.raw_os_error() == Some(libc::EISDIR) => {
+                // Stdin is not opened, and opening a directory works:
+                // reading is what fails.
+                let reason = crate::message::strerror(e.raw_os_error().unwrap_or(0));
                 diag.push(&[
                     &quote_if_needed(from.as_bytes(), locale),
                     b": read error: ",
@@ -834,7 +834,7 @@ fn files0_operands(contents: &[u8], from: &[u8], from_stdin: bool, locale: Local
 fn read_file_or_stdin(name: &OsStr) -> std::io::Result<Vec<u8>> {
     let mut contents = Vec::new();
     if name == "-" {
-        std::io::stdin().lock().read_to_end(&mut contents)?;
+        crate::stdio_state::stdin().read_to_end(&mut contents)?;
     } else {
         std::fs::File::open(name)?.read_to_end(&mut contents)?;
     }

@@ -21,6 +21,7 @@ pub mod progress;
 pub mod quote;
 pub mod run;
 pub mod size;
+pub mod stdio_state;
 pub mod stream;
 pub mod suspend;
 pub mod terminal;

@@ -11,22 +11,20 @@ use crate::exit::ExitStatus;
 use crate::message;
 use crate::output::{AroundBar, DuWriter};
 use crate::progress::{Progress, group_digits};
+use crate::stdio_state;
 
 /// Runs `cdu` with the process's arguments and environment.
 pub fn main() -> ExitStatus {
-    let args: Vec<_> = std::env::args_os().skip(1).collect();
-    match cli::parse(args, &cli::Env::from_process()) {
+    let mut args = std::env::args_os();
+    message::set_program(args.next());
+    let args: Vec<_> = args.collect();
+    let status = match cli::parse(args, &cli::Env::from_process()) {
         Action::Print(text) => {
-            let mut out = io::stdout().lock();
-            if out
-                .write_all(text.as_bytes())
-                .and_then(|()| out.flush())
-                .is_err()
-            {
-                message::error(&[b"write error"]);
-                return ExitStatus::Failure;
+            let mut out = stdio_state::stdout();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Ok(()) => ExitStatus::Success,
+                Err(e) => write_failed(&e, true),
             }
-            ExitStatus::Success
         }
         Action::Fail => ExitStatus::Failure,
         Action::Run(config) => run(&config),
@@ -41,7 +39,11 @@ pub fn main() -> ExitStatus {
                 }
             }
         }
+    };
+    if message::diagnostic_lost() {
+        return status.merge(ExitStatus::Failure);
     }
+    status
 }
 
 /// How to stop a scan, shown on the live progress line.
@@ -62,8 +64,8 @@ pub fn run(config: &Config) -> ExitStatus {
         Progress::new(config.tick, hint)
     });
     let bar = progress.as_ref().and_then(Progress::live_bar);
-    let out = AroundBar::new(io::stdout().lock(), bar.clone(), true);
-    let err = AroundBar::new(io::stderr(), bar, false);
+    let out = AroundBar::new(stdio_state::stdout(), bar.clone(), true);
+    let err = AroundBar::new(stdio_state::stderr(), bar, false);
     let mut writer = DuWriter::new(config, out, err);
     let summary = match &mut progress {
         Some(progress) => {
@@ -92,12 +94,7 @@ pub fn run(config: &Config) -> ExitStatus {
     let mut status = match written {
         Ok(()) if writer.had_errors() => ExitStatus::Failure,
         Ok(()) => ExitStatus::Success,
-        // A reader that went away (`cdu | head`) is a normal end.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Success,
-        Err(_) => {
-            message::error(&[b"write error"]);
-            ExitStatus::Failure
-        }
+        Err(e) => write_failed(&e, false),
     };
     if summary.cancelled {
         // Every size printed is a lower bound: a directory whose walk did
@@ -110,4 +107,22 @@ pub fn run(config: &Config) -> ExitStatus {
         status = status.merge(ExitStatus::Interrupted);
     }
     status
+}
+
+/// Reports a failed write to stdout. du names the reason only when the
+/// failure shows as stdout is closed at exit: its report is flushed line by
+/// line, so a failure there shows at a line and is reported bare, while
+/// `--help` and `--version` are still buffered at exit (`at_exit`); a
+/// descriptor that was closed all along fails at exit too (EBADF). A
+/// reader that went away is one of these only when SIGPIPE was ignored or
+/// blocked at start; otherwise the write never returned (see
+/// [`stdio_state::stdout`]).
+fn write_failed(e: &io::Error, at_exit: bool) -> ExitStatus {
+    match e.raw_os_error() {
+        Some(errno) if at_exit || errno == libc::EBADF => {
+            message::error(&[b"write error: ", message::strerror(errno).as_bytes()]);
+        }
+        _ => message::error(&[b"write error"]),
+    }
+    ExitStatus::Failure
 }

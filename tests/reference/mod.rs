@@ -124,6 +124,16 @@ pub struct Outcome {
 }
 
 fn run(program: &Path, pre_args: &[OsString], case: &Case) -> Outcome {
+    // cdu is found on PATH, so that its argv[0], the name its messages
+    // start with, is `cdu`.
+    let cdu_dir = program
+        .parent()
+        .filter(|_| program == Path::new(env!("CARGO_BIN_EXE_cdu")));
+    let program = if cdu_dir.is_some() {
+        Path::new("cdu")
+    } else {
+        program
+    };
     let mut cmd = if case.drop_caps {
         let mut c = Command::new("setpriv");
         c.args([
@@ -153,6 +163,14 @@ fn run(program: &Path, pre_args: &[OsString], case: &Case) -> Outcome {
         cmd.env_remove(var);
     }
     cmd.env("LC_ALL", "C");
+    if let Some(dir) = cdu_dir {
+        let mut path = dir.as_os_str().to_os_string();
+        if let Some(rest) = std::env::var_os("PATH") {
+            path.push(":");
+            path.push(rest);
+        }
+        cmd.env("PATH", path);
+    }
     for (k, v) in &case.env {
         cmd.env(k, v);
     }

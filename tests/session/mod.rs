@@ -23,7 +23,10 @@ pub const DEADLINE: Duration = Duration::from_secs(60);
 
 /// The cdu under test.
 pub fn cdu() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cdu"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cdu"));
+    // The name its messages start with.
+    command.arg0("cdu");
+    command
 }
 
 /// A tree of 300,000 files in 3,000 directories: a scan of it takes a good

@@ -1,0 +1,180 @@
+//! The standard streams and SIGPIPE as the process got them at exec, before
+//! Rust's runtime changed them. std's start-up, run from `main`, reopens a
+//! closed descriptor 0, 1 or 2 on /dev/null and sets SIGPIPE to ignored; du,
+//! a C program, keeps them as given: writing to a closed stdout fails with
+//! EBADF and a reader that goes away kills it. A constructor in
+//! `.init_array`, which the C library runs before `main`, looks first, and
+//! the streams below make a descriptor found closed fail as du's would.
+
+use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether descriptors 0, 1 and 2 were closed at exec.
+static CLOSED: [AtomicBool; 3] = [
+    AtomicBool::new(false),
+    AtomicBool::new(false),
+    AtomicBool::new(false),
+];
+
+/// Whether SIGPIPE was ignored or blocked at exec, so that a closed pipe
+/// would not have killed a C program.
+static SIGPIPE_HARMLESS: AtomicBool = AtomicBool::new(false);
+
+/// Runs before `main` (and so before std's own start-up): only queries, no
+/// change, no allocation. glibc passes argc, argv and envp; they are not
+/// needed.
+#[cfg(target_os = "linux")]
+extern "C" fn look_at_start(_: libc::c_int, _: *const *const u8, _: *const *const u8) {
+    for (fd, closed) in CLOSED.iter().enumerate() {
+        // SAFETY: F_GETFD only reads the descriptor's flags.
+        let flags = unsafe { libc::fcntl(fd as libc::c_int, libc::F_GETFD) };
+        if flags == -1 && io::Error::last_os_error().raw_os_error() == Some(libc::EBADF) {
+            closed.store(true, Ordering::Relaxed);
+        }
+    }
+    // SAFETY: both calls only read the current action and mask into
+    // zeroed values of their own types.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        let ignored = libc::sigaction(libc::SIGPIPE, std::ptr::null(), &mut action) == 0
+            && action.sa_sigaction == libc::SIG_IGN;
+        let mut mask: libc::sigset_t = std::mem::zeroed();
+        let blocked = libc::pthread_sigmask(libc::SIG_BLOCK, std::ptr::null(), &mut mask) == 0
+            && libc::sigismember(&mask, libc::SIGPIPE) == 1;
+        SIGPIPE_HARMLESS.store(ignored || blocked, Ordering::Relaxed);
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static LOOK_AT_START: extern "C" fn(libc::c_int, *const *const u8, *const *const u8) =
+    look_at_start;
+
+/// Whether descriptor `fd` (0, 1 or 2) was closed when the process started.
+pub fn closed_at_start(fd: usize) -> bool {
+    CLOSED.get(fd).is_some_and(|c| c.load(Ordering::Relaxed))
+}
+
+/// Whether a reader of stdout going away would have killed the process
+/// with SIGPIPE, as it kills du: SIGPIPE neither ignored nor blocked at
+/// exec.
+pub fn sigpipe_kills() -> bool {
+    !SIGPIPE_HARMLESS.load(Ordering::Relaxed)
+}
+
+fn bad_descriptor() -> io::Error {
+    io::Error::from_raw_os_error(libc::EBADF)
+}
+
+/// A standard stream that fails with EBADF, as the descriptor would, if it
+/// was closed at start; otherwise the process's stream.
+pub struct Stream<T> {
+    inner: T,
+    closed: bool,
+    /// Whether a write that finds the reader gone kills the process.
+    sigpipe: bool,
+}
+
+/// The process's stdout, locked. A write that finds the reader gone
+/// (`cdu | head`) ends the process there, killed by SIGPIPE as du is at
+/// that write, so that nothing it would not have said (a diagnostic of a
+/// later operand) follows; unless SIGPIPE was ignored or blocked at start,
+/// when the write fails with EPIPE as du's does.
+pub fn stdout() -> Stream<io::StdoutLock<'static>> {
+    Stream {
+        inner: io::stdout().lock(),
+        closed: closed_at_start(1),
+        sigpipe: sigpipe_kills(),
+    }
+}
+
+/// The process's stderr, locked.
+pub fn stderr() -> Stream<io::Stderr> {
+    Stream {
+        // Not locked for the whole run: the progress line's own thread
+        // writes to stderr too, and must not wait for the scan to end.
+        inner: io::stderr(),
+        closed: closed_at_start(2),
+        sigpipe: false,
+    }
+}
+
+/// The process's stdin, locked.
+pub fn stdin() -> Stream<io::StdinLock<'static>> {
+    Stream {
+        inner: io::stdin().lock(),
+        closed: closed_at_start(0),
+        sigpipe: false,
+    }
+}
+
+impl<T: Write> Write for Stream<T> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Err(bad_descriptor());
+        }
+        self.inner.write(buf).inspect_err(|e| self.on_error(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        // Nothing is ever held here for a closed descriptor.
+        if self.closed {
+            return Ok(());
+        }
+        self.inner.flush().inspect_err(|e| self.on_error(e))
+    }
+}
+
+impl<T> Stream<T> {
+    fn on_error(&self, e: &io::Error) {
+        if self.sigpipe && e.kind() == io::ErrorKind::BrokenPipe {
+            crate::exit::die_of_sigpipe();
+        }
+    }
+}
+
+impl<T: Read> Read for Stream<T> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.closed {
+            return Err(bad_descriptor());
+        }
+        self.inner.read(buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_closed_at_start_fails_with_ebadf() {
+        let mut out = Stream {
+            inner: Vec::new(),
+            closed: true,
+            sigpipe: false,
+        };
+        let e = out.write_all(b"x").unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+        assert!(out.inner.is_empty());
+        let mut input = Stream {
+            inner: &b"abc"[..],
+            closed: true,
+            sigpipe: false,
+        };
+        let mut buf = Vec::new();
+        let e = input.read_to_end(&mut buf).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+    }
+
+    #[test]
+    fn an_open_stream_passes_through() {
+        let mut out = Stream {
+            inner: Vec::new(),
+            closed: false,
+            sigpipe: false,
+        };
+        out.write_all(b"x").unwrap();
+        assert_eq!(out.inner, b"x");
+    }
+}
