@@ -2,54 +2,63 @@
 
 use crate::config::default_threads;
 
+/// `--help`: du's layout (usage, one option a line with the names in du's
+/// columns, then the SIZE paragraphs), in our own words.
 pub(super) fn help_text() -> String {
     format!(
         "Usage: cdu [OPTION]... [FILE]...
   or:  cdu [OPTION]... --files0-from=F
-Summarize device usage of the set of FILEs, recursively for directories,
-on every core: GNU du's numbers and output, computed in parallel.
+Report how much disk space each FILE takes, and every directory below it
+(the current directory when no FILE is named). The numbers and the output
+are GNU du's; the tree is read on every core.
 
-Mandatory arguments to long options are mandatory for short options too.
-  -0, --null            end each output line with NUL, not newline
-  -a, --all             write counts for all files, not just directories
-  -A, --apparent-size   print apparent sizes rather than device usage
-  -B, --block-size=SIZE  scale sizes by SIZE before printing them; e.g.,
-                           '-BM' prints sizes in units of 1,048,576 bytes;
-                           see SIZE format below
-  -b, --bytes           equivalent to '--apparent-size --block-size=1'
-  -c, --total           produce a grand total
-  -D, --dereference-args  dereference only symlinks that are listed on the
-                          command line
-  -d, --max-depth=N     print the total for a directory (or file, with --all)
-                          only if it is N or fewer levels below the command
-                          line argument;  --max-depth=0 is the same as
-                          --summarize
-      --files0-from=F   summarize device usage of the
-                          NUL-terminated file names specified in file F;
-                          if F is -, then read names from standard input
-  -H                    equivalent to --dereference-args (-D)
-  -h, --human-readable  print sizes in human readable format (e.g., 1K 234M 2G)
-      --inodes          list inode usage information instead of block usage
-  -k                    like --block-size=1K
-  -L, --dereference     dereference all symbolic links
-  -l, --count-links     count sizes many times if hard linked
-  -m                    like --block-size=1M
-  -P, --no-dereference  don't follow any symbolic links (this is the default)
-  -S, --separate-dirs   for directories do not include size of subdirectories
-      --si              like -h, but use powers of 1000 not 1024
-  -s, --summarize       display only a total for each argument
-  -t, --threshold=SIZE  exclude entries smaller than SIZE if positive,
-                          or entries greater than SIZE if negative
-      --time            show time of the last modification of any file in the
-                          directory, or any of its subdirectories
-      --time=WORD       show time as WORD instead of modification time:
-                          atime, access, use, ctime or status
-      --time-style=STYLE  show times using STYLE, which can be:
-                            full-iso, long-iso, iso, or +FORMAT;
-                            FORMAT is interpreted like in 'date'
-  -X, --exclude-from=FILE  exclude files that match any pattern in FILE
-      --exclude=PATTERN    exclude files that match PATTERN
-  -x, --one-file-system    skip directories on different file systems
+A value that a long option needs is needed by its short form as well.
+  -0, --null            separate output lines with NUL bytes, not newlines
+  -a, --all             print a line for every file, not only for directories
+  -A, --apparent-size   count the length of each file instead of the blocks it
+                          occupies; a sparse file takes less room than its
+                          length, and a small file usually more
+  -B, --block-size=SIZE  print sizes in units of SIZE bytes ('-BM' counts in
+                           MiB of 1,048,576 bytes); SIZE is explained below
+  -b, --bytes           exact byte counts: --apparent-size with --block-size=1
+  -c, --total           end with one more line, the sum of all operands
+  -D, --dereference-args  follow a symbolic link only when it is itself
+                          an operand
+  -d, --max-depth=N     print a directory (or a file, with --all) only when
+                          it lies at most N levels under its operand; it still
+                          counts in the sizes above it; -d 0 prints what -s
+                          prints
+      --files0-from=F   take the operands from file F, each name ended by a
+                          NUL byte; with F given as -, read the list from stdin
+  -H                    the same as -D
+  -h, --human-readable  print short sizes with a unit letter: 1K, 234M, 2G
+      --inodes          count inodes (files, directories, links) instead of
+                          space
+  -k                    count in KiB, as --block-size=1K does
+  -L, --dereference     follow every symbolic link that is met
+  -l, --count-links     count a hard-linked file at each of its names, not
+                          just at the first
+  -m                    count in MiB, as --block-size=1M does
+  -P, --no-dereference  count symbolic links as links and follow none of them
+                          (what happens when no -L, -D or -H is given)
+  -S, --separate-dirs   leave subdirectories out of a directory's size
+      --si              as -h, with units of 1000 instead of 1024
+  -s, --summarize       print one line for each operand: its total
+  -t, --threshold=SIZE  leave out entries under SIZE when SIZE is positive,
+                          and entries over -SIZE when it is negative
+      --time            add to each line the newest modification time found
+                          in the directory and everything below it
+      --time=WORD       take another time than the last modification: WORD
+                          is atime, access or use for the last access, and
+                          ctime or status for the last change of the inode
+      --time-style=STYLE  write times in STYLE: full-iso, long-iso (what
+                            is used without this option), iso, or +FORMAT,
+                            with FORMAT written as date(1) takes it
+  -X, --exclude-from=FILE  skip every name that matches a pattern in FILE,
+                             one pattern a line
+      --exclude=PATTERN    skip every name that matches the shell pattern
+                             PATTERN
+  -x, --one-file-system    stay on the file system each operand is on
 
 cdu's own options:
       --mode=MODE       how to walk: sequential, verbose, parallel, or
@@ -61,16 +70,16 @@ cdu's own options:
       --bench-modes     time every mode (and thread count) on FILE, default
                           '.', after a warm-up, and print a table; -j N
                           times the parallel modes at N threads only
-      --help        display this help and exit
-      --version     output version information and exit
+      --help        print this list of options
+      --version     print cdu's version
 
-Display values are in units of the first available SIZE from --block-size,
-and the DU_BLOCK_SIZE, BLOCK_SIZE and BLOCKSIZE environment variables.
-Otherwise, units default to 1024 bytes (or 512 if POSIXLY_CORRECT is set).
+Sizes are printed in units of the first SIZE found in --block-size or in the
+DU_BLOCK_SIZE, BLOCK_SIZE and BLOCKSIZE environment variables, in that order.
+When none is set, a unit is 1024 bytes, or 512 when POSIXLY_CORRECT is set.
 
-The SIZE argument is an integer and optional unit (example: 10K is 10*1024).
-Units are K,M,G,T,P,E,Z,Y,R,Q (powers of 1024) or KB,MB,... (powers of 1000).
-Binary prefixes can be used, too: KiB=K, MiB=M, and so on.
+SIZE is a whole number with an optional unit after it: 10K means 10*1024.
+The units K, M, G, T, P, E, Z, Y, R and Q are powers of 1024, and KB, MB, ...
+powers of 1000; KiB, MiB, ... mean the same as K, M, ...
 ",
         default_threads()
     )
@@ -81,4 +90,59 @@ pub(super) fn version_text() -> String {
         "cdu {}\nA parallel du: GNU du's numbers and options (coreutils 9.7).\n",
         env!("CARGO_PKG_VERSION")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use clap::CommandFactory;
+
+    use super::*;
+    use crate::cli::Cli;
+
+    /// The option names at the start of the help's option lines:
+    /// `-B, --block-size=SIZE  ...` gives `-B` and `--block-size`.
+    fn listed_options(help: &str) -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        for line in help.lines() {
+            let line = line.trim_start();
+            if !line.starts_with('-') {
+                continue;
+            }
+            let column = line.split("  ").next().unwrap_or_default();
+            for name in column.split(", ") {
+                names.insert(name.split('=').next().unwrap_or_default().to_string());
+            }
+        }
+        names
+    }
+
+    #[test]
+    fn help_lists_every_option_of_the_table_and_no_other() {
+        let mut table = BTreeSet::new();
+        for arg in Cli::command().get_arguments() {
+            if let Some(long) = arg.get_long() {
+                table.insert(format!("--{long}"));
+            }
+            if let Some(short) = arg.get_short() {
+                table.insert(format!("-{short}"));
+            }
+        }
+        let listed = listed_options(&help_text());
+        let missing: Vec<_> = table.difference(&listed).collect();
+        let unknown: Vec<_> = listed.difference(&table).collect();
+        assert!(missing.is_empty(), "options not in --help: {missing:?}");
+        assert!(
+            unknown.is_empty(),
+            "--help lists unknown options: {unknown:?}"
+        );
+    }
+
+    #[test]
+    fn help_fits_in_80_columns() {
+        for line in help_text().lines() {
+            assert!(line.chars().count() <= 80, "too wide: {line:?}");
+        }
+    }
 }
