@@ -70,6 +70,8 @@ cdu's own options:
       --bench-modes     time every mode (and thread count) on FILE, default
                           '.', after a warm-up, and print a table; -j N
                           times the parallel modes at N threads only
+      --generate=KIND   print cdu's man page (KIND man) or a completion script
+                          (complete-bash, complete-zsh, complete-fish)
       --help        print this list of options
       --version     print cdu's version
 

@@ -6,10 +6,12 @@
 //!
 //! `options` is the clap table, `build` the replay into a [`Config`],
 //! `values` the parsers of single option values, `files0` the
-//! `--files0-from` list, `messages` the diagnostics, `help` the help text.
+//! `--files0-from` list, `messages` the diagnostics, `help` the help text,
+//! `generate` the man page and completions.
 
 mod build;
 mod files0;
+mod generate;
 mod help;
 mod messages;
 mod options;
@@ -22,8 +24,9 @@ use clap::Parser;
 
 use crate::config::Config;
 use crate::getopt::{Event, getopt};
-use crate::quote::Locale;
+use crate::quote::{Locale, quote};
 use build::{Ordered, build};
+pub use generate::Generate;
 use messages::{Diagnostics, clap_message};
 use options::option_table;
 pub use options::{Cli, ModeArg};
@@ -139,6 +142,14 @@ pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
             return Action::Fail;
         }
     };
+    if let Some(kind) = cli.generate {
+        if let Some(extra) = cli.files.first() {
+            diag.push(&[b"extra operand ", &quote(extra.as_bytes(), env.locale)]);
+            diag.flush(true);
+            return Action::Fail;
+        }
+        return Action::Print(generate::generate(kind));
+    }
     if cli.bench_modes {
         let dir = cli.files.first().cloned().unwrap_or_else(|| ".".into());
         let threads = match cli

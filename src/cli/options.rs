@@ -4,23 +4,46 @@
 
 use std::ffi::OsString;
 
-use clap::{ArgAction, CommandFactory, Parser, ValueEnum};
+use clap::{ArgAction, CommandFactory, Parser, ValueEnum, ValueHint};
 
+use super::generate::Generate;
 use crate::getopt::OptionSpec;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ModeArg {
+    /// one thread, no progress
     Sequential,
+    /// one thread, with progress
     Verbose,
+    /// many threads
     Parallel,
+    /// many threads; a key, Ctrl-C or SIGTERM stops the walk (the default)
     Cancellable,
 }
 
+/// The heading of cdu's own options in the man page.
+const OWN: &str = "cdu's own options";
+
+/// The man page's description (and clap's long about).
+const ABOUT: &str = "cdu reports how much disk space each FILE takes (the current \
+directory when no FILE is named) and, for a directory, every directory below \
+it: one line per entry, its size, a tab and its name, each directory after \
+its contents.
+
+The options, numbers, messages and exit statuses are those of GNU du 9.7, so \
+cdu can stand in for du in a script; the tree is read on all cores, progress \
+can be shown while it works, and a scan can be stopped and still print what \
+it found.";
+
 /// The options of GNU du 9.7, and cdu's own (`--mode`, `-j`, `-v`,
-/// `--tick`, `--bench-modes`).
+/// `--tick`, `--bench-modes`, `--generate`), in the order of the help.
 #[derive(Parser, Debug)]
 #[command(
     name = "cdu",
+    version,
+    about = "disk usage of files and directories, GNU du's numbers on every core",
+    long_about = ABOUT,
+    override_usage = "cdu [OPTION]... [FILE]...\ncdu [OPTION]... --files0-from=F",
     disable_help_flag = true,
     disable_version_flag = true,
     args_override_self = true
@@ -28,8 +51,8 @@ pub enum ModeArg {
 pub struct Cli {
     /// separate output lines with NUL bytes, not newlines
     ///
-    /// Separate output lines with NUL bytes instead of newlines, so that any
-    /// name can be read back (xargs -0, sort -z).
+    /// Any name, newlines and all, can then be read back whole, by xargs -0 or
+    /// sort -z.
     #[arg(short = '0', long)]
     pub null: bool,
     /// print a line for every file, not only for directories
@@ -37,15 +60,14 @@ pub struct Cli {
     pub all: bool,
     /// count file lengths instead of the blocks files occupy
     ///
-    /// Count the length of each file (st_size) instead of the blocks it
-    /// occupies on the device. A sparse file takes less room than its length;
-    /// a small file usually takes more.
+    /// The length is st_size, the blocks are st_blocks of 512 bytes. A sparse
+    /// file takes less room than its length; a small file usually takes more.
     #[arg(short = 'A', long)]
     pub apparent_size: bool,
     /// print sizes in units of SIZE bytes
     ///
-    /// Print sizes in units of SIZE bytes, rounded up: -BM counts in MiB of
-    /// 1,048,576 bytes. See SIZE FORMAT for what SIZE can be.
+    /// Sizes are rounded up: -BM counts in MiB of 1,048,576 bytes. SIZE FORMAT
+    /// below says what SIZE can be.
     #[arg(short = 'B', long, value_name = "SIZE", action = ArgAction::Append, allow_hyphen_values = true)]
     pub block_size: Vec<OsString>,
     /// exact byte counts: --apparent-size with --block-size=1
@@ -53,7 +75,7 @@ pub struct Cli {
     pub bytes: bool,
     /// end with the sum of all operands
     ///
-    /// End with one more line, "total", the sum of all operands.
+    /// That line is named total.
     #[arg(short = 'c', long)]
     pub total: bool,
     /// follow a symbolic link only when it is an operand
@@ -61,30 +83,27 @@ pub struct Cli {
     pub dereference_args: bool,
     /// print entries at most N levels under their operand
     ///
-    /// Print a directory (or a file, with --all) only when it lies at most N
-    /// levels under its operand. What is not printed still counts in the sizes
-    /// above it; -d 0 prints what -s prints.
+    /// A file is printed only with --all. What is not printed still counts in
+    /// the sizes above it; -d 0 prints what -s prints.
     #[arg(short = 'd', long, value_name = "N", action = ArgAction::Append, allow_hyphen_values = true)]
     pub max_depth: Vec<OsString>,
     /// take the operands from F, names ended by NUL bytes (- for stdin)
     ///
-    /// Take the operands from file F, each name ended by a NUL byte (find
-    /// -print0 writes such lists); with F given as -, read the list from
-    /// standard input. No FILE may be named on the command line then.
-    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    /// find -print0 writes such lists. No FILE may be named on the command
+    /// line as well.
+    #[arg(long, value_name = "F", allow_hyphen_values = true, value_hint = ValueHint::FilePath)]
     pub files0_from: Option<OsString>,
     /// the same as -D
     #[arg(short = 'H')]
     pub dereference_args_h: bool,
     /// print short sizes with a unit letter: 1K, 234M, 2G
     ///
-    /// Print short sizes with a unit letter (1K, 234M, 2G), in powers of 1024,
-    /// rounded up.
+    /// The units are powers of 1024, and sizes are rounded up.
     #[arg(short = 'h', long)]
     pub human_readable: bool,
     /// count inodes instead of space
     ///
-    /// Count inodes (files, directories, links) instead of space.
+    /// Files, directories and links count one each.
     #[arg(long)]
     pub inodes: bool,
     /// count in KiB, as --block-size=1K does
@@ -95,8 +114,8 @@ pub struct Cli {
     pub dereference: bool,
     /// count a hard-linked file at each of its names
     ///
-    /// Count a file with several hard links at each of its names, instead of
-    /// only at the first one met.
+    /// Without it, a file with several hard links counts once, where it is met
+    /// first.
     #[arg(short = 'l', long)]
     pub count_links: bool,
     /// count in MiB, as --block-size=1M does
@@ -116,13 +135,23 @@ pub struct Cli {
     pub summarize: bool,
     /// leave out entries under SIZE, or over -SIZE if negative
     ///
-    /// Leave out entries smaller than SIZE when SIZE is positive, and entries
-    /// larger than -SIZE when it is negative. They still count in the sizes
-    /// above them.
+    /// What is left out still counts in the sizes above it.
     #[arg(short = 't', long, value_name = "SIZE", action = ArgAction::Append, allow_hyphen_values = true)]
     pub threshold: Vec<OsString>,
+    /// add the newest modification (or WORD) time found under each entry
+    ///
+    /// WORD is atime, access or use for the last access, and ctime or status
+    /// for the last change of the inode.
+    #[arg(long, value_name = "WORD", num_args = 0..=1, require_equals = true)]
+    pub time: Option<Option<OsString>>,
+    /// write times as full-iso, long-iso, iso or +FORMAT
+    ///
+    /// long-iso is used when neither this option nor TIME_STYLE says
+    /// otherwise; FORMAT is written as date(1) takes it.
+    #[arg(long, value_name = "STYLE")]
+    pub time_style: Option<OsString>,
     /// skip names matching a pattern in FILE, one pattern a line
-    #[arg(short = 'X', long, value_name = "FILE", action = ArgAction::Append, allow_hyphen_values = true)]
+    #[arg(short = 'X', long, value_name = "FILE", action = ArgAction::Append, allow_hyphen_values = true, value_hint = ValueHint::FilePath)]
     pub exclude_from: Vec<OsString>,
     /// skip names matching the shell pattern PATTERN
     #[arg(long, value_name = "PATTERN", action = ArgAction::Append, allow_hyphen_values = true)]
@@ -130,55 +159,42 @@ pub struct Cli {
     /// stay on the file system each operand is on
     #[arg(short = 'x', long)]
     pub one_file_system: bool,
-    /// add the newest modification (or WORD) time found under each entry
-    ///
-    /// Add to each line the newest modification time found in the directory
-    /// and everything below it. With a WORD, take another time: atime, access
-    /// or use for the last access, ctime or status for the last change of the
-    /// inode.
-    #[arg(long, value_name = "WORD", num_args = 0..=1, require_equals = true)]
-    pub time: Option<Option<OsString>>,
-    /// write times as full-iso, long-iso, iso or +FORMAT
-    ///
-    /// Write times in STYLE: full-iso, long-iso (used when neither this option
-    /// nor TIME_STYLE says otherwise), iso, or +FORMAT, with FORMAT written as
-    /// date(1) takes it.
-    #[arg(long, value_name = "STYLE")]
-    pub time_style: Option<OsString>,
     /// how to walk: sequential, verbose, parallel or cancellable
     ///
-    /// How to walk the tree; every mode prints the same. sequential: one
-    /// thread. verbose: one thread, with progress. parallel: many threads.
-    /// cancellable (the default): many threads, and a key press, Ctrl-C or
-    /// SIGTERM stops the walk and prints what was found, marked partial.
-    #[arg(long, value_enum, default_value_t = ModeArg::Cancellable)]
+    /// Every mode prints the same; MODES below says how they differ.
+    #[arg(long, value_enum, default_value_t = ModeArg::Cancellable, help_heading = OWN)]
     pub mode: ModeArg,
     /// walker threads of the parallel modes
     ///
-    /// Walker threads of the parallel modes, from 1 to 1024 (default: 16 per
-    /// core, from 16 to 64).
-    #[arg(short = 'j', long, value_name = "N")]
+    /// From 1 to 1024; the default is 16 per core, at least 16 and at most 64.
+    #[arg(short = 'j', long, value_name = "N", help_heading = OWN)]
     pub threads: Option<OsString>,
     /// show progress on stderr while scanning
-    #[arg(short = 'v', long)]
+    #[arg(short = 'v', long, help_heading = OWN)]
     pub verbose: bool,
     /// how often progress is shown: 500ms (default), 2s, 1.5
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help_heading = OWN)]
     pub tick: Option<OsString>,
     /// time every mode on FILE (default .) and print a table
     ///
-    /// Time every mode (and thread count) on FILE, default the current
-    /// directory, after a warm-up, and print a table; with -j N the parallel
-    /// modes run at N threads only.
-    #[arg(long)]
+    /// Each mode, and each thread count of the parallel ones, runs after a
+    /// warm-up; with -j N the parallel modes run at N threads only.
+    #[arg(long, help_heading = OWN)]
     pub bench_modes: bool,
+    /// print the man page or a shell's completion script
+    ///
+    /// The man page is roff, for man -l or a man1 directory. Both are made
+    /// from cdu's table of options, so they list every option there is.
+    #[arg(long, value_enum, value_name = "KIND", help_heading = OWN)]
+    pub generate: Option<Generate>,
     /// print the list of options
     #[arg(long)]
     pub help: bool,
     /// print cdu's version
     #[arg(long)]
     pub version: bool,
-    #[arg(value_name = "FILE", allow_hyphen_values = false)]
+    /// the files and directories to measure (default: .)
+    #[arg(value_name = "FILE", allow_hyphen_values = false, value_hint = ValueHint::AnyPath)]
     pub files: Vec<OsString>,
 }
 
@@ -215,10 +231,11 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "verbose",
     "tick",
     "bench-modes",
+    "generate",
 ];
 
 /// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
-const CDU_LONG_OPTIONS: usize = 5;
+const CDU_LONG_OPTIONS: usize = 6;
 
 /// The option table getopt reads: clap's definition of [`Cli`], in GNU
 /// du's order of long options (the order of getopt's ambiguity list).
