@@ -77,6 +77,9 @@ pub enum Operand {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub operands: Vec<Operand>,
+    /// `--files0-from=F`: the operands are the names listed in F (`-` for
+    /// stdin), read as the walk goes; `operands` is then empty.
+    pub files0_from: Option<std::ffi::OsString>,
     /// `-a`: print files too.
     pub all: bool,
     /// `-d`: print entries at most this deep (the operand, depth 0, is
@@ -127,6 +130,7 @@ impl Config {
         let hash_all = operands.len() > 1;
         Config {
             operands: operands.into_iter().map(Operand::Path).collect(),
+            files0_from: None,
             all: false,
             max_depth: i64::MAX,
             total: false,

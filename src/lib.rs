@@ -15,6 +15,7 @@ pub mod exclude;
 pub mod exit;
 pub mod getopt;
 pub mod message;
+pub mod operands;
 pub mod output;
 pub mod path;
 pub mod progress;
@@ -86,9 +87,9 @@ fn scan_inner(
         }
         let walk = threads.spawn(move || {
             if config.mode.is_parallel() {
-                walk::walk_parallel(&walker, &config.operands, config.threads.max(1));
+                walk::walk_parallel(&walker, config.threads.max(1));
             } else {
-                walk::walk_sequential(&walker, &config.operands);
+                walk::walk_sequential(&walker);
             }
         });
         let cancelled = aggregate::aggregate(

@@ -203,8 +203,9 @@ proptest! {
         stdin_from_dev_null();
         match parse(argv.clone(), &env) {
             Action::Run(config) => {
-                // What the parser accepted is a usable configuration.
-                prop_assert!(!config.operands.is_empty());
+                // What the parser accepted is a usable configuration:
+                // operands, or a list to read them from.
+                prop_assert!(config.operands.is_empty() == config.files0_from.is_some());
                 prop_assert!(config.threads >= 1);
                 prop_assert!(config.format.block_size >= 1);
             }

@@ -363,3 +363,52 @@ fn messages_name_the_program_as_it_was_invoked() {
     }
     assert!(problems.is_empty(), "\n{}", problems.join("\n"));
 }
+
+/// `--files0-from` names are taken as they are read: a list without end
+/// still gives its first lines at once, and the run ends when the reader
+/// goes (GNU du read the whole list first before 9.x and grew without
+/// bound; cdu used to as well).
+#[test]
+fn an_endless_files0_list_streams_and_ends_with_its_reader() {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(
+            "yes /dev/null | tr '\\n' '\\0' | timeout -s KILL 20 cdu -l --files0-from=- | head -2; \
+             echo \"status ${?}\"",
+        )
+        .env("PATH", path_with_cdu())
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run sh");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "0\t/dev/null\n0\t/dev/null\nstatus 0\n"
+    );
+    // Killed by the timeout would show on stderr as nothing, but the
+    // pipeline would take 20 s; cdu's own end leaves stderr empty.
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// An endless list with stdout on a full device ends at the first failed
+/// write with du's message and status, instead of reading for ever.
+#[test]
+fn an_endless_files0_list_to_a_full_device_is_a_write_error() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("SKIPPED: no /dev/full");
+        return;
+    }
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(
+            "yes /dev/null | tr '\\n' '\\0' | timeout -s KILL 20 cdu -l --files0-from=- >/dev/full; \
+             echo \"status $?\"",
+        )
+        .env("PATH", path_with_cdu())
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run sh");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "status 1\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "cdu: write error\n");
+}

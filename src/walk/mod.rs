@@ -287,6 +287,10 @@ impl<'a> Walker<'a> {
         self.cancel
     }
 
+    pub fn config(&self) -> &Config {
+        self.config
+    }
+
     fn send(&self, message: Message) -> bool {
         self.sender.send(message).is_ok()
     }

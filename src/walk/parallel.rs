@@ -7,27 +7,26 @@ use std::mem::MaybeUninit;
 
 use super::queue::Queue;
 use super::{Walker, dirent_buffer};
-use crate::config::Operand;
 
 /// Walks the operands on a pool of `threads` workers; returns when all is
 /// read or the run was cancelled.
-pub fn walk_parallel(walker: &Walker, operands: &[Operand], threads: usize) {
+pub fn walk_parallel(walker: &Walker, threads: usize) {
     limit_malloc_arenas();
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool,
         // No threads to be had: walking on this one is still a walk.
-        Err(_) => return super::walk_sequential(walker, operands),
+        Err(_) => return super::walk_sequential(walker),
     };
     let queue = Queue::new();
     pool.in_place_scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|_| work(walker, &queue));
         }
-        for (index, operand) in operands.iter().enumerate() {
+        for (index, operand) in crate::operands::operands(walker.config()).enumerate() {
             if walker.cancel().is_cancelled() {
                 break;
             }
-            queue.push(walker.start_operand(index, operand));
+            queue.push(walker.start_operand(index, &operand));
         }
         queue.close();
     });

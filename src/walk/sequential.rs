@@ -3,18 +3,17 @@
 //! depth follows the tree's.
 
 use super::{Walker, dirent_buffer};
-use crate::config::Operand;
 
 /// Walks the operands in order on the calling thread.
-pub fn walk_sequential(walker: &Walker, operands: &[Operand]) {
+pub fn walk_sequential(walker: &Walker) {
     let mut buf = dirent_buffer();
     let mut stack = Vec::new();
     let mut children = Vec::new();
-    for (index, operand) in operands.iter().enumerate() {
+    for (index, operand) in crate::operands::operands(walker.config()).enumerate() {
         if walker.cancel().is_cancelled() {
             break;
         }
-        stack.extend(walker.start_operand(index, operand));
+        stack.extend(walker.start_operand(index, &operand));
         while let Some(job) = stack.pop() {
             walker.process(job, &mut buf, &mut children);
             // The first subdirectory on top: it is read next.

@@ -1,0 +1,255 @@
+//! The replay of the command line into a [`Config`]: the options whose
+//! order matters are applied as getopt meets them, then the rest is checked
+//! for how it combines, as du checks it.
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+
+use super::Env;
+use super::list_file;
+use super::messages::{Diagnostics, argmatch, num_error_message};
+use super::options::{Cli, ModeArg};
+use super::values::{parse_duration, parse_threads, time_format};
+use crate::config::{Config, Dereference, Mode, Operand, TimeKind};
+use crate::exclude::Excludes;
+use crate::quote::{quote, quote_if_needed};
+use crate::size::{SizeFormat, initial_format, parse_block_size, parse_number};
+
+/// The options whose order matters, applied as they come: the last size
+/// format and dereference option win, and a bad value is diagnosed where
+/// it stands (fatally for `-B` and `-t`, as du does).
+pub(super) struct Ordered {
+    format: SizeFormat,
+    apparent: bool,
+    dereference: Dereference,
+    threshold: i64,
+    max_depth: Option<i64>,
+    time: Option<TimeKind>,
+    excludes: Excludes,
+    /// No diagnostic that calls for the usage hint so far.
+    pub(super) ok: bool,
+}
+
+/// A diagnostic after which du exits at once, without the usage hint.
+pub(super) struct Fatal;
+
+impl Ordered {
+    pub(super) fn new(env: &Env) -> Self {
+        Ordered {
+            format: initial_format(
+                env.du_block_size.as_deref(),
+                env.block_size.as_deref(),
+                env.blocksize.as_deref(),
+                env.posixly_correct,
+            ),
+            apparent: false,
+            dereference: Dereference::Never,
+            threshold: 0,
+            max_depth: None,
+            time: None,
+            excludes: Excludes::default(),
+            ok: true,
+        }
+    }
+
+    pub(super) fn apply(
+        &mut self,
+        id: &str,
+        value: Option<&OsStr>,
+        long: bool,
+        env: &Env,
+        diag: &mut Diagnostics,
+    ) -> Result<(), Fatal> {
+        let v = value.map(OsStrExt::as_bytes).unwrap_or_default();
+        let locale = env.locale;
+        match id {
+            "human_readable" => self.format = SizeFormat::human(),
+            "si" => self.format = SizeFormat::si(),
+            "kilobytes" => self.format = SizeFormat::blocks(1024),
+            "megabytes" => self.format = SizeFormat::blocks(1024 * 1024),
+            "bytes" => {
+                self.apparent = true;
+                self.format = SizeFormat::blocks(1);
+            }
+            "dereference_args" | "dereference_args_h" => self.dereference = Dereference::Args,
+            "dereference" => self.dereference = Dereference::Always,
+            "no_dereference" => self.dereference = Dereference::Never,
+            "block_size" => {
+                let (format, error) = parse_block_size(v, env.posixly_correct);
+                if let Some(e) = error {
+                    let option = if long { "--block-size" } else { "-B" };
+                    diag.push(&[&num_error_message(e, option, v)]);
+                    return Err(Fatal);
+                }
+                self.format = format;
+            }
+            "threshold" => {
+                let parsed = parse_number(v, true, b"kKmMGTPEZYRQ0");
+                if let Some(e) = parsed.error {
+                    let option = if long { "--threshold" } else { "-t" };
+                    diag.push(&[&num_error_message(e, option, v)]);
+                    return Err(Fatal);
+                }
+                let t = parsed.value.unwrap_or(0) as i64;
+                if t == 0 && v.first() == Some(&b'-') {
+                    diag.push(&[b"invalid --threshold argument '-0'"]);
+                    return Err(Fatal);
+                }
+                self.threshold = t;
+            }
+            "max_depth" => {
+                let parsed = parse_number(v, true, b"");
+                match (parsed.error, parsed.value) {
+                    (None, Some(d)) => self.max_depth = Some(d as i64),
+                    _ => {
+                        diag.push(&[b"invalid maximum depth ", &quote(v, locale)]);
+                        self.ok = false;
+                    }
+                }
+            }
+            "exclude_from" => match list_file::read_file_or_stdin(value.unwrap_or_default()) {
+                Ok(contents) => self.excludes.add_lines(&contents),
+                Err(e) => {
+                    let reason = crate::message::strerror(e.raw_os_error().unwrap_or(0));
+                    diag.push(&[&quote_if_needed(v, locale), b": ", reason.as_bytes()]);
+                    self.ok = false;
+                }
+            },
+            "exclude" => self.excludes.add(v),
+            "time" => {
+                const WORDS: &[(&str, TimeKind)] = &[
+                    ("atime", TimeKind::Access),
+                    ("access", TimeKind::Access),
+                    ("use", TimeKind::Access),
+                    ("ctime", TimeKind::StatusChange),
+                    ("status", TimeKind::StatusChange),
+                ];
+                self.time = match value {
+                    None => Some(TimeKind::Modification),
+                    Some(_) => match argmatch(v, WORDS, "--time", locale, diag) {
+                        Some(kind) => Some(kind),
+                        None => {
+                            self.ok = false;
+                            None
+                        }
+                    },
+                };
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Builds the configuration from the plain options and the ordered ones,
+/// with du's checks of how they combine. On error, returns whether the
+/// usage hint follows.
+pub(super) fn build(
+    cli: Cli,
+    ordered: Ordered,
+    env: &Env,
+    diag: &mut Diagnostics,
+) -> Result<Config, bool> {
+    let locale = env.locale;
+    let mut config = Config::new(Vec::new());
+    config.locale = locale;
+    config.format = ordered.format;
+    config.apparent = ordered.apparent || cli.apparent_size;
+    config.dereference = ordered.dereference;
+    config.threshold = ordered.threshold;
+    config.excludes = ordered.excludes;
+    if let Some(d) = ordered.max_depth {
+        config.max_depth = d;
+    }
+    let mut ok = true;
+    if let Some(threads) = &cli.threads {
+        match parse_threads(threads, locale, diag) {
+            Some(t) => config.threads = t,
+            None => ok = false,
+        }
+    }
+    if let Some(tick) = &cli.tick {
+        match tick.to_str().and_then(parse_duration) {
+            Some(d) => config.tick = d,
+            None => {
+                diag.push(&[b"invalid tick duration ", &quote(tick.as_bytes(), locale)]);
+                ok = false;
+            }
+        }
+    }
+    if !ok {
+        return Err(true);
+    }
+    if cli.all && cli.summarize {
+        diag.push(&[b"cannot both summarize and show all entries"]);
+        return Err(true);
+    }
+    if cli.summarize
+        && let Some(depth) = ordered.max_depth
+    {
+        if depth == 0 {
+            diag.push(&[b"warning: summarizing is the same as using --max-depth=0"]);
+        } else {
+            diag.push(&[
+                format!("warning: summarizing conflicts with --max-depth={depth}").as_bytes(),
+            ]);
+            return Err(true);
+        }
+    }
+    if cli.summarize {
+        config.max_depth = 0;
+    }
+    if let Some(kind) = ordered.time {
+        config.time = Some(kind);
+        config.time_format = time_format(cli.time_style.as_deref(), locale, diag).ok_or(true)?;
+    }
+    if cli.inodes {
+        if config.apparent {
+            diag.push(&[b"warning: options --apparent-size and -b are ineffective with --inodes"]);
+        }
+        config.format.block_size = 1;
+    }
+    config.inodes = cli.inodes;
+    config.all = cli.all;
+    config.total = cli.total;
+    config.count_links = cli.count_links;
+    config.one_file_system = cli.one_file_system;
+    config.separate_dirs = cli.separate_dirs;
+    config.null = cli.null;
+    config.verbose = cli.verbose;
+    config.mode = match cli.mode {
+        ModeArg::Sequential => Mode::Sequential,
+        ModeArg::Verbose => Mode::Verbose,
+        ModeArg::Parallel => Mode::Parallel,
+        ModeArg::Cancellable => Mode::Cancellable,
+    };
+    if let Some(from) = &cli.files0_from {
+        if let Some(extra) = cli.files.first() {
+            diag.push(&[b"extra operand ", &quote(extra.as_bytes(), locale)]);
+            diag.lines
+                .push(b"file operands cannot be combined with --files0-from".to_vec());
+            return Err(true);
+        }
+        // Read as the walk goes (src/operands.rs), not here.
+        config.files0_from = Some(from.clone());
+        config.keys_cancel = from != "-";
+        config.hash_all = true;
+    } else {
+        config.operands = if cli.files.is_empty() {
+            vec![Operand::Path(b".".to_vec())]
+        } else {
+            cli.files
+                .iter()
+                .map(|f| {
+                    if f.is_empty() {
+                        Operand::Invalid(b"invalid zero-length file name".to_vec())
+                    } else {
+                        Operand::Path(f.as_bytes().to_vec())
+                    }
+                })
+                .collect()
+        };
+        config.hash_all = cli.files.len() > 1 || config.dereference == Dereference::Always;
+    }
+    Ok(config)
+}

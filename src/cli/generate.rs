@@ -1,0 +1,167 @@
+//! `--generate=KIND`: the man page and the shell completions, made from the
+//! clap table in `options.rs`, so that no option can be missing from them
+//! and nothing is kept in sync by hand (ripgrep's `--generate` convention).
+
+use clap::{CommandFactory, ValueEnum};
+use clap_complete::Shell;
+
+use super::options::Cli;
+
+/// What `--generate` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Generate {
+    /// the man page, in roff (man -l reads it)
+    Man,
+    /// the completion script of bash
+    CompleteBash,
+    /// the completion script of zsh
+    CompleteZsh,
+    /// the completion script of fish
+    CompleteFish,
+}
+
+/// The text `--generate=kind` prints.
+pub(super) fn generate(kind: Generate) -> String {
+    let mut command = Cli::command();
+    let mut out = Vec::new();
+    match kind {
+        Generate::Man => man_page(command, &mut out),
+        Generate::CompleteBash => {
+            clap_complete::generate(Shell::Bash, &mut command, "cdu", &mut out)
+        }
+        Generate::CompleteZsh => clap_complete::generate(Shell::Zsh, &mut command, "cdu", &mut out),
+        Generate::CompleteFish => {
+            clap_complete::generate(Shell::Fish, &mut command, "cdu", &mut out)
+        }
+    }
+    String::from_utf8(out).expect("generated text is UTF-8")
+}
+
+/// clap_mangen's title, name, synopsis, description and options, then the
+/// sections du's page has and cdu's own.
+fn man_page(command: clap::Command, out: &mut Vec<u8>) {
+    let man = clap_mangen::Man::new(command)
+        .manual("User Commands")
+        .date(RELEASE_DATE)
+        .source(format!("cdu {}", env!("CARGO_PKG_VERSION")));
+    // Writing to a Vec cannot fail.
+    let _ = man.render_title(out);
+    let _ = man.render_name_section(out);
+    let _ = man.render_synopsis_section(out);
+    let _ = man.render_description_section(out);
+    let _ = man.render_options_section(out);
+    out.extend_from_slice(MAN_SECTIONS.as_bytes());
+}
+
+/// The date on the man page: that of this version's CHANGELOG entry.
+const RELEASE_DATE: &str = "2026-12-01";
+
+/// The sections clap knows nothing of, in roff.
+const MAN_SECTIONS: &str = r#".SH "SIZE FORMAT"
+SIZE, the value of \fB\-\-block\-size\fR and \fB\-\-threshold\fR and of the
+variables below, is a whole number with an optional unit after it:
+\fB10K\fR means 10 times 1024 bytes, and a unit alone, as in \fB\-BM\fR,
+stands for one of it.
+The units K, M, G, T, P, E, Z, Y, R and Q are powers of 1024; KB, MB, ... are
+powers of 1000; KiB, MiB, ... mean the same as K, M, ...
+.PP
+A printed size is rounded up to a whole unit.
+\fB\-\-block\-size\fR also takes \fBhuman\-readable\fR and \fBsi\fR (as
+\fB\-h\fR and \fB\-\-si\fR), and a SIZE that starts with an apostrophe
+groups the digits of the numbers printed.
+.SH MODES
+Every mode prints the same bytes for the same tree; they differ in how the
+tree is walked, and are the four steps of the concurrent du of chapter 8 of
+\fIThe Go Programming Language\fR.
+.TP
+.B sequential
+One thread, no progress; Ctrl\-C ends it the default way.
+.TP
+.B verbose
+One thread, with progress on standard error.
+.TP
+.B parallel
+Many threads (\fB\-j\fR), with a semaphore bounding the directories open at
+once; progress with \fB\-v\fR.
+.TP
+.B cancellable
+The default: as \fBparallel\fR, and it can be stopped cleanly.
+.PP
+\fB\-\-bench\-modes\fR times them all on a directory of your disk.
+.SH "PROGRESS AND CANCELLING"
+With \fB\-v\fR (always in the \fBverbose\fR mode) cdu reports its progress on
+standard error; standard output only ever carries results.
+On a terminal that is one live line (time, entries, directories, size, rate
+and the directory being read), erased before the results are printed.
+Elsewhere it is one plain line every \fB\-\-tick\fR, for example
+.PP
+.RS
+.EX
+cdu: 2.5s 345678 entries 2100 dirs 1.29 GiB
+.EE
+.RE
+.PP
+In the \fBcancellable\fR mode, Ctrl\-C, SIGTERM, or any key when standard
+input is a terminal stops the scan: cdu prints what it has counted, says on
+standard error that the sizes are partial, and exits with status 130.
+Every size printed then is a lower bound.
+A second Ctrl\-C exits at once.
+Standard input that is not a terminal is never read.
+Ctrl\-Z suspends the scan with the terminal put back as it was; \fBfg\fR
+resumes it.
+.SH ENVIRONMENT
+.TP
+.B DU_BLOCK_SIZE
+The unit of printed sizes, when no option sets one.
+.TP
+.B BLOCK_SIZE
+The same, when DU_BLOCK_SIZE is not set.
+.TP
+.B BLOCKSIZE
+The same, when neither of the above is set.
+.TP
+.B POSIXLY_CORRECT
+When set, the unit defaults to 512 bytes instead of 1024, and options after
+the first FILE are taken as file names.
+.TP
+.B TIME_STYLE
+The style of \fB\-\-time\fR when \fB\-\-time\-style\fR is not given.
+.TP
+.BR LC_ALL ", " LC_CTYPE ", " LANG
+The first of these that is set says whether names in messages are quoted
+as UTF\-8 text.
+.SH "EXIT STATUS"
+.TP
+.B 0
+Every operand was measured.
+.TP
+.B 1
+Something could not be read or counted (the rest was), or the command line
+was wrong.
+.TP
+.B 130
+The scan was cancelled; what was printed is partial.
+.SH EXAMPLES
+.TP
+.B cdu \-sh /usr
+The total of /usr, with a unit letter.
+.TP
+.B cdu \-d1 \-h . | sort \-h
+The directories of this one, smallest first.
+.TP
+.B cdu \-ah \-t 100M ~
+Every file or directory of 100 MiB or more in your home.
+.TP
+.B cdu \-v \-\-mode=cancellable /data
+Scan with a live progress line; press a key to stop and see what was found.
+.TP
+.B cdu \-\-bench\-modes /data
+Which mode and thread count is fastest on this disk.
+.TP
+.B cdu \-\-generate=man > ~/.local/share/man/man1/cdu.1
+Install this page for \fBman cdu\fR.
+.SH "SEE ALSO"
+.BR du (1),
+.BR find (1),
+.BR df (1)
+"#;

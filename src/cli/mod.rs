@@ -1,0 +1,221 @@
+//! The command line: GNU du's options and cdu's own, read as du reads
+//! them. GNU du decides some things by the order of options (the last of
+//! `-b -h -k -m --si -B` wins, a bad `-B` stops parsing where it stands), so
+//! getopt's events are replayed in command-line order before clap reads the
+//! rest, and clap's errors are reworded as getopt words them.
+//!
+//! `options` is the clap table, `build` the replay into a [`Config`],
+//! `values` the parsers of single option values, `list_file` the reading of
+//! an `--exclude-from` list, `messages` the diagnostics, `help` the help text,
+//! `generate` the man page and completions.
+
+mod build;
+mod generate;
+mod help;
+mod list_file;
+mod messages;
+mod options;
+mod values;
+
+use std::ffi::OsString;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+
+use clap::Parser;
+
+use crate::config::Config;
+use crate::getopt::{Event, getopt};
+use crate::quote::{Locale, quote};
+use build::{Ordered, build};
+pub use generate::Generate;
+use messages::{Diagnostics, clap_message};
+use options::option_table;
+pub use options::{Cli, ModeArg};
+use values::parse_threads;
+pub use values::{MAX_THREADS, parse_duration};
+
+/// What the command line asks for.
+pub enum Action {
+    Run(Box<Config>),
+    /// Print this on stdout and exit 0 (`--help`, `--version`).
+    Print(String),
+    /// Diagnostics were printed; exit with status 1.
+    Fail,
+    /// `--bench-modes`: time every mode on `dir`, the parallel ones at
+    /// `threads` (the defaults when empty).
+    BenchModes {
+        dir: std::path::PathBuf,
+        threads: Vec<usize>,
+    },
+}
+
+/// The environment the conversion reads, so that tests can set it.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    pub du_block_size: Option<Vec<u8>>,
+    pub block_size: Option<Vec<u8>>,
+    pub blocksize: Option<Vec<u8>>,
+    pub posixly_correct: bool,
+    pub locale: Locale,
+}
+
+impl Env {
+    pub fn from_process() -> Self {
+        let var = |name: &str| std::env::var_os(name).map(OsStringExt::into_vec);
+        Env {
+            du_block_size: var("DU_BLOCK_SIZE"),
+            block_size: var("BLOCK_SIZE"),
+            blocksize: var("BLOCKSIZE"),
+            posixly_correct: std::env::var_os("POSIXLY_CORRECT").is_some(),
+            locale: Locale::from_env(),
+        }
+    }
+}
+
+/// Parses `args` (without the program name) in environment `env`.
+pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
+    let table = option_table();
+    let events = getopt(&args, &table, env.posixly_correct);
+    let mut diag = Diagnostics { lines: Vec::new() };
+    let mut ordered = Ordered::new(env);
+    // getopt's errors and the checks of option values, in command-line
+    // order, as du meets them.
+    for event in &events {
+        match event {
+            Event::Error(message) => {
+                diag.push(&[message.as_bytes()]);
+                ordered.ok = false;
+            }
+            Event::Operand(_) => {}
+            Event::Opt { id, value, long } => match id.as_str() {
+                "help" => {
+                    diag.flush(false);
+                    return Action::Print(help::help_text());
+                }
+                "version" => {
+                    diag.flush(false);
+                    return Action::Print(help::version_text());
+                }
+                _ => {
+                    if ordered
+                        .apply(id, value.as_deref(), *long, env, &mut diag)
+                        .is_err()
+                    {
+                        diag.flush(false);
+                        return Action::Fail;
+                    }
+                }
+            },
+        }
+    }
+    if !ordered.ok {
+        diag.flush(true);
+        return Action::Fail;
+    }
+    // The rest is plain: let clap read it, spelled out in full.
+    let mut argv = vec![OsString::from("cdu")];
+    let mut operands = Vec::new();
+    for event in &events {
+        match event {
+            Event::Opt { id, value, .. } => {
+                let spec = table.iter().find(|s| s.id == *id);
+                let mut arg = match spec.and_then(|s| s.long.as_deref()) {
+                    Some(long) => format!("--{long}").into_bytes(),
+                    None => format!("-{}", spec.and_then(|s| s.short).unwrap_or('?')).into_bytes(),
+                };
+                if let Some(v) = value {
+                    arg.push(b'=');
+                    arg.extend_from_slice(v.as_bytes());
+                }
+                argv.push(OsString::from_vec(arg));
+            }
+            Event::Operand(o) => operands.push(o.clone()),
+            Event::Error(_) => {}
+        }
+    }
+    argv.push(OsString::from("--"));
+    argv.extend(operands);
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            diag.push(&[clap_message(&e).as_bytes()]);
+            diag.flush(true);
+            return Action::Fail;
+        }
+    };
+    if let Some(kind) = cli.generate {
+        if let Some(extra) = cli.files.first() {
+            diag.push(&[b"extra operand ", &quote(extra.as_bytes(), env.locale)]);
+            diag.flush(true);
+            return Action::Fail;
+        }
+        return Action::Print(generate::generate(kind));
+    }
+    if cli.bench_modes {
+        let dir = cli.files.first().cloned().unwrap_or_else(|| ".".into());
+        let threads = match cli
+            .threads
+            .as_deref()
+            .map(|t| parse_threads(t, env.locale, &mut diag))
+        {
+            None => Vec::new(),
+            Some(Some(t)) => vec![t],
+            Some(None) => {
+                diag.flush(true);
+                return Action::Fail;
+            }
+        };
+        return Action::BenchModes {
+            dir: dir.into(),
+            threads,
+        };
+    }
+    match build(cli, ordered, env, &mut diag) {
+        Ok(config) => {
+            diag.flush(false);
+            Action::Run(Box::new(config))
+        }
+        Err(try_help) => {
+            diag.flush(try_help);
+            Action::Fail
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Dereference;
+    use crate::size::SizeFormat;
+
+    fn run(args: &[&str]) -> Config {
+        match parse(args.iter().map(OsString::from).collect(), &Env::default()) {
+            Action::Run(c) => *c,
+            _ => panic!("{args:?} did not parse"),
+        }
+    }
+
+    #[test]
+    fn last_size_option_wins() {
+        assert_eq!(run(&["-k", "-h"]).format, SizeFormat::human());
+        assert_eq!(run(&["-h", "-k"]).format, SizeFormat::blocks(1024));
+        let c = run(&["-b", "-m"]);
+        assert!(c.apparent);
+        assert_eq!(c.format, SizeFormat::blocks(1024 * 1024));
+        assert_eq!(run(&["-m", "-b"]).format, SizeFormat::blocks(1));
+        assert_eq!(run(&["-BK", "--si"]).format, SizeFormat::si());
+    }
+
+    #[test]
+    fn dereference_last_wins() {
+        assert_eq!(run(&["-L", "-P"]).dereference, Dereference::Never);
+        assert_eq!(run(&["-P", "-H"]).dereference, Dereference::Args);
+        assert_eq!(run(&["-D", "-L"]).dereference, Dereference::Always);
+    }
+
+    #[test]
+    fn hash_all_when_files_can_be_met_twice() {
+        assert!(!run(&["a"]).hash_all);
+        assert!(run(&["a", "b"]).hash_all);
+        assert!(run(&["-L", "a"]).hash_all);
+    }
+}

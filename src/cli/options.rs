@@ -1,0 +1,276 @@
+//! The options as one clap table: what they are called, which take a
+//! value, and the order getopt lists GNU du's long options in. The getopt
+//! replica, the help, the man page and the completions all read it.
+
+use std::ffi::OsString;
+
+use clap::{ArgAction, CommandFactory, Parser, ValueEnum, ValueHint};
+
+use super::generate::Generate;
+use crate::getopt::OptionSpec;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// one thread, no progress
+    Sequential,
+    /// one thread, with progress
+    Verbose,
+    /// many threads
+    Parallel,
+    /// many threads; a key, Ctrl-C or SIGTERM stops the walk (the default)
+    Cancellable,
+}
+
+/// The heading of cdu's own options in the man page.
+const OWN: &str = "cdu's own options";
+
+/// The man page's description (and clap's long about).
+const ABOUT: &str = "cdu reports how much disk space each FILE takes (the current \
+directory when no FILE is named) and, for a directory, every directory below \
+it: one line per entry, its size, a tab and its name, each directory after \
+its contents.
+
+The options, numbers, messages and exit statuses are those of GNU du 9.7, so \
+cdu can stand in for du in a script; the tree is read on all cores, progress \
+can be shown while it works, and a scan can be stopped and still print what \
+it found.";
+
+/// The options of GNU du 9.7, and cdu's own (`--mode`, `-j`, `-v`,
+/// `--tick`, `--bench-modes`, `--generate`), in the order of the help.
+#[derive(Parser, Debug)]
+#[command(
+    name = "cdu",
+    version,
+    about = "disk usage of files and directories, GNU du's numbers on every core",
+    long_about = ABOUT,
+    override_usage = "cdu [OPTION]... [FILE]...\ncdu [OPTION]... --files0-from=F",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    args_override_self = true
+)]
+pub struct Cli {
+    /// separate output lines with NUL bytes, not newlines
+    ///
+    /// Any name, newlines and all, can then be read back whole, by xargs -0 or
+    /// sort -z.
+    #[arg(short = '0', long)]
+    pub null: bool,
+    /// print a line for every file, not only for directories
+    #[arg(short, long)]
+    pub all: bool,
+    /// count file lengths instead of the blocks files occupy
+    ///
+    /// The length is st_size, the blocks are st_blocks of 512 bytes. A sparse
+    /// file takes less room than its length; a small file usually takes more.
+    #[arg(short = 'A', long)]
+    pub apparent_size: bool,
+    /// print sizes in units of SIZE bytes
+    ///
+    /// Sizes are rounded up: -BM counts in MiB of 1,048,576 bytes. SIZE FORMAT
+    /// below says what SIZE can be.
+    #[arg(short = 'B', long, value_name = "SIZE", action = ArgAction::Append, allow_hyphen_values = true)]
+    pub block_size: Vec<OsString>,
+    /// exact byte counts: --apparent-size with --block-size=1
+    #[arg(short = 'b', long)]
+    pub bytes: bool,
+    /// end with the sum of all operands
+    ///
+    /// That line is named total.
+    #[arg(short = 'c', long)]
+    pub total: bool,
+    /// follow a symbolic link only when it is an operand
+    #[arg(short = 'D', long)]
+    pub dereference_args: bool,
+    /// print entries at most N levels under their operand
+    ///
+    /// A file is printed only with --all. What is not printed still counts in
+    /// the sizes above it; -d 0 prints what -s prints.
+    #[arg(short = 'd', long, value_name = "N", action = ArgAction::Append, allow_hyphen_values = true)]
+    pub max_depth: Vec<OsString>,
+    /// take the operands from F, names ended by NUL bytes (- for stdin)
+    ///
+    /// find -print0 writes such lists. No FILE may be named on the command
+    /// line as well.
+    #[arg(long, value_name = "F", allow_hyphen_values = true, value_hint = ValueHint::FilePath)]
+    pub files0_from: Option<OsString>,
+    /// the same as -D
+    #[arg(short = 'H')]
+    pub dereference_args_h: bool,
+    /// print short sizes with a unit letter: 1K, 234M, 2G
+    ///
+    /// The units are powers of 1024, and sizes are rounded up.
+    #[arg(short = 'h', long)]
+    pub human_readable: bool,
+    /// count inodes instead of space
+    ///
+    /// Files, directories and links count one each.
+    #[arg(long)]
+    pub inodes: bool,
+    /// count in KiB, as --block-size=1K does
+    #[arg(short = 'k')]
+    pub kilobytes: bool,
+    /// follow every symbolic link that is met
+    #[arg(short = 'L', long)]
+    pub dereference: bool,
+    /// count a hard-linked file at each of its names
+    ///
+    /// Without it, a file with several hard links counts once, where it is met
+    /// first.
+    #[arg(short = 'l', long)]
+    pub count_links: bool,
+    /// count in MiB, as --block-size=1M does
+    #[arg(short = 'm')]
+    pub megabytes: bool,
+    /// follow no symbolic link (what happens without -L, -D or -H)
+    #[arg(short = 'P', long)]
+    pub no_dereference: bool,
+    /// leave subdirectories out of a directory's size
+    #[arg(short = 'S', long)]
+    pub separate_dirs: bool,
+    /// as -h, with units of 1000 instead of 1024
+    #[arg(long)]
+    pub si: bool,
+    /// print one line for each operand: its total
+    #[arg(short = 's', long)]
+    pub summarize: bool,
+    /// leave out entries under SIZE, or over -SIZE if negative
+    ///
+    /// What is left out still counts in the sizes above it.
+    #[arg(short = 't', long, value_name = "SIZE", action = ArgAction::Append, allow_hyphen_values = true)]
+    pub threshold: Vec<OsString>,
+    /// add the newest modification (or WORD) time found under each entry
+    ///
+    /// WORD is atime, access or use for the last access, and ctime or status
+    /// for the last change of the inode.
+    #[arg(long, value_name = "WORD", num_args = 0..=1, require_equals = true)]
+    pub time: Option<Option<OsString>>,
+    /// write times as full-iso, long-iso, iso or +FORMAT
+    ///
+    /// long-iso is used when neither this option nor TIME_STYLE says
+    /// otherwise; FORMAT is written as date(1) takes it.
+    #[arg(long, value_name = "STYLE")]
+    pub time_style: Option<OsString>,
+    /// skip names matching a pattern in FILE, one pattern a line
+    #[arg(short = 'X', long, value_name = "FILE", action = ArgAction::Append, allow_hyphen_values = true, value_hint = ValueHint::FilePath)]
+    pub exclude_from: Vec<OsString>,
+    /// skip names matching the shell pattern PATTERN
+    #[arg(long, value_name = "PATTERN", action = ArgAction::Append, allow_hyphen_values = true)]
+    pub exclude: Vec<OsString>,
+    /// stay on the file system each operand is on
+    #[arg(short = 'x', long)]
+    pub one_file_system: bool,
+    /// how to walk: sequential, verbose, parallel or cancellable
+    ///
+    /// Every mode prints the same; MODES below says how they differ.
+    #[arg(long, value_enum, default_value_t = ModeArg::Cancellable, help_heading = OWN)]
+    pub mode: ModeArg,
+    /// walker threads of the parallel modes
+    ///
+    /// From 1 to 1024; the default is 16 per core, at least 16 and at most 64.
+    #[arg(short = 'j', long, value_name = "N", help_heading = OWN)]
+    pub threads: Option<OsString>,
+    /// show progress on stderr while scanning
+    #[arg(short = 'v', long, help_heading = OWN)]
+    pub verbose: bool,
+    /// how often progress is shown: 500ms (default), 2s, 1.5
+    #[arg(long, value_name = "DURATION", help_heading = OWN)]
+    pub tick: Option<OsString>,
+    /// time every mode on FILE (default .) and print a table
+    ///
+    /// Each mode, and each thread count of the parallel ones, runs after a
+    /// warm-up; with -j N the parallel modes run at N threads only.
+    #[arg(long, help_heading = OWN)]
+    pub bench_modes: bool,
+    /// print the man page or a shell's completion script
+    ///
+    /// The man page is roff, for man -l or a man1 directory. Both are made
+    /// from cdu's table of options, so they list every option there is.
+    #[arg(long, value_enum, value_name = "KIND", help_heading = OWN)]
+    pub generate: Option<Generate>,
+    /// print the list of options
+    #[arg(long)]
+    pub help: bool,
+    /// print cdu's version
+    #[arg(long)]
+    pub version: bool,
+    /// the files and directories to measure (default: .)
+    #[arg(value_name = "FILE", allow_hyphen_values = false, value_hint = ValueHint::AnyPath)]
+    pub files: Vec<OsString>,
+}
+
+/// GNU du's long options in its own order, for getopt's ambiguity message.
+const GNU_LONG_OPTIONS: &[&str] = &[
+    "all",
+    "apparent-size",
+    "block-size",
+    "bytes",
+    "count-links",
+    "dereference",
+    "dereference-args",
+    "exclude",
+    "exclude-from",
+    "files0-from",
+    "human-readable",
+    "inodes",
+    "si",
+    "max-depth",
+    "null",
+    "no-dereference",
+    "one-file-system",
+    "separate-dirs",
+    "summarize",
+    "total",
+    "threshold",
+    "time",
+    "time-style",
+    "help",
+    "version",
+    // cdu's own, which must come last (see CDU_LONG_OPTIONS).
+    "mode",
+    "threads",
+    "verbose",
+    "tick",
+    "bench-modes",
+    "generate",
+];
+
+/// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
+const CDU_LONG_OPTIONS: usize = 6;
+
+/// The option table getopt reads: clap's definition of [`Cli`], in GNU
+/// du's order of long options (the order of getopt's ambiguity list).
+pub(super) fn option_table() -> Vec<OptionSpec> {
+    let command = Cli::command();
+    let mut table: Vec<OptionSpec> = command
+        .get_arguments()
+        .filter(|a| !a.is_positional())
+        .map(|a| OptionSpec {
+            id: a.get_id().to_string(),
+            short: a.get_short(),
+            long: a.get_long().map(str::to_string),
+            takes_value: a.get_action().takes_values(),
+            optional_value: a.get_num_args().is_some_and(|n| n.min_values() == 0),
+            gnu: a.get_long().is_none_or(|l| {
+                GNU_LONG_OPTIONS[..GNU_LONG_OPTIONS.len() - CDU_LONG_OPTIONS].contains(&l)
+            }),
+        })
+        .collect();
+    let rank = |s: &OptionSpec| {
+        s.long
+            .as_deref()
+            .and_then(|l| GNU_LONG_OPTIONS.iter().position(|g| *g == l))
+            .unwrap_or(usize::MAX)
+    };
+    table.sort_by_key(rank);
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,133 @@
+//! The values of cdu's own options (`-j`, `--tick`) and of `--time-style`.
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::time::Duration;
+
+use super::messages::{Diagnostics, argmatch};
+use crate::quote::{Locale, quote};
+
+/// The most walker threads `-j` accepts: far past where more help, short
+/// of where the system runs out of threads or memory for their stacks.
+pub const MAX_THREADS: usize = 1024;
+
+/// `-j N`: a thread count from 1 to [`MAX_THREADS`], or a diagnostic.
+pub(super) fn parse_threads(
+    value: &OsStr,
+    locale: Locale,
+    diag: &mut Diagnostics,
+) -> Option<usize> {
+    let threads = value
+        .to_str()
+        .and_then(|t| t.parse::<usize>().ok())
+        .filter(|t| (1..=MAX_THREADS).contains(t));
+    if threads.is_none() {
+        diag.push(&[
+            b"invalid number of threads ",
+            &quote(value.as_bytes(), locale),
+        ]);
+    }
+    threads
+}
+
+/// `500ms`, `2s`, `1.5s`, `1m`, or a plain number of seconds.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let (number, unit) = match s.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let value: f64 = number.parse().ok()?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" => value * 60.0,
+        _ => return None,
+    };
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| !d.is_zero())
+}
+
+/// The strftime format of `--time-style` (or the `TIME_STYLE` variable),
+/// resolved as du resolves it.
+pub(super) fn time_format(
+    style: Option<&OsStr>,
+    locale: Locale,
+    diag: &mut Diagnostics,
+) -> Option<String> {
+    let from_env;
+    let mut style: Vec<u8> = match style {
+        Some(s) => s.as_bytes().to_vec(),
+        None => {
+            from_env = std::env::var_os("TIME_STYLE").map(|s| s.as_bytes().to_vec());
+            match from_env {
+                // "locale" is ignored, for compatibility with ls.
+                None => b"long-iso".to_vec(),
+                Some(s) if s == b"locale" => b"long-iso".to_vec(),
+                Some(mut s) => {
+                    if s.first() == Some(&b'+') {
+                        // Anything after a newline is ignored, as ls does.
+                        if let Some(nl) = s.iter().position(|&b| b == b'\n') {
+                            s.truncate(nl);
+                        }
+                    }
+                    s
+                }
+            }
+        }
+    };
+    if style.first() != Some(&b'+') {
+        while style.starts_with(b"posix-") {
+            style.drain(..6);
+        }
+    }
+    if let Some(format) = style.strip_prefix(b"+") {
+        return Some(c_locale_formats(&String::from_utf8_lossy(format)));
+    }
+    const STYLES: &[(&str, &str)] = &[
+        ("full-iso", "%Y-%m-%d %H:%M:%S.%N %z"),
+        ("long-iso", "%Y-%m-%d %H:%M"),
+        ("iso", "%Y-%m-%d"),
+    ];
+    argmatch(&style, STYLES, "time style", locale, diag).map(str::to_string)
+}
+
+/// Spells out the locale-dependent conversions as the C locale defines
+/// them (the formatter has no locales of its own).
+fn c_locale_formats(format: &str) -> String {
+    let mut out = String::with_capacity(format.len());
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('x') => out.push_str("%m/%d/%y"),
+            Some('X') => out.push_str("%H:%M:%S"),
+            Some('c') => out.push_str("%a %b %e %H:%M:%S %Y"),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("99999999999999999999999"), None);
+        assert_eq!(parse_duration("-1"), None);
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_duration("0"), None);
+        assert_eq!(parse_duration("x"), None);
+    }
+}
