@@ -51,12 +51,46 @@ pub enum ErrorKind {
 /// What an entry of a batch is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ItemKind {
-    /// A non-directory that is listed (`-a`) or may be counted only once.
+    /// A non-directory that is listed or may be counted only once.
     File,
     /// A subdirectory: the next node of the batch's children.
     Dir,
     /// An entry that could not be stat'ed; its errno is kept as its bytes.
     Error,
+    /// Left out by `--exclude` (kept only with [`crate::Config::details`]).
+    Excluded,
+    /// On another file system under `-x` (likewise).
+    OtherFs,
+}
+
+/// The type of a file, as exports record it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FileType {
+    #[default]
+    Regular,
+    Directory,
+    Symlink,
+    /// A device, FIFO or socket.
+    Other,
+}
+
+/// What an export says of an entry beyond its usage: its type, the size
+/// in the measure not counted (apparent size when disk usage is counted,
+/// and the other way round), and its links when it has several. Present
+/// only with [`crate::Config::details`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Details {
+    pub file_type: FileType,
+    pub other_bytes: u64,
+    pub link: Option<Link>,
+}
+
+/// A file with several hard links.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub dev: u64,
+    pub ino: u64,
+    pub nlink: u64,
 }
 
 /// One entry, packed in 16 bytes: where its name is in the batch's name
@@ -67,16 +101,20 @@ struct Item {
     /// Zero for a file that is not listed (its name is not kept).
     len: u16,
     kind: ItemKind,
+    file_type: FileType,
     bytes: u64,
 }
 
-/// A (device, inode) that only its first place in traversal order may
-/// count (GNU du's hash of files seen): item `item` of the batch.
+/// A (device, inode) met at item `item`: with `once`, only its first place
+/// in traversal order may count it (GNU du's hash of files seen); `nlink`
+/// is kept for exports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Claim {
     pub item: u32,
     pub dev: u64,
     pub ino: u64,
+    pub nlink: u64,
+    pub once: bool,
 }
 
 /// The entries of a directory whose place in the order matters, in that
@@ -89,6 +127,9 @@ pub struct Items {
     /// Each item's time, only with `--time`.
     times: Vec<i128>,
     with_time: bool,
+    /// Each item's size in the other measure, only with details.
+    other: Vec<u64>,
+    with_details: bool,
     /// Claims, in item order.
     claims: Vec<Claim>,
 }
@@ -102,12 +143,16 @@ pub struct Entry<'a> {
     /// Its own usage (a directory's own entry); for an error, unused.
     pub usage: Usage,
     pub errno: i32,
+    pub file_type: FileType,
+    /// The other measure, with details.
+    pub other_bytes: Option<u64>,
 }
 
 impl Items {
-    pub fn new(with_time: bool) -> Self {
+    pub fn new(with_time: bool, with_details: bool) -> Self {
         Items {
             with_time,
+            with_details,
             ..Items::default()
         }
     }
@@ -123,6 +168,19 @@ impl Items {
     /// Appends an entry; false if the name buffer is full (past 4 GiB of
     /// names in one directory, which no real directory reaches).
     pub fn push(&mut self, kind: ItemKind, name: &[u8], usage: Usage) -> bool {
+        self.push_with(kind, name, usage, FileType::Regular, 0)
+    }
+
+    /// [`Items::push`] with what details keep: the type and the size in
+    /// the other measure.
+    pub fn push_with(
+        &mut self,
+        kind: ItemKind,
+        name: &[u8],
+        usage: Usage,
+        file_type: FileType,
+        other_bytes: u64,
+    ) -> bool {
         let Ok(start) = u32::try_from(self.names.len()) else {
             return false;
         };
@@ -136,10 +194,14 @@ impl Items {
             start,
             len: len as u16,
             kind,
+            file_type,
             bytes: usage.bytes,
         });
         if self.with_time {
             self.times.push(usage.time);
+        }
+        if self.with_details {
+            self.other.push(other_bytes);
         }
         true
     }
@@ -156,8 +218,20 @@ impl Items {
 
     /// Says that the item pushed last may be counted only once.
     pub fn claim_last(&mut self, dev: u64, ino: u64) {
+        self.link_last(dev, ino, 0, true);
+    }
+
+    /// Records the item pushed last as (dev, ino) with `nlink` links,
+    /// counted only once if `once`.
+    pub fn link_last(&mut self, dev: u64, ino: u64, nlink: u64, once: bool) {
         let item = self.items.len() as u32 - 1;
-        self.claims.push(Claim { item, dev, ino });
+        self.claims.push(Claim {
+            item,
+            dev,
+            ino,
+            nlink,
+            once,
+        });
     }
 
     pub fn claims(&self) -> &[Claim] {
@@ -183,6 +257,8 @@ impl Items {
             name,
             usage,
             errno,
+            file_type: item.file_type,
+            other_bytes: self.other.get(i).copied(),
         }
     }
 
@@ -200,12 +276,20 @@ impl Items {
             .get(from..)
             .map(<[_]>::to_vec)
             .unwrap_or_default();
+        let old_other: Vec<u64> = self
+            .other
+            .get(from..)
+            .map(<[_]>::to_vec)
+            .unwrap_or_default();
         // new_place[old] = new index
         let mut new_place = vec![0u32; n];
         for (new, &old) in order.iter().enumerate() {
             self.items[from + new] = old_items[old as usize];
             if !old_times.is_empty() {
                 self.times[from + new] = old_times[old as usize];
+            }
+            if !old_other.is_empty() {
+                self.other[from + new] = old_other[old as usize];
             }
             new_place[old as usize] = (from + new) as u32;
         }
@@ -240,10 +324,10 @@ pub struct Batch {
 }
 
 impl Batch {
-    pub fn new(node: NodeId, with_time: bool) -> Self {
+    pub fn new(node: NodeId, with_time: bool, with_details: bool) -> Self {
         Batch {
             node,
-            items: Items::new(with_time),
+            items: Items::new(with_time, with_details),
             ..Batch::default()
         }
     }
@@ -271,6 +355,8 @@ pub struct OperandResult {
     pub name: Box<[u8]>,
     /// Its (device, inode), when it may be counted only once.
     pub claim: Option<(u64, u64)>,
+    /// With details: its type, other measure and links.
+    pub details: Option<Details>,
 }
 
 /// Messages from walkers to the aggregator.
@@ -301,7 +387,7 @@ mod tests {
 
     #[test]
     fn a_stable_sort_of_the_tail_moves_claims_with_their_items() {
-        let mut items = Items::new(false);
+        let mut items = Items::new(false, false);
         items.push(ItemKind::File, b"head", usage(1));
         items.push(ItemKind::File, b"x", usage(2));
         items.claim_last(1, 9);
@@ -318,7 +404,7 @@ mod tests {
 
     #[test]
     fn an_error_keeps_its_errno() {
-        let mut items = Items::new(true);
+        let mut items = Items::new(true, false);
         items.push_error(b"gone", 13);
         let e = items.get(0);
         assert_eq!(

@@ -118,6 +118,13 @@ pub struct Config {
     /// Whether a key press on a terminal stdin may cancel (off when stdin
     /// carries `--files0-from=-` names).
     pub keys_cancel: bool,
+    /// Every non-directory is handed on as an event, not only those `-a`
+    /// prints (views and exports).
+    pub list_all: bool,
+    /// Each entry carries its type, its size in the other measure and its
+    /// links, and excluded and other-file-system entries are handed on
+    /// (exports).
+    pub details: bool,
     /// GNU's `hash_all`: remember every (device, inode), not only those of
     /// files with several links, because the same file may be met twice.
     pub hash_all: bool,
@@ -131,6 +138,8 @@ impl Config {
         Config {
             operands: operands.into_iter().map(Operand::Path).collect(),
             files0_from: None,
+            list_all: false,
+            details: false,
             all: false,
             max_depth: i64::MAX,
             total: false,

@@ -10,7 +10,9 @@
 use std::collections::{HashMap, HashSet};
 use std::io;
 
-use crate::batch::{Batch, ErrorKind, ItemKind, Message, NodeId, OperandResult, Outcome, Usage};
+use crate::batch::{
+    Batch, Details, ErrorKind, ItemKind, Link, Message, NodeId, OperandResult, Outcome, Usage,
+};
 use crate::path::join_path;
 
 /// One step of the traversal, with the path of what it is about as du
@@ -26,17 +28,27 @@ pub enum Event<'a> {
         kind: ErrorKind,
         errno: i32,
     },
-    /// A non-directory: an operand, or a file listed by the walk.
+    /// A non-directory: an operand, or a file listed by the walk (every
+    /// file with [`crate::Config::list_all`]). `details` are there with
+    /// [`crate::Config::details`].
     File {
         path: &'a [u8],
         depth: usize,
         usage: Usage,
+        details: Option<Details>,
     },
     /// A directory is entered; `own` is its own entry.
     DirStart {
         path: &'a [u8],
         depth: usize,
         own: Usage,
+        details: Option<Details>,
+    },
+    /// An entry left out, handed on only with details.
+    Skipped {
+        path: &'a [u8],
+        depth: usize,
+        why: Skip,
     },
     /// A directory is complete: `total` holds all below it, `separate`
     /// only itself and its non-directories (`-S`).
@@ -46,6 +58,15 @@ pub enum Event<'a> {
         total: Usage,
         separate: Usage,
     },
+}
+
+/// Why an entry was left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skip {
+    /// It matched an `--exclude` pattern.
+    Excluded,
+    /// It is on another file system (`-x`).
+    OtherFs,
 }
 
 /// A consumer of the stream: du's lines, and whatever else prints a scan.
@@ -243,13 +264,23 @@ impl<'s> Stream<'s> {
             let i = top.next;
             top.next += 1;
             let entry = batch.items.get(i);
-            let claim = match batch.items.claims().get(top.next_claim) {
+            let (claim, link) = match batch.items.claims().get(top.next_claim) {
                 Some(c) if c.item as usize == i => {
                     top.next_claim += 1;
-                    Some((c.dev, c.ino))
+                    let link = Link {
+                        dev: c.dev,
+                        ino: c.ino,
+                        nlink: c.nlink,
+                    };
+                    (c.once.then_some((c.dev, c.ino)), Some(link))
                 }
-                _ => None,
+                _ => (None, None),
             };
+            let details = entry.other_bytes.map(|other_bytes| Details {
+                file_type: entry.file_type,
+                other_bytes,
+                link: link.filter(|l| l.nlink > 1),
+            });
             let (depth, path_len) = (top.depth, top.path_len);
             let (kind, usage, errno) = (entry.kind, entry.usage, entry.errno);
             let named = !entry.name.is_empty();
@@ -270,9 +301,23 @@ impl<'s> Stream<'s> {
                             path,
                             depth: depth + 1,
                             usage,
+                            details,
                         });
                         self.path.truncate(path_len);
                     }
+                }
+                ItemKind::Excluded | ItemKind::OtherFs => {
+                    let why = if kind == ItemKind::Excluded {
+                        Skip::Excluded
+                    } else {
+                        Skip::OtherFs
+                    };
+                    self.emit_at_path(|path| Event::Skipped {
+                        path,
+                        depth: depth + 1,
+                        why,
+                    });
+                    self.path.truncate(path_len);
                 }
                 ItemKind::Error => {
                     self.emit_at_path(|path| Event::Error {
@@ -291,7 +336,7 @@ impl<'s> Stream<'s> {
                         self.drop_subtree(node);
                         continue;
                     }
-                    self.open(node, depth + 1, usage);
+                    self.open(node, depth + 1, usage, details);
                 }
             }
         }
@@ -309,8 +354,13 @@ impl<'s> Stream<'s> {
     }
 
     /// Enters directory `node`, whose path is in the buffer.
-    fn open(&mut self, node: NodeId, depth: usize, own: Usage) {
-        self.emit_at_path(|path| Event::DirStart { path, depth, own });
+    fn open(&mut self, node: NodeId, depth: usize, own: Usage, details: Option<Details>) {
+        self.emit_at_path(|path| Event::DirStart {
+            path,
+            depth,
+            own,
+            details,
+        });
         self.stack.push(Frame {
             node,
             batch: None,
@@ -380,6 +430,7 @@ impl<'s> Stream<'s> {
                         path: &r.name,
                         depth: 0,
                         usage,
+                        details: r.details,
                     });
                 }
             }
@@ -387,7 +438,7 @@ impl<'s> Stream<'s> {
                 if self.first_claim(r.claim) {
                     self.path.clear();
                     self.path.extend_from_slice(&r.name);
-                    self.open(node, 0, own);
+                    self.open(node, 0, own, r.details);
                 } else {
                     self.drop_subtree(node);
                 }
@@ -415,6 +466,7 @@ mod tests {
                 Event::File { path, usage, .. } => format!("file {} {}", text(path), usage.bytes),
                 Event::DirStart { path, .. } => format!("start {}", text(path)),
                 Event::DirEnd { path, total, .. } => format!("end {} {}", text(path), total.bytes),
+                Event::Skipped { path, .. } => format!("skipped {}", text(path)),
             });
             Ok(())
         }
@@ -434,12 +486,13 @@ mod tests {
             outcome: Outcome::Dir(node, usage(1)),
             name: name.as_bytes().into(),
             claim: None,
+            details: None,
         })
     }
 
     /// A batch for `node` whose items are `(kind, name, bytes, claim ino)`.
     fn batch(node: NodeId, first_child: NodeId, items: &[(ItemKind, &str, u64, u64)]) -> Message {
-        let mut b = Batch::new(node, false);
+        let mut b = Batch::new(node, false, false);
         b.first_child = first_child;
         for &(kind, name, bytes, ino) in items {
             b.items.push(kind, name.as_bytes(), usage(bytes));
@@ -548,6 +601,27 @@ mod tests {
                 "start u",
                 "end u 1"
             ]
+        );
+    }
+
+    #[test]
+    fn details_name_the_links_of_a_file_counted_at_every_link() {
+        use crate::batch::FileType;
+        let mut record = Record::default();
+        let mut stream = Stream::new(&mut record);
+        stream.add(root(0, 0, "t"));
+        let mut b = Batch::new(0, false, true);
+        b.items
+            .push_with(F, b"f", usage(10), FileType::Regular, 4096);
+        b.items.link_last(1, 7, 2, false);
+        b.files.add(usage(10));
+        b.items.push(ItemKind::Excluded, b"x.o", Usage::default());
+        stream.add(Message::Dir(b));
+        stream.finish();
+        drop(stream);
+        assert_eq!(
+            record.0,
+            ["start t", "file t/f 10", "skipped t/x.o", "end t 11"]
         );
     }
 }

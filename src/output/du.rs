@@ -140,13 +140,15 @@ impl<W: Write, E: Write> Sink for DuWriter<'_, W, E> {
         match *event {
             Event::Invalid { message } => self.diagnose(&[message]),
             Event::Error { path, kind, errno } => self.error(kind, path, errno),
-            Event::File { path, depth, usage } => {
+            Event::File {
+                path, depth, usage, ..
+            } => {
                 if depth == 0 {
                     self.total.add(usage);
                 }
                 self.print(usage, path, depth)?;
             }
-            Event::DirStart { .. } => {}
+            Event::DirStart { .. } | Event::Skipped { .. } => {}
             Event::DirEnd {
                 path,
                 depth,

@@ -33,7 +33,8 @@ use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, RawDir, Stat};
 use rustix::io::Errno;
 
 use crate::batch::{
-    Batch, ErrorKind, ItemKind, Items, Message, NO_TIME, NodeId, OperandResult, Outcome, Usage,
+    Batch, Details, ErrorKind, ItemKind, Items, Link, Message, NO_TIME, NodeId, OperandResult,
+    Outcome, Usage,
 };
 use crate::cancel::Cancel;
 use crate::config::{Config, Dereference, Operand, TimeKind};
@@ -238,6 +239,31 @@ fn stat_time(st: &Stat, kind: TimeKind) -> i128 {
     seconds * 1_000_000_000 + nanoseconds
 }
 
+/// `st_size` of regular files and symlinks, 0 for everything else (GNU
+/// du's rule since 9.2).
+fn apparent_size(st: &Stat) -> u64 {
+    match FileType::from_raw_mode(st.st_mode as _) {
+        FileType::RegularFile | FileType::Symlink => st.st_size.max(0) as u64,
+        _ => 0,
+    }
+}
+
+#[allow(clippy::unnecessary_cast)]
+fn disk_usage(st: &Stat) -> u64 {
+    (st.st_blocks as u64).saturating_mul(512)
+}
+
+/// A stat's type as exports record it.
+fn file_type(st: &Stat) -> crate::batch::FileType {
+    use crate::batch::FileType as T;
+    match FileType::from_raw_mode(st.st_mode as _) {
+        FileType::RegularFile => T::Regular,
+        FileType::Directory => T::Directory,
+        FileType::Symlink => T::Symlink,
+        _ => T::Other,
+    }
+}
+
 /// The (device, inode) of a stat, as u64 whatever the platform's types.
 #[allow(clippy::unnecessary_cast)]
 fn dev_ino(st: &Stat) -> (u64, u64) {
@@ -301,12 +327,9 @@ impl<'a> Walker<'a> {
 
     fn usage(&self, st: &Stat) -> Usage {
         let bytes = if self.config.apparent {
-            match FileType::from_raw_mode(st.st_mode as _) {
-                FileType::RegularFile | FileType::Symlink => st.st_size.max(0) as u64,
-                _ => 0,
-            }
+            apparent_size(st)
         } else {
-            (st.st_blocks as u64).saturating_mul(512)
+            disk_usage(st)
         };
         let time = self.config.time.map_or(NO_TIME, |kind| stat_time(st, kind));
         Usage {
@@ -314,6 +337,31 @@ impl<'a> Walker<'a> {
             inodes: 1,
             time,
         }
+    }
+
+    /// The size of `st` in the measure not counted, for details.
+    fn other_bytes(&self, st: &Stat) -> u64 {
+        if self.config.apparent {
+            disk_usage(st)
+        } else {
+            apparent_size(st)
+        }
+    }
+
+    /// What details keep of an operand.
+    fn details(&self, st: &Stat) -> Option<Details> {
+        self.config.details.then(|| Details {
+            file_type: file_type(st),
+            other_bytes: self.other_bytes(st),
+            link: (!is_dir(st) && nlink(st) > 1).then(|| {
+                let (dev, ino) = dev_ino(st);
+                Link {
+                    dev,
+                    ino,
+                    nlink: nlink(st),
+                }
+            }),
+        })
     }
 
     /// Looks at operand `index` and returns the job that walks it, if it
@@ -324,6 +372,7 @@ impl<'a> Walker<'a> {
             outcome: Outcome::Skipped,
             name: Box::default(),
             claim: None,
+            details: None,
         };
         let path = match operand {
             Operand::Invalid(message) => {
@@ -352,6 +401,7 @@ impl<'a> Walker<'a> {
         if self.needs_claim(dir, nlink(&st)) {
             result.claim = Some(dev_ino(&st));
         }
+        result.details = self.details(&st);
         if !dir {
             result.outcome = Outcome::File(usage);
             self.send(Message::Operand(result));
@@ -482,7 +532,7 @@ impl<'a> Walker<'a> {
             return;
         };
         let config = self.config;
-        let mut batch = Batch::new(job.node, config.time.is_some());
+        let mut batch = Batch::new(job.node, config.time.is_some(), config.details);
         let fd = match self.open(&job) {
             Ok(fd) => fd,
             Err(e) => {
@@ -494,7 +544,7 @@ impl<'a> Walker<'a> {
         let mut scratch = EntryScratch {
             dir_path: (!config.excludes.is_empty()).then(|| Self::printed_path(&job)),
             entry_path: Vec::new(),
-            list_files: config.all && (job.depth as i64) < config.max_depth,
+            list_files: config.list_all || (config.all && (job.depth as i64) < config.max_depth),
         };
         // The subdirectories, in item order: (item, dev, ino).
         let mut subdirs: Vec<(u32, u64, u64)> = Vec::new();
@@ -618,6 +668,11 @@ impl<'a> Walker<'a> {
             scratch.entry_path.extend_from_slice(dir_path);
             join_path(&mut scratch.entry_path, name);
             if config.excludes.matches(&scratch.entry_path) {
+                if config.details {
+                    self.push(batch, |items| {
+                        items.push(ItemKind::Excluded, name, Usage::default())
+                    });
+                }
                 return;
             }
         }
@@ -631,11 +686,25 @@ impl<'a> Walker<'a> {
         };
         let (dev, ino) = dev_ino(&st);
         if config.one_file_system && dev != job.root_dev {
+            if config.details {
+                self.push(batch, |items| {
+                    items.push(ItemKind::OtherFs, name, Usage::default())
+                });
+            }
             return;
         }
         let usage = self.usage(&st);
         let dir = is_dir(&st);
-        let claim = self.needs_claim(dir, nlink(&st));
+        let links = nlink(&st);
+        let claim = self.needs_claim(dir, links);
+        // With details, every file of several links says so (exports
+        // mark them), counted once or not.
+        let linked = claim || (config.details && !dir && links > 1);
+        let (ftype, other) = if config.details {
+            (file_type(&st), self.other_bytes(&st))
+        } else {
+            (crate::batch::FileType::Regular, 0)
+        };
         if dir {
             let walked = (dev, ino) == (job.dev, job.ino) || self.active.contains((dev, ino));
             if walked && Self::is_ancestor(job, dev, ino) {
@@ -643,22 +712,31 @@ impl<'a> Walker<'a> {
                 // it out without a word.
                 return;
             }
-            if self.push(batch, |items| items.push(ItemKind::Dir, name, usage)) {
+            if self.push(batch, |items| {
+                items.push_with(ItemKind::Dir, name, usage, ftype, other)
+            }) {
                 subdirs.push((batch.items.len() as u32 - 1, dev, ino));
                 if claim {
                     batch.items.claim_last(dev, ino);
                 }
             }
-        } else if claim {
+        } else if linked {
             // Counted by the stream, at its first place in the order.
             let shown: &[u8] = if scratch.list_files { name } else { b"" };
-            if self.push(batch, |items| items.push(ItemKind::File, shown, usage)) {
-                batch.items.claim_last(dev, ino);
+            if !claim {
+                batch.files.add(usage);
+            }
+            if self.push(batch, |items| {
+                items.push_with(ItemKind::File, shown, usage, ftype, other)
+            }) {
+                batch.items.link_last(dev, ino, links, claim);
             }
         } else {
             batch.files.add(usage);
             if scratch.list_files {
-                self.push(batch, |items| items.push(ItemKind::File, name, usage));
+                self.push(batch, |items| {
+                    items.push_with(ItemKind::File, name, usage, ftype, other)
+                });
             }
         }
     }
