@@ -333,6 +333,42 @@ impl Batch {
     }
 }
 
+impl Batch {
+    /// About how many bytes the batch holds, for [`Backlog`]: the batch
+    /// itself, and each item with a short name.
+    pub fn cost(&self) -> usize {
+        std::mem::size_of::<Batch>() + self.items.len() * 24
+    }
+}
+
+/// How much the walkers have sent that the ordered output has not taken
+/// yet (batches in the channel, and those waiting for the cursor). The
+/// walkers add what they send, the stream takes off what it uses; past a
+/// budget the walkers hold back, so one slow directory (or a worker the
+/// scheduler left aside) cannot make the others run far ahead and fill
+/// memory with results that must wait for it.
+#[derive(Debug, Default)]
+pub struct Backlog(std::sync::atomic::AtomicUsize);
+
+/// Bytes the walkers may run ahead by: a few thousand directories, far
+/// more than the workers read at once, and little next to the program.
+pub const BACKLOG_BUDGET: usize = 1 << 18;
+
+impl Backlog {
+    pub fn add(&self, cost: usize) {
+        self.0.fetch_add(cost, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn take(&self, cost: usize) {
+        self.0.fetch_sub(cost, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether the walkers are too far ahead.
+    pub fn over(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed) > BACKLOG_BUDGET
+    }
+}
+
 /// What became of an operand.
 #[derive(Clone, Debug)]
 pub enum Outcome {

@@ -75,13 +75,14 @@ fn scan_inner(
     sink: &mut dyn Sink,
 ) -> Summary {
     let (sender, receiver) = crossbeam_channel::bounded(CHANNEL_CAPACITY);
-    let mut stream = Stream::new(sink);
+    let backlog = batch::Backlog::default();
+    let mut stream = Stream::new(sink).with_backlog(&backlog);
     let start = std::time::Instant::now();
     let ticker = every.map_or_else(crossbeam_channel::never, crossbeam_channel::tick);
     let live = walk::Live::default();
     let watch_cancel = config.mode == Mode::Cancellable;
     let mut cancelled = std::thread::scope(|threads| {
-        let mut walker = walk::Walker::new(config, cancel, sender);
+        let mut walker = walk::Walker::new(config, cancel, sender).with_backlog(&backlog);
         if every.is_some() {
             walker = walker.with_progress(&live);
         }

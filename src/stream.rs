@@ -11,7 +11,8 @@ use std::collections::{HashMap, HashSet};
 use std::io;
 
 use crate::batch::{
-    Batch, Details, ErrorKind, ItemKind, Link, Message, NodeId, OperandResult, Outcome, Usage,
+    Backlog, Batch, Details, ErrorKind, ItemKind, Link, Message, NodeId, OperandResult, Outcome,
+    Usage,
 };
 use crate::path::join_path;
 
@@ -119,6 +120,8 @@ pub struct Stream<'s> {
     counts: Counts,
     /// The first failure of the sink; nothing more is handed on after it.
     failed: Option<io::Error>,
+    /// Where the walkers count what they sent; taken off here as used.
+    backlog: Option<&'s Backlog>,
 }
 
 impl<'s> Stream<'s> {
@@ -134,6 +137,19 @@ impl<'s> Stream<'s> {
             path: Vec::new(),
             counts: Counts::default(),
             failed: None,
+            backlog: None,
+        }
+    }
+
+    /// Takes each batch's cost off `backlog` as it is used or dropped.
+    pub fn with_backlog(mut self, backlog: &'s Backlog) -> Self {
+        self.backlog = Some(backlog);
+        self
+    }
+
+    fn used(&self, batch: &Batch) {
+        if let Some(backlog) = self.backlog {
+            backlog.take(batch.cost());
         }
     }
 
@@ -185,6 +201,7 @@ impl<'s> Stream<'s> {
                     }
                 }
                 if self.dropped.remove(&b.node) {
+                    self.used(&b);
                     self.drop_children(&b);
                 } else {
                     self.pending.insert(b.node, b);
@@ -212,7 +229,10 @@ impl<'s> Stream<'s> {
     /// Leaves out directory `node` and everything below it.
     fn drop_subtree(&mut self, node: NodeId) {
         match self.pending.remove(&node) {
-            Some(b) => self.drop_children(&b),
+            Some(b) => {
+                self.used(&b);
+                self.drop_children(&b);
+            }
             None => {
                 self.dropped.insert(node);
             }
@@ -223,7 +243,10 @@ impl<'s> Stream<'s> {
         let mut work: Vec<NodeId> = (b.first_child..b.first_child + b.dirs).collect();
         while let Some(node) = work.pop() {
             match self.pending.remove(&node) {
-                Some(b) => work.extend(b.first_child..b.first_child + b.dirs),
+                Some(b) => {
+                    self.used(&b);
+                    work.extend(b.first_child..b.first_child + b.dirs);
+                }
                 None => {
                     self.dropped.insert(node);
                 }
@@ -248,7 +271,12 @@ impl<'s> Stream<'s> {
             };
             if top.batch.is_none() {
                 let batch = match self.pending.remove(&top.node) {
-                    Some(b) => b,
+                    Some(b) => {
+                        if let Some(backlog) = self.backlog {
+                            backlog.take(b.cost());
+                        }
+                        b
+                    }
                     None if all_in => Batch::default(),
                     None => return,
                 };

@@ -33,8 +33,8 @@ use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, RawDir, Stat};
 use rustix::io::Errno;
 
 use crate::batch::{
-    Batch, Details, ErrorKind, ItemKind, Items, Link, Message, NO_TIME, NodeId, OperandResult,
-    Outcome, Usage,
+    Backlog, Batch, Details, ErrorKind, ItemKind, Items, Link, Message, NO_TIME, NodeId,
+    OperandResult, Outcome, Usage,
 };
 use crate::cancel::Cancel;
 use crate::config::{Config, Dereference, Operand, TimeKind};
@@ -73,6 +73,8 @@ pub struct Walker<'a> {
     keep_budget: Arc<AtomicIsize>,
     /// Where progress is published, when it is shown.
     live: Option<&'a Live>,
+    /// What the ordered output has not taken yet.
+    backlog: Option<&'a Backlog>,
 }
 
 /// The (device, inode) of each directory with a live [`DirHandle`], with
@@ -300,6 +302,7 @@ impl<'a> Walker<'a> {
             active: Arc::default(),
             keep_budget: Arc::new(AtomicIsize::new(keep)),
             live: None,
+            backlog: None,
         }
     }
 
@@ -318,7 +321,22 @@ impl<'a> Walker<'a> {
     }
 
     fn send(&self, message: Message) -> bool {
+        if let (Message::Dir(batch), Some(backlog)) = (&message, self.backlog) {
+            backlog.add(batch.cost());
+        }
         self.sender.send(message).is_ok()
+    }
+
+    /// Whether the workers should hold back: the output is too far behind
+    /// and the run goes on (a cancelled run drains at once).
+    pub(crate) fn held_back(&self) -> bool {
+        self.backlog.is_some_and(Backlog::over) && !self.cancel.is_cancelled()
+    }
+
+    /// Counts what is sent into `backlog`, which the stream empties.
+    pub fn with_backlog(mut self, backlog: &'a Backlog) -> Self {
+        self.backlog = Some(backlog);
+        self
     }
 
     fn needs_claim(&self, dir: bool, nlink: u64) -> bool {

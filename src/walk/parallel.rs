@@ -47,20 +47,27 @@ impl Drop for Held<'_> {
 fn work(walker: &Walker, queue: &Queue) {
     let mut buf: Vec<MaybeUninit<u8>> = dirent_buffer();
     let mut children = Vec::new();
-    let mut next = queue.pop(false);
+    let hold_back = || walker.held_back();
+    let mut next = queue.pop(false, &hold_back);
     while let Some(job) = next {
         let held = Held(queue, true);
         walker.process(job, &mut buf, &mut children);
         std::mem::forget(held);
         let mut drained = children.drain(..);
         next = match drained.next() {
-            Some(first) => {
+            // Its first subdirectory is next in order: go on with it,
+            // unless the output is too far behind.
+            Some(first) if !hold_back() => {
                 queue.push(drained);
                 Some(first)
             }
+            Some(first) => {
+                queue.push(std::iter::once(first).chain(drained));
+                queue.pop(true, &hold_back)
+            }
             None => {
                 drop(drained);
-                queue.pop(true)
+                queue.pop(true, &hold_back)
             }
         };
     }

@@ -70,6 +70,9 @@ pub(crate) fn traversal_order(a: &Job, b: &Job) -> Ordering {
     }
 }
 
+/// How often a held-back worker looks whether the output has caught up.
+const HOLD_BACK_POLL: std::time::Duration = std::time::Duration::from_millis(1);
+
 struct State {
     heap: BinaryHeap<Queued>,
     /// Workers holding a job.
@@ -121,13 +124,27 @@ impl Queue {
 
     /// Waits for the first job in order; None when the walk is over (no
     /// job left, none being read that could add one, no operand to come).
-    /// `finished` says the caller is done with the job it held.
-    pub fn pop(&self, finished: bool) -> Option<Job> {
+    /// `finished` says the caller is done with the job it held. While
+    /// `hold_back()` says the output is too far behind, only one worker
+    /// reads at a time: it is then reading, or will take, the directory
+    /// the output waits for (the first in order), so holding back the
+    /// others cannot stop the walk.
+    pub fn pop(&self, finished: bool, hold_back: &dyn Fn() -> bool) -> Option<Job> {
         let mut state = self.lock();
         if finished {
             state.busy -= 1;
         }
         loop {
+            if !state.heap.is_empty() && state.busy > 0 && hold_back() {
+                // Looked at again shortly: the output's progress wakes
+                // no one here.
+                state = self
+                    .ready
+                    .wait_timeout(state, HOLD_BACK_POLL)
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0;
+                continue;
+            }
             if let Some(Queued(job)) = state.heap.pop() {
                 state.busy += 1;
                 return Some(job);
@@ -148,5 +165,95 @@ impl Queue {
     pub fn abandon(&self) {
         self.lock().busy -= 1;
         self.ready.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering as Atomic};
+    use std::sync::{Arc, Mutex};
+
+    fn handle(parent: Option<Arc<DirHandle>>, index: u32) -> Arc<DirHandle> {
+        Arc::new(DirHandle {
+            fd: Mutex::new(None),
+            unopened: AtomicUsize::new(0),
+            parent,
+            name: Box::default(),
+            dev: 0,
+            ino: u64::from(index),
+            index,
+            active: Arc::default(),
+        })
+    }
+
+    fn job(parent: Option<&Arc<DirHandle>>, depth: usize, index: u32, operand: usize) -> Job {
+        Job {
+            parent: parent.cloned(),
+            name: Box::default(),
+            node: 0,
+            dev: 0,
+            ino: 0,
+            root_dev: 0,
+            depth,
+            operand,
+            index,
+        }
+    }
+
+    #[test]
+    fn jobs_come_out_in_traversal_order() {
+        // root (operand 0) has subdirectories a (0) and b (1); a has a0, a1.
+        let root = handle(None, 0);
+        let a = handle(Some(root.clone()), 0);
+        let queue = Queue::new();
+        queue.push([
+            job(Some(&root), 1, 1, 0), // b
+            job(None, 0, 0, 1),        // the next operand
+            job(Some(&a), 2, 1, 0),    // a1
+            job(Some(&a), 2, 0, 0),    // a0
+        ]);
+        queue.close();
+        let never = || false;
+        let mut order = Vec::new();
+        let mut finished = false;
+        while let Some(j) = queue.pop(finished, &never) {
+            order.push((j.operand, j.depth, j.index));
+            finished = true;
+        }
+        assert_eq!(order, [(0, 2, 0), (0, 2, 1), (0, 1, 1), (1, 0, 0)]);
+    }
+
+    #[test]
+    fn held_back_workers_let_one_read_and_all_jobs_get_done() {
+        let queue = Arc::new(Queue::new());
+        queue.push((0..50).map(|i| job(None, 0, 0, i)));
+        queue.close();
+        let reading = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let done = Arc::new(AtomicUsize::new(0));
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                let (queue, reading, most, done) =
+                    (queue.clone(), reading.clone(), most.clone(), done.clone());
+                std::thread::spawn(move || {
+                    let always = || true;
+                    let mut finished = false;
+                    while let Some(_job) = queue.pop(finished, &always) {
+                        let now = reading.fetch_add(1, Atomic::SeqCst) + 1;
+                        most.fetch_max(now, Atomic::SeqCst);
+                        std::thread::yield_now();
+                        reading.fetch_sub(1, Atomic::SeqCst);
+                        done.fetch_add(1, Atomic::SeqCst);
+                        finished = true;
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join().unwrap();
+        }
+        assert_eq!(done.load(Atomic::SeqCst), 50);
+        assert_eq!(most.load(Atomic::SeqCst), 1, "held back, two read at once");
     }
 }
