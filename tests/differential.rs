@@ -805,3 +805,70 @@ fn special_files_and_empty_directories() {
         ],
     ));
 }
+
+// ---------------------------------------------------------------------------
+// Corners where du's whole-path lookups and the C library decide
+// ---------------------------------------------------------------------------
+
+/// With -L, GNU du stats whole paths, so the 41st symlink on one path is
+/// more than the kernel follows: `cannot access '1/s/…/s': Too many levels
+/// of symbolic links`, status 1, and the walk stops there. cdu reads by
+/// descriptor and counts the links on the way to give the same answer.
+#[test]
+fn dereference_through_more_symlinks_than_the_kernel_follows() {
+    let mut description = String::new();
+    for i in 1..=400 {
+        description.push_str(&format!("dir {i}\nsymlink {i}/s ../{}\n", i + 1));
+    }
+    description.push_str("file 401/end 5000\n");
+    let env = TestEnv::new(&description);
+    let deep = format!("1{}", "/s".repeat(30));
+    check_all(&cases(
+        &env,
+        &[
+            &["-L", "1"],
+            &["-aL", "1"],
+            &["-L", "--inodes", "1"],
+            &["-L", &deep],
+            &["-L", "390"],
+            &["-H", "1"],
+            &["1"],
+        ],
+    ));
+}
+
+/// A time past what can be shown as a date: GNU du prints the seconds,
+/// warns `time 'N' is out of range` and still succeeds. tmpfs stores
+/// 2^63-1 seconds (ext4 cannot), so the test needs root to mount one.
+#[test]
+fn a_time_out_of_range_is_printed_as_seconds_with_a_warning() {
+    if reference::reference_du().is_none() {
+        return;
+    }
+    let Some(mounted) = testenv::mount::Mounted::new("tmpfs") else {
+        return;
+    };
+    let root = mounted.root();
+    testenv::tree::build(&root, "file d/far 100\nfile d/near 100\n").expect("build");
+    let far = std::fs::File::options()
+        .write(true)
+        .open(root.join("d/far"))
+        .expect("open");
+    let end_of_time = rustix::fs::Timestamps {
+        last_access: rustix::fs::Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        },
+        last_modification: rustix::fs::Timespec {
+            tv_sec: i64::MAX,
+            tv_nsec: 0,
+        },
+    };
+    rustix::fs::futimens(&far, &end_of_time).expect("set the time");
+    check_all(&[
+        Case::new(&root, ["--time", "d/far"]),
+        Case::new(&root, ["--time", "-a", "d"]),
+        Case::new(&root, ["--time", "-c", "d/far", "d/near"]),
+        Case::new(&root, ["--time=atime", "d"]),
+    ]);
+}

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use reference::{Case, check_all, reference_du};
+use testenv::mount::Mounted;
 use testenv::{TestEnv, tree};
 
 /// The option sets compared on each file system.
@@ -38,85 +39,6 @@ fn cases(root: &Path) -> Vec<Case> {
         .iter()
         .map(|args| Case::new(root, *args))
         .collect()
-}
-
-fn is_root() -> bool {
-    rustix::process::geteuid().is_root()
-}
-
-/// A file system mounted on a directory of a temporary dir for one test,
-/// unmounted (lazily, so a busy mount cannot wedge the suite) on drop.
-struct Mounted {
-    dir: tempfile::TempDir,
-    mounted: bool,
-}
-
-impl Mounted {
-    /// Mounts `kind`: "tmpfs", or a file system made with `mkfs.KIND` in a
-    /// 1 GiB sparse image on a loop device. None (and a loud note) if that
-    /// cannot be done here.
-    fn new(kind: &str) -> Option<Mounted> {
-        if !is_root() {
-            eprintln!("SKIPPED: {kind}: mounting needs root");
-            return None;
-        }
-        let dir = tempfile::Builder::new()
-            .prefix("cdu-order-")
-            .tempdir()
-            .ok()?;
-        let mnt = dir.path().join("mnt");
-        std::fs::create_dir(&mnt).ok()?;
-        let status = if kind == "tmpfs" {
-            Command::new("mount")
-                .args(["-t", "tmpfs", "-o", "size=512m", "cdu-order"])
-                .arg(&mnt)
-                .status()
-        } else {
-            let mkfs = format!("mkfs.{kind}");
-            if Command::new(&mkfs).arg("-V").output().is_err() {
-                eprintln!("SKIPPED: {kind}: {mkfs} is not installed");
-                return None;
-            }
-            let image = dir.path().join("image");
-            let file = std::fs::File::create(&image).ok()?;
-            file.set_len(1 << 30).ok()?;
-            let made = Command::new(&mkfs).arg("-q").arg(&image).output().ok()?;
-            if !made.status.success() {
-                eprintln!(
-                    "SKIPPED: {kind}: {mkfs} failed: {}",
-                    String::from_utf8_lossy(&made.stderr)
-                );
-                return None;
-            }
-            Command::new("mount")
-                .args(["-o", "loop"])
-                .arg(&image)
-                .arg(&mnt)
-                .status()
-        };
-        match status {
-            Ok(s) if s.success() => Some(Mounted { dir, mounted: true }),
-            _ => {
-                eprintln!("SKIPPED: {kind}: mount failed (no loop devices or no support)");
-                None
-            }
-        }
-    }
-
-    fn root(&self) -> PathBuf {
-        self.dir.path().join("mnt").join("root")
-    }
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        if self.mounted {
-            let _ = Command::new("umount")
-                .arg("-l")
-                .arg(self.dir.path().join("mnt"))
-                .status();
-        }
-    }
 }
 
 fn fixture() -> String {

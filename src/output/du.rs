@@ -49,7 +49,7 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
             self.line.clear();
             let total = self.total;
             format_size(self.value(total), &self.config.format, &mut self.line);
-            self.push_time(total.time);
+            self.push_time(total.time)?;
             self.line.extend_from_slice(b"\ttotal");
             self.line.push(if self.config.null { 0 } else { b'\n' });
             self.out.write_all(&self.line)?;
@@ -83,7 +83,7 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
         }
         self.line.clear();
         format_size(value, &config.format, &mut self.line);
-        self.push_time(usage.time);
+        self.push_time(usage.time)?;
         self.line.push(b'\t');
         self.line.extend_from_slice(path);
         self.line.push(if config.null { 0 } else { b'\n' });
@@ -92,22 +92,32 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
 
     /// `--time`: a tab and the time in the chosen style, in the local time
     /// zone; the seconds since the epoch if it cannot be formatted.
-    fn push_time(&mut self, time: i128) {
+    fn push_time(&mut self, time: i128) -> io::Result<()> {
         if self.config.time.is_none() {
-            return;
+            return Ok(());
         }
         self.line.push(b'\t');
         let zone = self.zone.get_or_insert_with(jiff::tz::TimeZone::system);
-        let formatted = jiff::Timestamp::from_nanosecond(time)
-            .ok()
+        let stamp = jiff::Timestamp::from_nanosecond(time).ok();
+        let seconds = time.div_euclid(1_000_000_000).to_string();
+        if stamp.is_none() {
+            // du warns, prints the seconds, and still succeeds. Its
+            // warning flushes what the line has so far first, as the C
+            // library's error() does.
+            let quoted = quote_always(seconds.as_bytes(), self.config.locale);
+            self.out.write_all(&self.line)?;
+            self.line.clear();
+            self.out.flush()?;
+            write_error(&mut self.err, &[b"time ", &quoted, b" is out of range"]);
+        }
+        let formatted = stamp
             .map(|t| t.to_zoned_datetime(zone.clone()))
             .and_then(|z| jiff::fmt::strtime::format(self.config.time_format.as_bytes(), &z).ok());
         match formatted {
             Some(text) => self.line.extend_from_slice(text.as_bytes()),
-            None => self
-                .line
-                .extend_from_slice(time.div_euclid(1_000_000_000).to_string().as_bytes()),
+            None => self.line.extend_from_slice(seconds.as_bytes()),
         }
+        Ok(())
     }
 
     fn diagnose(&mut self, parts: &[&[u8]]) {

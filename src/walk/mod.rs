@@ -191,7 +191,24 @@ pub(crate) struct Job {
     /// traversal order (see `queue`).
     operand: usize,
     index: u32,
+    /// Symlinks followed from the operand down to it (`-L`).
+    links: u32,
 }
+
+/// A subdirectory met: its item in the batch, its (device, inode), and
+/// the symlinks followed on the way to it (`-L`).
+#[derive(Clone, Copy)]
+pub(crate) struct SubDir {
+    pub item: u32,
+    dev: u64,
+    ino: u64,
+    links: u32,
+}
+
+/// The most symlinks the kernel follows in resolving one path
+/// (MAXSYMLINKS): GNU du under `-L` stats whole paths, so an entry that
+/// would be the 41st symlink on its path fails with ELOOP there.
+const MAX_SYMLINKS: u32 = 40;
 
 /// What [`Walker::add_entry`] needs across the entries of a directory.
 struct EntryScratch {
@@ -200,6 +217,8 @@ struct EntryScratch {
     entry_path: Vec<u8>,
     /// `-a`, and the files are not deeper than `-d` lets print.
     list_files: bool,
+    /// Symlinks followed on the path to the directory (`-L`).
+    links: u32,
 }
 
 fn errno_of(e: Errno) -> i32 {
@@ -228,6 +247,36 @@ fn stat_entry<P: rustix::path::Arg + Copy>(
         }
         Err(e) => Err(errno_of(e)),
     }
+}
+
+/// Whether the entry `name` of `dir` is a symlink, from its dirent type
+/// when the file system gives one.
+fn is_symlink(dir: BorrowedFd<'_>, name: &std::ffi::CStr, dtype: FileType) -> bool {
+    match dtype {
+        FileType::Symlink => true,
+        FileType::Unknown => rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)
+            .is_ok_and(|st| FileType::from_raw_mode(st.st_mode as _) == FileType::Symlink),
+        _ => false,
+    }
+}
+
+/// How many of the components of `path` are symlinks: those the kernel
+/// follows in resolving it (links inside their targets are not counted).
+fn links_in_path(path: &[u8]) -> u32 {
+    let mut count = 0;
+    for (i, &b) in path.iter().enumerate() {
+        let end = i + 1 == path.len() || path[i + 1] == b'/';
+        if b == b'/' || !end {
+            continue;
+        }
+        let prefix = &path[..=i];
+        if rustix::fs::statat(CWD, prefix, AtFlags::SYMLINK_NOFOLLOW)
+            .is_ok_and(|st| FileType::from_raw_mode(st.st_mode as _) == FileType::Symlink)
+        {
+            count += 1;
+        }
+    }
+    count
 }
 
 /// The time `--time` asks for, as nanoseconds since the epoch.
@@ -441,6 +490,11 @@ impl<'a> Walker<'a> {
             depth: 0,
             operand: index,
             index: 0,
+            links: if self.config.dereference == Dereference::Always {
+                links_in_path(path)
+            } else {
+                0
+            },
         })
     }
 
@@ -563,9 +617,10 @@ impl<'a> Walker<'a> {
             dir_path: (!config.excludes.is_empty()).then(|| Self::printed_path(&job)),
             entry_path: Vec::new(),
             list_files: config.list_all || (config.all && (job.depth as i64) < config.max_depth),
+            links: job.links,
         };
         // The subdirectories, in item order: (item, dev, ino).
-        let mut subdirs: Vec<(u32, u64, u64)> = Vec::new();
+        let mut subdirs: Vec<SubDir> = Vec::new();
         let mut chunk = Chunk::new(config.dereference == Dereference::Always);
         let mut entries = RawDir::new(&fd, buf);
         let mut read_any = false;
@@ -604,7 +659,7 @@ impl<'a> Walker<'a> {
             }
             chunk.seen += 1;
             let before = batch.items.len();
-            self.add_entry(&job, &fd, cname, &mut scratch, &mut batch, &mut subdirs);
+            self.add_entry(&job, &fd, &entry, &mut scratch, &mut batch, &mut subdirs);
             if batch.items.len() > before {
                 chunk.inos.push(entry.ino());
             }
@@ -624,7 +679,7 @@ impl<'a> Walker<'a> {
         let names: Vec<Box<[u8]>> = if walk_children {
             subdirs
                 .iter()
-                .map(|&(item, _, _)| batch.items.get(item as usize).name.into())
+                .map(|sub| batch.items.get(sub.item as usize).name.into())
                 .collect()
         } else {
             Vec::new()
@@ -653,17 +708,18 @@ impl<'a> Walker<'a> {
             index: job.index,
             active: self.active.clone(),
         });
-        for (i, (name, &(_, dev, ino))) in names.into_iter().zip(&subdirs).enumerate() {
+        for (i, (name, sub)) in names.into_iter().zip(&subdirs).enumerate() {
             children.push(Job {
                 parent: Some(handle.clone()),
                 name,
                 node: first + i as u32,
-                dev,
-                ino,
+                dev: sub.dev,
+                ino: sub.ino,
                 root_dev: job.root_dev,
                 depth: job.depth + 1,
                 operand: job.operand,
                 index: i as u32,
+                links: sub.links,
             });
         }
     }
@@ -674,12 +730,13 @@ impl<'a> Walker<'a> {
         &self,
         job: &Job,
         fd: &OwnedFd,
-        cname: &std::ffi::CStr,
+        entry: &rustix::fs::RawDirEntry<'_>,
         scratch: &mut EntryScratch,
         batch: &mut Batch,
-        subdirs: &mut Vec<(u32, u64, u64)>,
+        subdirs: &mut Vec<SubDir>,
     ) {
         let config = self.config;
+        let cname = entry.file_name();
         let name = cname.to_bytes();
         if let Some(dir_path) = &scratch.dir_path {
             scratch.entry_path.clear();
@@ -695,6 +752,14 @@ impl<'a> Walker<'a> {
             }
         }
         let follow = config.dereference == Dereference::Always;
+        let mut followed = scratch.links;
+        if follow && is_symlink(fd.as_fd(), cname, entry.file_type()) {
+            followed += 1;
+            if followed > MAX_SYMLINKS {
+                self.push(batch, |items| items.push_error(name, libc::ELOOP));
+                return;
+            }
+        }
         let st = match stat_entry(fd.as_fd(), cname, follow) {
             Ok(st) => st,
             Err(errno) => {
@@ -733,7 +798,12 @@ impl<'a> Walker<'a> {
             if self.push(batch, |items| {
                 items.push_with(ItemKind::Dir, name, usage, ftype, other)
             }) {
-                subdirs.push((batch.items.len() as u32 - 1, dev, ino));
+                subdirs.push(SubDir {
+                    item: batch.items.len() as u32 - 1,
+                    dev,
+                    ino,
+                    links: followed,
+                });
                 if claim {
                     batch.items.claim_last(dev, ino);
                 }

@@ -9,6 +9,7 @@
 
 use rustix::fd::OwnedFd;
 
+use super::SubDir;
 use crate::batch::Batch;
 
 /// Entries fts reads from a directory at a time (FTS_MAX_READDIR_ENTRIES).
@@ -45,18 +46,18 @@ impl Chunk {
     }
 
     /// Ends the chunk: sorts its items by inode if fts would, and starts
-    /// the next. `subdirs` (item, dev, ino) follows the items it names.
-    pub fn end(&mut self, fd: &OwnedFd, batch: &mut Batch, subdirs: &mut [(u32, u64, u64)]) {
+    /// the next. `subdirs` follows the items it names.
+    pub fn end(&mut self, fd: &OwnedFd, batch: &mut Batch, subdirs: &mut [SubDir]) {
         if self.seen > SORT_ABOVE
             && !self.inos.is_empty()
             && *self.sorts.get_or_insert_with(|| sort_pays(fd))
         {
             let from = self.start;
             let moved = batch.items.sort_tail_by_key(from, &self.inos);
-            for sub in subdirs.iter_mut().filter(|s| s.0 as usize >= from) {
-                sub.0 = moved[sub.0 as usize - from];
+            for sub in subdirs.iter_mut().filter(|s| s.item as usize >= from) {
+                sub.item = moved[sub.item as usize - from];
             }
-            subdirs.sort_by_key(|s| s.0);
+            subdirs.sort_by_key(|s| s.item);
         }
         self.seen = 0;
         self.inos.clear();

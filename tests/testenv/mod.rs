@@ -4,6 +4,7 @@
 //! format); benches and `examples/mktree.rs` include that file directly.
 #![allow(dead_code)]
 
+pub mod mount;
 pub mod tree;
 
 use std::path::{Path, PathBuf};
