@@ -198,6 +198,7 @@ mod tests {
             depth,
             operand,
             index,
+            links: 0,
         }
     }
 
