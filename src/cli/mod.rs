@@ -56,6 +56,8 @@ pub struct Env {
     pub blocksize: Option<Vec<u8>>,
     pub posixly_correct: bool,
     pub locale: Locale,
+    /// CDU_NO_HISTORY is set (to anything but empty or `0`).
+    pub no_history: bool,
 }
 
 impl Env {
@@ -67,6 +69,8 @@ impl Env {
             blocksize: var("BLOCKSIZE"),
             posixly_correct: std::env::var_os("POSIXLY_CORRECT").is_some(),
             locale: Locale::from_env(),
+            no_history: std::env::var_os("CDU_NO_HISTORY")
+                .is_some_and(|v| !v.is_empty() && v != "0"),
         }
     }
 }
