@@ -10,7 +10,8 @@
 # "fs" measures against the file system's used inodes (history off);
 # "history" first scans DIR once with -v to remember it, in a private
 # XDG_CACHE_HOME. "cold" drops the page cache before each measured run
-# (root only). Set CDU to the binary (default target/release/cdu).
+# (root only). Set CDU to the binary (default target/release/cdu), and
+# KEEP_LOGS to a directory to keep each run's progress lines there.
 # Other load on the machine changes the rate mid-scan, and with it the
 # error: note the load average next to the figures.
 set -euo pipefail
@@ -57,6 +58,9 @@ for run in $(seq "$runs"); do
     start=$(date +%s%N)
     "$cdu" -sv --tick 100ms "$dir" >/dev/null 2>"$work/log"
     end=$(date +%s%N)
+    if [ -n "${KEEP_LOGS:-}" ]; then
+        cp "$work/log" "$KEEP_LOGS/$case_-$cache-$run.log"
+    fi
     awk -v run="$run" -v total_s="$(((end - start) / 1000000))" -v total="$total" '
         / ETA / {
             n++

@@ -4,9 +4,9 @@
 //! so that both can be tested with fixed numbers.
 //!
 //! The time left is the time taken so far scaled by the share still to
-//! read: the average rate since the start. A rate over the last few ticks
-//! follows a cold cache's bursts and stalls and jumps with them; the
-//! average settles as the scan goes on (the measurements are in the README).
+//! read: the average rate since the start, which settles as the scan goes
+//! on, where a rate over the last few ticks would jump with each burst and
+//! stall of a cold cache (the measurements are in the README).
 
 use std::time::Duration;
 
