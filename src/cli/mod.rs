@@ -217,6 +217,23 @@ mod tests {
     }
 
     #[test]
+    fn history_only_with_v_and_never_with_the_off_switch() {
+        assert!(!run(&["a"]).history);
+        assert!(run(&["-v", "a"]).history);
+        assert!(!run(&["-v", "--no-history", "a"]).history);
+        assert!(!run(&["-v", "--no-h", "a"]).history);
+        let env = Env {
+            no_history: true,
+            ..Env::default()
+        };
+        let args = ["-v", "a"].iter().map(OsString::from).collect();
+        assert!(matches!(parse(args, &env), Action::Run(c) if !c.history));
+        // GNU's abbreviation keeps its meaning.
+        assert_eq!(run(&["--no", "a"]).dereference, Dereference::Never);
+        assert!(run(&["-v", "--no", "a"]).history);
+    }
+
+    #[test]
     fn hash_all_when_files_can_be_met_twice() {
         assert!(!run(&["a"]).hash_all);
         assert!(run(&["a", "b"]).hash_all);
