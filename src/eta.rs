@@ -5,8 +5,8 @@
 //!
 //! The time left is the time taken so far scaled by the share still to
 //! read: the average rate since the start, which settles as the scan goes
-//! on, where a rate over the last few ticks would jump with each burst and
-//! stall of a cold cache (the measurements are in the README).
+//! on. A rate over the last second did no better on the measured runs and
+//! jumps with each stall (the measurements are in the README).
 
 use std::time::Duration;
 
