@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::baseline::Baseline;
 use crate::exclude::Excludes;
 use crate::quote::Locale;
 use crate::size::SizeFormat;
@@ -115,6 +116,13 @@ pub struct Config {
     pub verbose: bool,
     /// How often progress is reported.
     pub tick: Duration,
+    /// `-v` without `--no-history` or CDU_NO_HISTORY: progress is measured
+    /// against earlier scans, and this one is remembered.
+    pub history: bool,
+    /// The total progress is measured against when something other than
+    /// the history and the file system knows it (a diff's old scan; see
+    /// [`crate::baseline`]).
+    pub baseline: Option<Baseline>,
     /// Whether a key press on a terminal stdin may cancel (off when stdin
     /// carries `--files0-from=-` names).
     pub keys_cancel: bool,
@@ -159,6 +167,8 @@ impl Config {
             threads: default_threads(),
             verbose: false,
             tick: Duration::from_millis(500),
+            history: false,
+            baseline: None,
             keys_cancel: true,
             hash_all,
             locale: Locale::default(),

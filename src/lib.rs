@@ -6,15 +6,19 @@
 //! and benchmarks call these directly.
 
 pub mod aggregate;
+pub mod baseline;
 pub mod batch;
 pub mod bench_modes;
 pub mod cancel;
 pub mod cli;
 pub mod config;
+pub mod eta;
 pub mod exclude;
 pub mod exit;
 pub mod getopt;
+pub mod history;
 pub mod message;
+pub mod mounts;
 pub mod operands;
 pub mod output;
 pub mod path;

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::baseline::Baseline;
+use crate::eta::{self, Estimate, Eta};
 use crate::stream::Counts;
 use crate::walk::Live;
 
@@ -72,14 +74,20 @@ fn format_size(bytes: u64) -> String {
 ///
 /// elapsed seconds with one decimal, entries and directories counted so
 /// far, and the size of what was counted (binary units). Numbers carry no
-/// separators so that scripts can read them.
-pub fn plain_line(tick: &Tick) -> String {
+/// separators so that scripts can read them. When the scan has a total,
+/// the line ends with how far it has come ([`eta::plain_suffix`]):
+///
+/// ```text
+/// cdu: 2.5s 345678 entries 2100 dirs 1.29 GiB 42% ETA 73s
+/// ```
+pub fn plain_line(tick: &Tick, eta: Option<&Eta>) -> String {
     format!(
-        "cdu: {:.1}s {} entries {} dirs {}\n",
+        "cdu: {:.1}s {} entries {} dirs {}{}\n",
         tick.elapsed.as_secs_f64(),
         tick.entries(),
         tick.counts.dirs,
-        format_size(tick.counts.bytes)
+        format_size(tick.counts.bytes),
+        eta.map(eta::plain_suffix).unwrap_or_default()
     )
 }
 
@@ -92,9 +100,16 @@ fn printable(path: &[u8]) -> Vec<char> {
         .collect()
 }
 
-/// The live line's text, fitted to `width` columns: the counts, then the
-/// hint, then as much of the end of the directory's path as fits.
-pub fn live_message(tick: &Tick, hint: Option<&str>, dir: Option<&[u8]>, width: usize) -> String {
+/// The live line's text, fitted to `width` columns: the percentage and
+/// time left when there is a total, the counts, then the hint, then as much
+/// of the end of the directory's path as fits.
+pub fn live_message(
+    tick: &Tick,
+    eta: Option<&Eta>,
+    hint: Option<&str>,
+    dir: Option<&[u8]>,
+    width: usize,
+) -> String {
     let entries = tick.entries();
     let secs = tick.elapsed.as_secs_f64();
     let rate = if secs > 0.0 {
@@ -102,7 +117,9 @@ pub fn live_message(tick: &Tick, hint: Option<&str>, dir: Option<&[u8]>, width: 
     } else {
         0
     };
-    let mut line = format!(
+    let mut line = eta.map(|e| eta::live_text(e) + "  ").unwrap_or_default();
+    let _ = write!(
+        line,
         "{}  {} entries  {} dirs  {}  {}/s",
         format_elapsed(tick.elapsed),
         group_digits(entries),
@@ -149,20 +166,32 @@ enum Sink {
     Plain,
 }
 
+/// Columns the live line's bar takes, with the space after it.
+const BAR_WIDTH: usize = 21;
+
 /// The progress display of one scan.
 pub struct Progress {
     sink: Sink,
     every: Duration,
     hint: Option<&'static str>,
+    /// How far the scan has come, when its total is known.
+    estimate: Option<Estimate>,
 }
 
 impl Progress {
     /// A display on stderr: live if stderr is a terminal, plain lines every
-    /// `tick` otherwise. `hint` says how to stop the scan, if it can be.
-    pub fn new(tick: Duration, hint: Option<&'static str>) -> Progress {
+    /// `tick` otherwise. `hint` says how to stop the scan, if it can be;
+    /// with a `baseline`, the display shows how far the scan has come.
+    pub fn new(tick: Duration, hint: Option<&'static str>, baseline: Option<Baseline>) -> Progress {
+        let estimate = baseline.map(|b| Estimate::new(b.entries));
         if std::io::stderr().is_terminal() {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
+            // The bar counts percent; indicatif draws it.
+            let (length, template) = match baseline {
+                Some(_) => (Some(100), "{spinner} {bar:20} {msg}"),
+                None => (None, "{spinner} {msg}"),
+            };
+            let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template(template) {
                 bar.set_style(style);
             }
             bar.enable_steady_tick(LIVE_REFRESH);
@@ -173,12 +202,14 @@ impl Progress {
                 },
                 every: tick.min(LIVE_REFRESH),
                 hint,
+                estimate,
             }
         } else {
             Progress {
                 sink: Sink::Plain,
                 every: tick,
                 hint,
+                estimate,
             }
         }
     }
@@ -190,6 +221,10 @@ impl Progress {
 
     /// Shows the state of the scan.
     pub fn show(&mut self, tick: &Tick) {
+        let eta = self
+            .estimate
+            .as_mut()
+            .map(|e| e.at(tick.entries(), tick.elapsed));
         match &mut self.sink {
             Sink::Live { bar, dir } => {
                 if let Some(now) = tick.current_dir {
@@ -198,13 +233,18 @@ impl Progress {
                 }
                 // The spinner and the space after it take two columns; the
                 // last column is left free so that no terminal wraps.
-                let width = terminal_width().saturating_sub(3);
+                let mut width = terminal_width().saturating_sub(3);
+                if let Some(eta) = &eta {
+                    bar.set_position(eta.percent.into());
+                    width = width.saturating_sub(BAR_WIDTH);
+                }
                 let dir = (!dir.is_empty()).then_some(&dir[..]);
-                bar.set_message(live_message(tick, self.hint, dir, width));
+                bar.set_message(live_message(tick, eta.as_ref(), self.hint, dir, width));
             }
             Sink::Plain => {
                 // One write per line: lines never interleave with others.
-                let _ = std::io::stderr().write_all(plain_line(tick).as_bytes());
+                let line = plain_line(tick, eta.as_ref());
+                let _ = std::io::stderr().write_all(line.as_bytes());
             }
         }
     }
@@ -277,9 +317,45 @@ mod tests {
         };
         let live = Live::default();
         assert_eq!(
-            plain_line(&tick(&report, &live)),
+            plain_line(&tick(&report, &live), None),
             "cdu: 2.5s 345678 entries 2100 dirs 1.29 GiB\n"
         );
+    }
+
+    #[test]
+    fn plain_line_with_a_total_ends_with_percent_and_eta() {
+        let report = Counts {
+            entries: 345_678,
+            dirs: 2100,
+            bytes: 1_385_000_000,
+        };
+        let live = Live::default();
+        let t = tick(&report, &live);
+        let mut estimate = Estimate::new(820_000);
+        let eta = estimate.at(t.entries(), t.elapsed);
+        assert_eq!(
+            plain_line(&t, Some(&eta)),
+            "cdu: 2.5s 345678 entries 2100 dirs 1.29 GiB 42% ETA 3s\n"
+        );
+        let mut small = Estimate::new(300_000);
+        let eta = small.at(t.entries(), t.elapsed);
+        assert_eq!(
+            plain_line(&t, Some(&eta)),
+            "cdu: 2.5s 345678 entries 2100 dirs 1.29 GiB 99% ETA ?\n"
+        );
+    }
+
+    #[test]
+    fn live_line_with_a_total_starts_with_percent_and_eta() {
+        let report = Counts {
+            entries: 250,
+            ..Counts::default()
+        };
+        let live = Live::default();
+        let t = tick(&report, &live);
+        let eta = Estimate::new(1000).at(t.entries(), t.elapsed);
+        let line = live_message(&t, Some(&eta), None, None, 200);
+        assert!(line.starts_with("25%  ETA 8s  2.5s  250 entries"), "{line}");
     }
 
     #[test]
@@ -301,13 +377,13 @@ mod tests {
         let dir = b"/very/long/path/to/the/directory/being/read/now".as_slice();
         let hint = Some("press any key or Ctrl-C to stop");
         for width in [20, 60, 77, 100, 200] {
-            let line = live_message(&t, hint, Some(dir), width);
+            let line = live_message(&t, None, hint, Some(dir), width);
             assert!(line.chars().count() <= width.max(50), "{width}: {line}");
         }
-        let line = live_message(&t, hint, Some(dir), 100);
+        let line = live_message(&t, None, hint, Some(dir), 100);
         assert!(line.contains("press any key"), "{line}");
         assert!(line.ends_with("being/read/now"), "{line}");
-        let wide = live_message(&t, hint, Some(dir), 200);
+        let wide = live_message(&t, None, hint, Some(dir), 200);
         assert!(wide.ends_with("  /very/long/path/to/the/directory/being/read/now"));
     }
 
@@ -315,7 +391,7 @@ mod tests {
     fn live_line_shows_no_control_characters() {
         let report = Counts::default();
         let live = Live::default();
-        let line = live_message(&tick(&report, &live), None, Some(b"a\nb\x1b[2J"), 200);
+        let line = live_message(&tick(&report, &live), None, None, Some(b"a\nb\x1b[2J"), 200);
         assert!(line.ends_with("a?b?[2J"), "{line}");
     }
 }

@@ -3,11 +3,14 @@
 
 use std::io::{self, Write};
 use std::sync::Arc;
+use std::time::Instant;
 
+use crate::baseline::{self, OperandTotals};
 use crate::cancel::{self, Cancel};
 use crate::cli::{self, Action};
 use crate::config::{Config, Mode};
 use crate::exit::ExitStatus;
+use crate::history::History;
 use crate::message;
 use crate::output::{AroundBar, DuWriter};
 use crate::progress::{Progress, group_digits};
@@ -57,16 +60,25 @@ pub fn run(config: &Config) -> ExitStatus {
     // Only the cancellable mode watches; the others end the default way.
     let watcher =
         (config.mode == Mode::Cancellable).then(|| cancel::watch(&cancel, config.keys_cancel));
+    let mut history = baseline::open_history(config);
+    let operands = if config.progress() {
+        baseline::identify(config)
+    } else {
+        Vec::new()
+    };
     let mut progress = config.progress().then(|| {
         let hint = watcher
             .as_ref()
             .map(|w| if w.keys() { HINT_KEYS } else { HINT_SIGNALS });
-        Progress::new(config.tick, hint)
+        let total = baseline::for_scan(config, &operands, history.as_ref());
+        Progress::new(config.tick, hint, total)
     });
     let bar = progress.as_ref().and_then(Progress::live_bar);
     let out = AroundBar::new(stdio_state::stdout(), bar.clone(), true);
     let err = AroundBar::new(stdio_state::stderr(), bar, false);
     let mut writer = DuWriter::new(config, out, err);
+    let start = Instant::now();
+    let mut tally = OperandTotals::new(&mut writer);
     let summary = match &mut progress {
         Some(progress) => {
             let every = progress.every();
@@ -75,11 +87,18 @@ pub fn run(config: &Config) -> ExitStatus {
                 &cancel,
                 every,
                 &mut |t| progress.show(t),
-                &mut writer,
+                &mut tally,
             )
         }
-        None => crate::scan(config, &cancel, &mut writer),
+        None => crate::scan(config, &cancel, &mut tally),
     };
+    if let Some(history) = &mut history
+        && !summary.cancelled
+        && summary.error.is_none()
+    {
+        let c = summary.counts;
+        history.record(tally.into_records(&operands, c.entries, c.bytes, start.elapsed()));
+    }
     // The live line goes before the last results are printed.
     if let Some(progress) = progress {
         progress.finish();
@@ -105,6 +124,10 @@ pub fn run(config: &Config) -> ExitStatus {
         )
         .as_bytes()]);
         status = status.merge(ExitStatus::Interrupted);
+    }
+    // A cache that failed is said once, and changes nothing else.
+    if let Some(problem) = history.as_mut().and_then(History::take_problem) {
+        message::error(&[problem.as_bytes()]);
     }
     status
 }

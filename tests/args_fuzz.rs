@@ -58,6 +58,9 @@ const LONG: &[&str] = &[
     "d",
     "de",
     "nu",
+    "no-history",
+    "no-h",
+    "no",
 ];
 
 /// Single option words, values left to follow as separate words.
@@ -103,6 +106,7 @@ const WORDS: &[&str] = &[
     "--files0-from",
     "--exclude",
     "--tick",
+    "--no-history",
     "--max-depth",
     "--threshold",
     "--block-size",

@@ -217,6 +217,7 @@ pub(super) fn build(
     config.separate_dirs = cli.separate_dirs;
     config.null = cli.null;
     config.verbose = cli.verbose;
+    config.history = cli.verbose && !cli.no_history && !env.no_history;
     config.mode = match cli.mode {
         ModeArg::Sequential => Mode::Sequential,
         ModeArg::Verbose => Mode::Verbose,

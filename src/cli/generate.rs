@@ -101,6 +101,14 @@ cdu: 2.5s 345678 entries 2100 dirs 1.29 GiB
 .EE
 .RE
 .PP
+When the total is known, the live line gains a bar, the percentage and the
+time left, and each plain line ends with \fB42% ETA 73s\fR (\fB99% ETA ?\fR
+once the tree has outgrown its total).
+The total is the last \fB\-v\fR scan of the same directory, kept in
+\fI$XDG_CACHE_HOME/cdu/history\fR (\fI~/.cache/cdu/history\fR by default;
+\fB\-\-no\-history\fR or CDU_NO_HISTORY=1 turns it off), or the used inodes
+of a file system whose root is the operand.
+.PP
 In the \fBcancellable\fR mode, Ctrl\-C, SIGTERM, or any key when standard
 input is a terminal stops the scan: cdu prints what it has counted, says on
 standard error that the sizes are partial, and exits with status 130.
@@ -110,6 +118,12 @@ Standard input that is not a terminal is never read.
 Ctrl\-Z suspends the scan with the terminal put back as it was; \fBfg\fR
 resumes it.
 .SH ENVIRONMENT
+.TP
+.B CDU_NO_HISTORY
+Set to 1, \fB\-v\fR neither reads nor writes the history of earlier scans.
+.TP
+.B XDG_CACHE_HOME
+Where the history is kept (in \fIcdu/history\fR below it).
 .TP
 .B DU_BLOCK_SIZE
 The unit of printed sizes, when no option sets one.

@@ -69,6 +69,8 @@ cdu's own options:
   -j, --threads=N       walker threads of the parallel modes (default {})
   -v, --verbose         show progress on stderr while scanning
       --tick=DURATION   how often progress is shown (default 500ms)
+      --no-history      with -v, neither measure progress against earlier
+                          scans nor remember this one (CDU_NO_HISTORY=1 too)
       --bench-modes     time every mode (and thread count) on FILE, default
                           '.', after a warm-up, and print a table; -j N
                           times the parallel modes at N threads only

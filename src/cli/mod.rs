@@ -56,6 +56,8 @@ pub struct Env {
     pub blocksize: Option<Vec<u8>>,
     pub posixly_correct: bool,
     pub locale: Locale,
+    /// CDU_NO_HISTORY is set (to anything but empty or `0`).
+    pub no_history: bool,
 }
 
 impl Env {
@@ -67,6 +69,8 @@ impl Env {
             blocksize: var("BLOCKSIZE"),
             posixly_correct: std::env::var_os("POSIXLY_CORRECT").is_some(),
             locale: Locale::from_env(),
+            no_history: std::env::var_os("CDU_NO_HISTORY")
+                .is_some_and(|v| !v.is_empty() && v != "0"),
         }
     }
 }
@@ -210,6 +214,23 @@ mod tests {
         assert_eq!(run(&["-L", "-P"]).dereference, Dereference::Never);
         assert_eq!(run(&["-P", "-H"]).dereference, Dereference::Args);
         assert_eq!(run(&["-D", "-L"]).dereference, Dereference::Always);
+    }
+
+    #[test]
+    fn history_only_with_v_and_never_with_the_off_switch() {
+        assert!(!run(&["a"]).history);
+        assert!(run(&["-v", "a"]).history);
+        assert!(!run(&["-v", "--no-history", "a"]).history);
+        assert!(!run(&["-v", "--no-h", "a"]).history);
+        let env = Env {
+            no_history: true,
+            ..Env::default()
+        };
+        let args = ["-v", "a"].iter().map(OsString::from).collect();
+        assert!(matches!(parse(args, &env), Action::Run(c) if !c.history));
+        // GNU's abbreviation keeps its meaning.
+        assert_eq!(run(&["--no", "a"]).dereference, Dereference::Never);
+        assert!(run(&["-v", "--no", "a"]).history);
     }
 
     #[test]

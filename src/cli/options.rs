@@ -36,7 +36,8 @@ can be shown while it works, and a scan can be stopped and still print what \
 it found.";
 
 /// The options of GNU du 9.7, and cdu's own (`--mode`, `-j`, `-v`,
-/// `--tick`, `--bench-modes`, `--generate`), in the order of the help.
+/// `--tick`, `--no-history`, `--bench-modes`, `--generate`), in the order
+/// of the help.
 #[derive(Parser, Debug)]
 #[command(
     name = "cdu",
@@ -175,6 +176,12 @@ pub struct Cli {
     /// how often progress is shown: 500ms (default), 2s, 1.5
     #[arg(long, value_name = "DURATION", help_heading = OWN)]
     pub tick: Option<OsString>,
+    /// neither use nor keep the totals of earlier -v scans
+    ///
+    /// With -v, cdu remembers each directory's totals to show the next scan's
+    /// percentage and time left; CDU_NO_HISTORY=1 turns that off as well.
+    #[arg(long, help_heading = OWN)]
+    pub no_history: bool,
     /// time every mode on FILE (default .) and print a table
     ///
     /// Each mode, and each thread count of the parallel ones, runs after a
@@ -232,10 +239,11 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "tick",
     "bench-modes",
     "generate",
+    "no-history",
 ];
 
 /// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
-const CDU_LONG_OPTIONS: usize = 6;
+const CDU_LONG_OPTIONS: usize = 7;
 
 /// The option table getopt reads: clap's definition of [`Cli`], in GNU
 /// du's order of long options (the order of getopt's ambiguity list).

@@ -26,6 +26,10 @@ pub fn cdu() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cdu"));
     // The name its messages start with.
     command.arg0("cdu");
+    // Earlier scans in the user's cache would add a percentage to the
+    // lines; the tests of the history turn it back on in a cache of their
+    // own.
+    command.env("CDU_NO_HISTORY", "1");
     command
 }
 
@@ -49,8 +53,38 @@ pub fn slow_tree() -> &'static Path {
 }
 
 /// Whether `line` is a plain progress line in the documented format:
-/// `cdu: 2.5s 345678 entries 2100 dirs 1.29 GiB`.
+/// `cdu: 2.5s 345678 entries 2100 dirs 1.29 GiB`, with or without the
+/// ending of a scan that has a total (` 42% ETA 73s`, ` 99% ETA ?`).
 pub fn is_plain_progress_line(line: &str) -> bool {
+    let (counts, eta) = split_eta(line);
+    is_counts_line(counts) && eta.is_none_or(is_eta_ending)
+}
+
+/// A progress line's counts, and its ending from the percentage on if it
+/// has one.
+pub fn split_eta(line: &str) -> (&str, Option<&str>) {
+    let words: Vec<&str> = line.split(' ').collect();
+    if words.len() == 11 {
+        let cut = line.len() - words[8..].join(" ").len() - 1;
+        (&line[..cut], Some(&line[cut + 1..]))
+    } else {
+        (line, None)
+    }
+}
+
+/// `42% ETA 73s` or `99% ETA ?`.
+pub fn is_eta_ending(ending: &str) -> bool {
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let words: Vec<&str> = ending.split(' ').collect();
+    words.len() == 3
+        && words[0]
+            .strip_suffix('%')
+            .is_some_and(|p| number(p) && p.parse::<u8>().is_ok_and(|p| p <= 99))
+        && words[1] == "ETA"
+        && (words[2] == "?" || words[2].strip_suffix('s').is_some_and(number))
+}
+
+fn is_counts_line(line: &str) -> bool {
     let words: Vec<&str> = line.split(' ').collect();
     let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let seconds = |s: &str| {
@@ -152,6 +186,12 @@ impl Session {
         let mut command = cdu();
         command.args(args);
         Session::spawn(command, stdout)
+    }
+
+    /// [`Session::start`] of a command prepared by the caller (its
+    /// environment set), stdout on the terminal.
+    pub fn start_command(command: Command) -> Session {
+        Session::spawn(command, Stdout::Terminal)
     }
 
     /// cdu as a job of a job-control shell that leads the session

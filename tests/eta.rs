@@ -1,0 +1,273 @@
+//! Progress that knows its total: the history of earlier -v scans (where
+//! it is kept, when it is written, how it is turned off, what a broken one
+//! does) and the percentage it gives the next scan, piped and on a
+//! terminal; and a whole file system as the total.
+
+mod session;
+mod testenv;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use session::{Session, cdu, describe, is_plain_progress_line, slow_tree, split_eta};
+
+/// cdu with its history in `cache` (as XDG_CACHE_HOME), stdin closed.
+fn cdu_with_cache(cache: &Path) -> Command {
+    let mut command = cdu();
+    command
+        .env_remove("CDU_NO_HISTORY")
+        .env("XDG_CACHE_HOME", cache)
+        .stdin(Stdio::null());
+    command
+}
+
+fn run(mut command: Command) -> Output {
+    let out = command.output().expect("run cdu");
+    assert_eq!(
+        describe(out.status),
+        "exit 0",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn history_file(cache: &Path) -> PathBuf {
+    cache.join("cdu").join("history")
+}
+
+/// The lines of stderr that are not progress lines.
+fn messages(out: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| !is_plain_progress_line(l))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The percentage endings of the progress lines of a piped -v run.
+fn endings(out: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| is_plain_progress_line(l))
+        .filter_map(|l| split_eta(l).1.map(str::to_string))
+        .collect()
+}
+
+/// A tree of 20,000 files: a -v scan with --tick 1ms shows a few lines.
+fn tree() -> testenv::TestEnv {
+    testenv::TestEnv::new("generate . files=20000 dirs=200 seed=21")
+}
+
+fn scan_v(cache: &Path, dir: &Path, extra: &[&str]) -> Output {
+    let mut command = cdu_with_cache(cache);
+    command
+        .args(["-v", "--tick", "1ms", "-s"])
+        .args(extra)
+        .arg(dir);
+    run(command)
+}
+
+#[test]
+fn a_second_v_scan_shows_its_progress_against_the_first() {
+    let env = tree();
+    let cache = tempfile::tempdir().unwrap();
+    let first = scan_v(cache.path(), env.root(), &[]);
+    assert!(endings(&first).is_empty(), "a first scan has no total");
+    let second = scan_v(cache.path(), env.root(), &[]);
+    let ends = endings(&second);
+    assert!(!ends.is_empty(), "no percentage: {second:?}");
+    assert_eq!(messages(&second), Vec::<String>::new());
+    assert_eq!(first.stdout, second.stdout);
+    // Counts only go up, and so does the percentage.
+    let percents: Vec<u8> = ends
+        .iter()
+        .map(|e| e.split('%').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(percents.windows(2).all(|w| w[0] <= w[1]), "{ends:?}");
+}
+
+#[test]
+fn history_is_written_only_with_v_and_under_xdg_cache_home() {
+    let env = tree();
+    let cache = tempfile::tempdir().unwrap();
+    let mut quiet = cdu_with_cache(cache.path());
+    quiet.arg("-s").arg(env.root());
+    run(quiet);
+    assert!(!cache.path().join("cdu").exists(), "written without -v");
+    scan_v(cache.path(), env.root(), &[]);
+    let text = std::fs::read_to_string(history_file(cache.path())).unwrap();
+    let hex: String = env
+        .root()
+        .canonicalize()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(text.starts_with("cdu history 1\n"), "{text}");
+    assert!(text.lines().any(|l| l.ends_with(&hex)), "{text}");
+}
+
+#[test]
+fn without_xdg_cache_home_the_history_is_in_the_home_cache() {
+    let env = tree();
+    let home = tempfile::tempdir().unwrap();
+    let mut command = cdu();
+    command
+        .env_remove("CDU_NO_HISTORY")
+        .env_remove("XDG_CACHE_HOME")
+        .env("HOME", home.path())
+        .stdin(Stdio::null())
+        .args(["-v", "-s"])
+        .arg(env.root());
+    run(command);
+    assert!(history_file(&home.path().join(".cache")).is_file());
+}
+
+#[test]
+fn no_history_option_and_variable_neither_write_nor_use_it() {
+    let env = tree();
+    let cache = tempfile::tempdir().unwrap();
+    let off = scan_v(cache.path(), env.root(), &["--no-history"]);
+    assert!(
+        !cache.path().join("cdu").exists(),
+        "written with --no-history"
+    );
+    let mut variable = cdu_with_cache(cache.path());
+    variable
+        .env("CDU_NO_HISTORY", "1")
+        .args(["-v", "-s"])
+        .arg(env.root());
+    run(variable);
+    assert!(
+        !cache.path().join("cdu").exists(),
+        "written with CDU_NO_HISTORY=1"
+    );
+    // With a history in place, the off switch leaves the lines as before.
+    scan_v(cache.path(), env.root(), &[]);
+    let before = std::fs::read(history_file(cache.path())).unwrap();
+    let off_again = scan_v(cache.path(), env.root(), &["--no-history"]);
+    assert!(endings(&off_again).is_empty(), "{off_again:?}");
+    assert_eq!(std::fs::read(history_file(cache.path())).unwrap(), before);
+    assert_eq!(off.stdout, off_again.stdout);
+}
+
+#[test]
+fn an_unwritable_cache_is_said_once_and_changes_nothing_else() {
+    let env = tree();
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the cache directory should be: no one, root included,
+    // can create the history below it.
+    let cache = dir.path().join("not-a-dir");
+    std::fs::write(&cache, "").unwrap();
+    let out = scan_v(&cache, env.root(), &[]);
+    let said = messages(&out);
+    assert_eq!(said.len(), 1, "{said:?}");
+    let named = format!("history {}", history_file(&cache).display());
+    assert!(
+        said[0].starts_with("cdu: ") && said[0].contains(&named),
+        "{said:?}"
+    );
+    let mut plain = cdu();
+    plain.arg("-s").arg(env.root());
+    assert_eq!(out.stdout, run(plain).stdout);
+}
+
+#[test]
+fn a_corrupt_history_is_said_once_then_replaced() {
+    let env = tree();
+    let cache = tempfile::tempdir().unwrap();
+    std::fs::create_dir(cache.path().join("cdu")).unwrap();
+    std::fs::write(history_file(cache.path()), b"\x00\xffgarbage\n").unwrap();
+    let out = scan_v(cache.path(), env.root(), &[]);
+    let said = messages(&out);
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].contains("is not one cdu wrote"), "{said:?}");
+    assert!(endings(&out).is_empty());
+    let next = scan_v(cache.path(), env.root(), &[]);
+    assert_eq!(messages(&next), Vec::<String>::new());
+    assert!(
+        !endings(&next).is_empty(),
+        "the rewritten history is not used"
+    );
+}
+
+#[test]
+fn a_remembered_directory_shows_a_bar_and_percentage_on_a_terminal() {
+    let tree = slow_tree();
+    let cache = tempfile::tempdir().unwrap();
+    let mut first = cdu_with_cache(cache.path());
+    first.args(["-v", "-s"]).arg(tree);
+    run(first);
+    let mut command = cdu_with_cache(cache.path());
+    command.args(["-v", "--tick", "10ms", "-s"]).arg(tree);
+    let mut s = Session::start_command(command);
+    s.wait_for("a percentage and ETA", |screen| {
+        screen.contains("%  ETA ") && screen.contains('█')
+    });
+    let (status, _) = s.finish();
+    assert_eq!(describe(status), "exit 0", "{}", s.text());
+}
+
+/// A tmpfs mounted on a temporary directory, unmounted when dropped.
+struct Tmpfs {
+    dir: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    fn mount() -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().ok()?;
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=256m", "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then_some(Tmpfs { dir })
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+#[test]
+fn a_whole_file_system_shows_a_bar_and_percentage_on_a_terminal() {
+    let Some(fs) = Tmpfs::mount() else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (needs root and mount)");
+        return;
+    };
+    // 100,000 empty files: a single-threaded scan takes long enough for
+    // several ticks.
+    for d in 0..100 {
+        let dir = fs.dir.path().join(format!("d{d}"));
+        std::fs::create_dir(&dir).unwrap();
+        for f in 0..1000 {
+            std::fs::File::create(dir.join(format!("f{f}"))).unwrap();
+        }
+    }
+    let mut command = cdu();
+    command
+        .args(["--mode", "verbose", "--tick", "10ms", "-s"])
+        .arg(fs.dir.path());
+    let mut s = Session::start_command(command);
+    s.wait_for("a percentage and ETA", |screen| {
+        screen.contains("%  ETA ") && screen.contains('█')
+    });
+    let (status, _) = s.finish();
+    assert_eq!(describe(status), "exit 0", "{}", s.text());
+    // Piped, the lines end with the documented form, and the file
+    // system's count is close enough that no line says it was passed.
+    let out = cdu()
+        .args(["--mode", "verbose", "--tick", "1ms", "-s"])
+        .arg(fs.dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.lines().all(is_plain_progress_line), "{stderr}");
+    assert!(endings(&out).iter().any(|e| !e.ends_with('?')), "{stderr}");
+}
