@@ -10,7 +10,7 @@ mod reference;
 mod testenv;
 
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use reference::{Case, check_all, reference_du};
