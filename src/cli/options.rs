@@ -187,6 +187,30 @@ pub struct Cli {
     /// from cdu's table of options, so they list every option there is.
     #[arg(long, value_enum, value_name = "KIND", help_heading = OWN)]
     pub generate: Option<Generate>,
+    /// print JSON lines instead of du's lines, then a summary line
+    ///
+    /// One object for each line du would print, in the same order, with the
+    /// disk usage, apparent size and entries of each; README.md gives the
+    /// schema, and how a name that is not UTF-8 is written.
+    #[arg(long, help_heading = OWN)]
+    pub json: bool,
+    /// also save the scan in ncdu's export format to FILE (- for stdout)
+    ///
+    /// ncdu -f FILE and gdu -f FILE browse it, cdu --import and --diff read it.
+    /// With -, the export takes stdout's place instead of the lines.
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
+    pub export: Option<OsString>,
+    /// read a saved scan from FILE (- for stdin) instead of scanning
+    ///
+    /// FILE is an export of cdu, ncdu or gdu; the other options apply to it as
+    /// to a scan.
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
+    pub import: Option<OsString>,
+    /// print what changed since the saved scan OLD, largest change first
+    ///
+    /// OLD is an export, or a listing as du prints it (SIZE, a tab, a path).
+    #[arg(long, value_name = "OLD", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
+    pub diff: Option<OsString>,
     /// print the list of options
     #[arg(long)]
     pub help: bool,
@@ -232,10 +256,14 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "tick",
     "bench-modes",
     "generate",
+    "json",
+    "export",
+    "import",
+    "diff",
 ];
 
 /// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
-const CDU_LONG_OPTIONS: usize = 6;
+const CDU_LONG_OPTIONS: usize = 10;
 
 /// The option table getopt reads: clap's definition of [`Cli`], in GNU
 /// du's order of long options (the order of getopt's ambiguity list).
