@@ -14,6 +14,7 @@ pub mod config;
 pub mod exclude;
 pub mod exit;
 pub mod getopt;
+pub mod input;
 pub mod message;
 pub mod operands;
 pub mod output;

@@ -156,7 +156,7 @@ pub fn run(config: &Config) -> ExitStatus {
             None => &mut *report,
         };
         match &config.import {
-            Some(_) => Err::<Summary, String>("later".into()),
+            Some(file) => crate::input::import::import_file(config, file, sink),
             None => Ok(match &mut progress {
                 Some(progress) => {
                     let every = progress.every();
