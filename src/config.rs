@@ -136,8 +136,6 @@ pub struct Config {
     pub export: Option<std::ffi::OsString>,
     /// `--import=FILE`: read a saved scan instead of walking (`-`: stdin).
     pub import: Option<std::ffi::OsString>,
-    /// `--diff=OLD`: print what changed since the saved scan OLD.
-    pub diff: Option<std::ffi::OsString>,
 }
 
 impl Config {
@@ -174,7 +172,6 @@ impl Config {
             json: false,
             export: None,
             import: None,
-            diff: None,
         }
     }
 

@@ -54,10 +54,10 @@ pub fn main() -> ExitStatus {
 const HINT_KEYS: &str = "press any key or Ctrl-C to stop";
 const HINT_SIGNALS: &str = "Ctrl-C to stop";
 
-/// What prints a run's results: du's lines, JSON lines or a diff.
+/// What prints a run's results: du's lines or JSON lines.
 pub trait Report: Sink {
-    /// Writes what comes at the end (`-c`'s total, the JSON summary, the
-    /// diff itself) and flushes.
+    /// Writes what comes at the end (`-c`'s total, the JSON summary) and
+    /// flushes.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
     /// Writes what is buffered, when the run ends early.
     fn flush(&mut self) -> io::Result<()>;

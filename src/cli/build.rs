@@ -220,7 +220,6 @@ pub(super) fn build(
     config.json = cli.json;
     config.export = cli.export.clone();
     config.import = cli.import.clone();
-    config.diff = cli.diff.clone();
     if config.json || config.export.is_some() {
         // Both write every entry with its type and both measures.
         config.details = true;

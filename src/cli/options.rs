@@ -36,7 +36,8 @@ can be shown while it works, and a scan can be stopped and still print what \
 it found.";
 
 /// The options of GNU du 9.7, and cdu's own (`--mode`, `-j`, `-v`,
-/// `--tick`, `--bench-modes`, `--generate`), in the order of the help.
+/// `--tick`, `--bench-modes`, `--generate`, `--json`, `--export`,
+/// `--import`), in the order of the help.
 #[derive(Parser, Debug)]
 #[command(
     name = "cdu",
@@ -196,7 +197,7 @@ pub struct Cli {
     pub json: bool,
     /// also save the scan in ncdu's export format to FILE (- for stdout)
     ///
-    /// ncdu -f FILE and gdu -f FILE browse it, cdu --import and --diff read it.
+    /// ncdu -f FILE and gdu -f FILE browse it, cdu --import reads it.
     /// With -, the export takes stdout's place instead of the lines.
     #[arg(long, value_name = "FILE", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
     pub export: Option<OsString>,
@@ -206,11 +207,6 @@ pub struct Cli {
     /// to a scan.
     #[arg(long, value_name = "FILE", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
     pub import: Option<OsString>,
-    /// print what changed since the saved scan OLD, largest change first
-    ///
-    /// OLD is an export, or a listing as du prints it (SIZE, a tab, a path).
-    #[arg(long, value_name = "OLD", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
-    pub diff: Option<OsString>,
     /// print the list of options
     #[arg(long)]
     pub help: bool,
@@ -259,11 +255,10 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "json",
     "export",
     "import",
-    "diff",
 ];
 
 /// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
-const CDU_LONG_OPTIONS: usize = 10;
+const CDU_LONG_OPTIONS: usize = 9;
 
 /// The option table getopt reads: clap's definition of [`Cli`], in GNU
 /// du's order of long options (the order of getopt's ambiguity list).
