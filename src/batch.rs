@@ -83,6 +83,9 @@ pub struct Details {
     pub file_type: FileType,
     pub other_bytes: u64,
     pub link: Option<Link>,
+    /// The device it is on, when known (directories and operands; a file
+    /// of several links through its link).
+    pub dev: Option<u64>,
 }
 
 /// A file with several hard links.

@@ -137,6 +137,13 @@ pub struct Config {
     /// files with several links, because the same file may be met twice.
     pub hash_all: bool,
     pub locale: Locale,
+    /// `--json`: JSON lines instead of du's.
+    pub json: bool,
+    /// `--export=FILE`: also write the scan in ncdu's format (`-`: to
+    /// stdout, instead of the lines).
+    pub export: Option<std::ffi::OsString>,
+    /// `--import=FILE`: read a saved scan instead of walking (`-`: stdin).
+    pub import: Option<std::ffi::OsString>,
 }
 
 impl Config {
@@ -172,6 +179,9 @@ impl Config {
             keys_cancel: true,
             hash_all,
             locale: Locale::default(),
+            json: false,
+            export: None,
+            import: None,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod exclude;
 pub mod exit;
 pub mod getopt;
 pub mod history;
+pub mod input;
 pub mod message;
 pub mod mounts;
 pub mod operands;

@@ -2,6 +2,7 @@
 //! and the exit status they make together.
 
 use std::io::{self, Write};
+use std::os::unix::ffi::OsStrExt;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -12,9 +13,11 @@ use crate::config::{Config, Mode};
 use crate::exit::ExitStatus;
 use crate::history::History;
 use crate::message;
-use crate::output::{AroundBar, DuWriter};
+use crate::output::{AroundBar, DuWriter, JsonWriter, NcduWriter, Report, Tee};
 use crate::progress::{Progress, group_digits};
+use crate::quote::quote_if_needed;
 use crate::stdio_state;
+use crate::stream::Sink;
 
 /// Runs `cdu` with the process's arguments and environment.
 pub fn main() -> ExitStatus {
@@ -53,20 +56,49 @@ pub fn main() -> ExitStatus {
 const HINT_KEYS: &str = "press any key or Ctrl-C to stop";
 const HINT_SIGNALS: &str = "Ctrl-C to stop";
 
-/// Scans and prints as `config` says: du's lines stream to stdout as the
-/// scan completes them.
+/// Where the export goes, opened before the scan so that a file that
+/// cannot be created stops the run before it starts.
+fn open_export(config: &Config) -> Result<Option<Box<dyn Write>>, ExitStatus> {
+    let Some(file) = &config.export else {
+        return Ok(None);
+    };
+    if file == "-" {
+        return Ok(Some(Box::new(stdio_state::stdout())));
+    }
+    match std::fs::File::create(file) {
+        Ok(f) => Ok(Some(Box::new(f))),
+        Err(e) => {
+            message::error(&[
+                &quote_if_needed(file.as_bytes(), config.locale),
+                b": ",
+                message::strerror(e.raw_os_error().unwrap_or(0)).as_bytes(),
+            ]);
+            Err(ExitStatus::Failure)
+        }
+    }
+}
+
+/// Scans (or imports) and prints as `config` says: results stream to
+/// stdout as the scan completes them.
 pub fn run(config: &Config) -> ExitStatus {
+    let export_out = match open_export(config) {
+        Ok(out) => out,
+        Err(status) => return status,
+    };
+    let importing = config.import.is_some();
     let cancel = Arc::new(Cancel::new());
     // Only the cancellable mode watches; the others end the default way.
-    let watcher =
-        (config.mode == Mode::Cancellable).then(|| cancel::watch(&cancel, config.keys_cancel));
-    let mut history = baseline::open_history(config);
-    let operands = if config.progress() {
+    let watcher = (config.mode == Mode::Cancellable && !importing)
+        .then(|| cancel::watch(&cancel, config.keys_cancel));
+    let mut history = (!importing)
+        .then(|| baseline::open_history(config))
+        .flatten();
+    let operands = if config.progress() && !importing {
         baseline::identify(config)
     } else {
         Vec::new()
     };
-    let mut progress = config.progress().then(|| {
+    let mut progress = (config.progress() && !importing).then(|| {
         let hint = watcher
             .as_ref()
             .map(|w| if w.keys() { HINT_KEYS } else { HINT_SIGNALS });
@@ -74,30 +106,63 @@ pub fn run(config: &Config) -> ExitStatus {
         Progress::new(config.tick, hint, total)
     });
     let bar = progress.as_ref().and_then(Progress::live_bar);
-    let out = AroundBar::new(stdio_state::stdout(), bar.clone(), true);
-    let err = AroundBar::new(stdio_state::stderr(), bar, false);
-    let mut writer = DuWriter::new(config, out, err);
-    let start = Instant::now();
-    let mut tally = OperandTotals::new(&mut writer);
-    let summary = match &mut progress {
-        Some(progress) => {
-            let every = progress.every();
-            crate::scan_with_progress(
-                config,
-                &cancel,
-                every,
-                &mut |t| progress.show(t),
-                &mut tally,
-            )
-        }
-        None => crate::scan(config, &cancel, &mut tally),
+    let out: Box<dyn Write> = if config.export.as_deref() == Some(std::ffi::OsStr::new("-")) {
+        // The export takes stdout's place.
+        Box::new(io::sink())
+    } else {
+        Box::new(AroundBar::new(stdio_state::stdout(), bar.clone(), true))
     };
-    if let Some(history) = &mut history
-        && !summary.cancelled
-        && summary.error.is_none()
-    {
-        let c = summary.counts;
-        history.record(tally.into_records(&operands, c.entries, c.bytes, start.elapsed()));
+    let err = AroundBar::new(stdio_state::stderr(), bar, false);
+    let mut report: Box<dyn Report + '_> = if config.json {
+        Box::new(JsonWriter::new(config, out, err))
+    } else {
+        Box::new(DuWriter::new(config, out, err))
+    };
+    let mut export = export_out.map(|out| NcduWriter::new(config, out));
+    let start = Instant::now();
+    let mut recorded = None;
+    let outcome = {
+        let mut tee;
+        let both: &mut dyn Sink = match &mut export {
+            Some(export) => {
+                tee = Tee {
+                    first: &mut *report,
+                    second: export,
+                };
+                &mut tee
+            }
+            None => &mut *report,
+        };
+        // Each operand's totals, for the history of progress.
+        let mut tally = OperandTotals::new(both);
+        let sink: &mut dyn Sink = &mut tally;
+        let outcome = match &config.import {
+            Some(file) => crate::input::import::import_file(config, file, sink),
+            None => Ok(match &mut progress {
+                Some(progress) => {
+                    let every = progress.every();
+                    crate::scan_with_progress(
+                        config,
+                        &cancel,
+                        every,
+                        &mut |t| progress.show(t),
+                        sink,
+                    )
+                }
+                None => crate::scan(config, &cancel, sink),
+            }),
+        };
+        if let (Some(_), Ok(summary)) = (&history, &outcome)
+            && !summary.cancelled
+            && summary.error.is_none()
+        {
+            let c = summary.counts;
+            recorded = Some(tally.into_records(&operands, c.entries, c.bytes, start.elapsed()));
+        }
+        outcome
+    };
+    if let (Some(history), Some(records)) = (&mut history, recorded) {
+        history.record(records);
     }
     // The live line goes before the last results are printed.
     if let Some(progress) = progress {
@@ -106,12 +171,25 @@ pub fn run(config: &Config) -> ExitStatus {
     // Keys are no longer read and the terminal is as it was; from here a
     // signal ends the process at once.
     drop(watcher);
+    let summary = match outcome {
+        Ok(summary) => summary,
+        Err(e) => {
+            // A saved scan that cannot be read: what came before the
+            // fault is printed, then where it is.
+            let _ = report.flush();
+            message::error(&[e.to_string().as_bytes()]);
+            return ExitStatus::Failure;
+        }
+    };
     let written = match summary.error {
-        Some(e) => Err(e),
-        None => writer.finish(),
+        Some(ref e) => Err(io::Error::new(e.kind(), e.to_string())),
+        None => report.finish(&summary).and_then(|()| match &mut export {
+            Some(export) => export.finish(),
+            None => Ok(()),
+        }),
     };
     let mut status = match written {
-        Ok(()) if writer.had_errors() => ExitStatus::Failure,
+        Ok(()) if report.had_errors() => ExitStatus::Failure,
         Ok(()) => ExitStatus::Success,
         Err(e) => write_failed(&e, false),
     };

@@ -307,7 +307,8 @@ impl<'s> Stream<'s> {
             let details = entry.other_bytes.map(|other_bytes| Details {
                 file_type: entry.file_type,
                 other_bytes,
-                link: link.filter(|l| l.nlink > 1),
+                dev: link.map(|l| l.dev),
+                link: link.filter(|l| l.nlink > 1 && entry.kind != ItemKind::Dir),
             });
             let (depth, path_len) = (top.depth, top.path_len);
             let (kind, usage, errno) = (entry.kind, entry.usage, entry.errno);

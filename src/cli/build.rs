@@ -218,12 +218,33 @@ pub(super) fn build(
     config.null = cli.null;
     config.verbose = cli.verbose;
     config.history = cli.verbose && !cli.no_history && !env.no_history;
+    config.json = cli.json;
+    config.export = cli.export.clone();
+    config.import = cli.import.clone();
+    if config.json || config.export.is_some() {
+        // Both write every entry with its type and both measures.
+        config.details = true;
+        config.list_all = true;
+    }
     config.mode = match cli.mode {
         ModeArg::Sequential => Mode::Sequential,
         ModeArg::Verbose => Mode::Verbose,
         ModeArg::Parallel => Mode::Parallel,
         ModeArg::Cancellable => Mode::Cancellable,
     };
+    if config.import.is_some() {
+        if let Some(extra) = cli.files.first().or(cli.files0_from.as_ref()) {
+            diag.push(&[b"extra operand ", &quote(extra.as_bytes(), locale)]);
+            diag.lines
+                .push(b"a scan read with --import takes no FILE operands".to_vec());
+            return Err(true);
+        }
+        return Ok(config);
+    }
+    if config.export.is_some() && (cli.files.len() > 1 || cli.files0_from.is_some()) {
+        diag.push(&[b"--export saves one tree: name one FILE"]);
+        return Err(true);
+    }
     if let Some(from) = &cli.files0_from {
         if let Some(extra) = cli.files.first() {
             diag.push(&[b"extra operand ", &quote(extra.as_bytes(), locale)]);

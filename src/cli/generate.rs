@@ -117,6 +117,19 @@ A second Ctrl\-C exits at once.
 Standard input that is not a terminal is never read.
 Ctrl\-Z suspends the scan with the terminal put back as it was; \fBfg\fR
 resumes it.
+.SH "SAVED SCANS"
+\fB\-\-export=\fR\fIFILE\fR writes the scan in ncdu's JSON export format
+while du's lines are printed as usual; \fBncdu \-f\fR \fIFILE\fR and
+\fBgdu \-f\fR \fIFILE\fR browse it.
+\fB\-\-import=\fR\fIFILE\fR reads such a file, written by cdu, ncdu or gdu,
+instead of scanning, and the other options apply to it as to a scan:
+\fBcdu \-\-import=saved.json \-h \-d 1\fR prints what \fBcdu \-h \-d 1\fR
+printed when the scan was saved.
+\fB\-\-json\fR prints one JSON object per line instead of du's lines, with
+every measure of each entry, and ends with a summary object.
+.PP
+A file with several hard links is saved once, under the name where it was
+counted, so that ncdu, gdu and du agree on the totals.
 .SH ENVIRONMENT
 .TP
 .B CDU_NO_HISTORY

@@ -76,6 +76,13 @@ cdu's own options:
                           times the parallel modes at N threads only
       --generate=KIND   print cdu's man page (KIND man) or a completion script
                           (complete-bash, complete-zsh, complete-fish)
+      --json            print JSON lines instead of du's lines: one object
+                          for each line du prints, then a summary object
+      --export=FILE     also save the scan in ncdu's format to FILE, which
+                          ncdu -f and gdu -f browse; with - it goes to stdout
+                          instead of the lines
+      --import=FILE     read a scan saved by cdu, ncdu or gdu from FILE (-
+                          for stdin) instead of scanning
       --help        print this list of options
       --version     print cdu's version
 

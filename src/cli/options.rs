@@ -36,8 +36,8 @@ can be shown while it works, and a scan can be stopped and still print what \
 it found.";
 
 /// The options of GNU du 9.7, and cdu's own (`--mode`, `-j`, `-v`,
-/// `--tick`, `--no-history`, `--bench-modes`, `--generate`), in the order
-/// of the help.
+/// `--tick`, `--no-history`, `--bench-modes`, `--generate`, `--json`,
+/// `--export`, `--import`), in the order of the help.
 #[derive(Parser, Debug)]
 #[command(
     name = "cdu",
@@ -194,6 +194,25 @@ pub struct Cli {
     /// from cdu's table of options, so they list every option there is.
     #[arg(long, value_enum, value_name = "KIND", help_heading = OWN)]
     pub generate: Option<Generate>,
+    /// print JSON lines instead of du's lines, then a summary line
+    ///
+    /// One object for each line du would print, in the same order, with the
+    /// disk usage, apparent size and entries of each; README.md gives the
+    /// schema, and how a name that is not UTF-8 is written.
+    #[arg(long, help_heading = OWN)]
+    pub json: bool,
+    /// also save the scan in ncdu's export format to FILE (- for stdout)
+    ///
+    /// ncdu -f FILE and gdu -f FILE browse it, cdu --import reads it.
+    /// With -, the export takes stdout's place instead of the lines.
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
+    pub export: Option<OsString>,
+    /// read a saved scan from FILE (- for stdin) instead of scanning
+    ///
+    /// FILE is an export of cdu, ncdu or gdu; the other options apply to it as
+    /// to a scan.
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
+    pub import: Option<OsString>,
     /// print the list of options
     #[arg(long)]
     pub help: bool,
@@ -240,10 +259,13 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "bench-modes",
     "generate",
     "no-history",
+    "json",
+    "export",
+    "import",
 ];
 
 /// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
-const CDU_LONG_OPTIONS: usize = 7;
+const CDU_LONG_OPTIONS: usize = 10;
 
 /// The option table getopt reads: clap's definition of [`Cli`], in GNU
 /// du's order of long options (the order of getopt's ambiguity list).

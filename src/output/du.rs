@@ -4,21 +4,43 @@
 
 use std::io::{self, Write};
 
-use crate::batch::{ErrorKind, Usage};
+use super::diagnostic::Diagnostics;
+use crate::batch::Usage;
 use crate::config::Config;
-use crate::message::{strerror, write_error};
-use crate::quote::{quote_always, quote_if_needed};
 use crate::size::format_size;
 use crate::stream::{Event, Sink};
+
+/// The number du shows of `usage`: entries with `--inodes`, else bytes.
+pub fn value(config: &Config, usage: Usage) -> u64 {
+    if config.inodes {
+        usage.inodes
+    } else {
+        usage.bytes
+    }
+}
+
+/// Whether du prints an entry of this value at this depth (`-t`, `-d`).
+pub fn shown(config: &Config, value: u64, depth: usize) -> bool {
+    let big_enough = if config.threshold < 0 {
+        value <= config.threshold.unsigned_abs()
+    } else {
+        value >= config.threshold as u64
+    };
+    big_enough && (depth == 0 || depth as i64 <= config.max_depth)
+}
+
+/// Whether du prints a file at this depth at all: operands always, the
+/// rest with `-a` (the stream may hand on every file for other sinks).
+pub fn file_listed(config: &Config, depth: usize) -> bool {
+    depth == 0 || config.all
+}
 
 /// Writes du's lines to `out` and its diagnostics to `err`.
 pub struct DuWriter<'c, W: Write, E: Write> {
     config: &'c Config,
     out: W,
-    err: E,
+    diag: Diagnostics<E>,
     line: Vec<u8>,
-    /// A diagnostic was printed: the exit status is 1.
-    errors: bool,
     /// The operands' sum, for `-c`.
     total: Usage,
     /// The local time zone, looked up at the first `--time` line.
@@ -30,9 +52,8 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
         DuWriter {
             config,
             out,
-            err,
+            diag: Diagnostics::new(err, config.locale),
             line: Vec::with_capacity(256),
-            errors: false,
             total: Usage::default(),
             zone: None,
         }
@@ -40,7 +61,7 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
 
     /// Whether a diagnostic was printed.
     pub fn had_errors(&self) -> bool {
-        self.errors
+        self.diag.count() > 0
     }
 
     /// Writes the grand total if `-c` asked for it, and flushes.
@@ -63,30 +84,33 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
     }
 
     fn value(&self, usage: Usage) -> u64 {
-        if self.config.inodes {
-            usage.inodes
-        } else {
-            usage.bytes
-        }
+        value(self.config, usage)
     }
 
     fn print(&mut self, usage: Usage, path: &[u8], depth: usize) -> io::Result<()> {
-        let config = self.config;
         let value = self.value(usage);
-        let shown = if config.threshold < 0 {
-            value <= config.threshold.unsigned_abs()
-        } else {
-            value >= config.threshold as u64
-        };
-        if !(shown && (depth == 0 || depth as i64 <= config.max_depth)) {
+        if !shown(self.config, value, depth) {
             return Ok(());
         }
+        self.print_line(value, usage.time, b"", path)
+    }
+
+    /// Writes one line: `prefix`, `value` in the configured format, the
+    /// time with `--time`, a tab and `path` (the diff's lines too).
+    pub fn print_line(
+        &mut self,
+        value: u64,
+        time: i128,
+        prefix: &[u8],
+        path: &[u8],
+    ) -> io::Result<()> {
         self.line.clear();
-        format_size(value, &config.format, &mut self.line);
-        self.push_time(usage.time)?;
+        self.line.extend_from_slice(prefix);
+        format_size(value, &self.config.format, &mut self.line);
+        self.push_time(time)?;
         self.line.push(b'\t');
         self.line.extend_from_slice(path);
-        self.line.push(if config.null { 0 } else { b'\n' });
+        self.line.push(if self.config.null { 0 } else { b'\n' });
         self.out.write_all(&self.line)
     }
 
@@ -104,11 +128,12 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
             // du warns, prints the seconds, and still succeeds. Its
             // warning flushes what the line has so far first, as the C
             // library's error() does.
-            let quoted = quote_always(seconds.as_bytes(), self.config.locale);
+            let quoted = crate::quote::quote_always(seconds.as_bytes(), self.config.locale);
             self.out.write_all(&self.line)?;
             self.line.clear();
             self.out.flush()?;
-            write_error(&mut self.err, &[b"time ", &quoted, b" is out of range"]);
+            self.diag
+                .warn(&mut self.out, &[b"time ", &quoted, b" is out of range"]);
         }
         let formatted = stamp
             .map(|t| t.to_zoned_datetime(zone.clone()))
@@ -121,27 +146,11 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
     }
 
     fn diagnose(&mut self, parts: &[&[u8]]) {
-        // Errors go out after the lines before them, as du's would.
-        let _ = self.out.flush();
-        write_error(&mut self.err, parts);
-        self.errors = true;
+        self.diag.diagnose(&mut self.out, parts);
     }
 
-    fn error(&mut self, kind: ErrorKind, path: &[u8], errno: i32) {
-        let locale = self.config.locale;
-        // errno 0: a dangling symlink that was to be followed; du gives no
-        // reason then.
-        let reason = if errno == 0 {
-            String::new()
-        } else {
-            format!(": {}", strerror(errno))
-        };
-        let (what, name): (&[u8], Vec<u8>) = match kind {
-            ErrorKind::Access => (b"cannot access ", quote_always(path, locale)),
-            ErrorKind::ReadDir => (b"cannot read directory ", quote_always(path, locale)),
-            ErrorKind::ReadPartial => (b"", quote_if_needed(path, locale)),
-        };
-        self.diagnose(&[what, &name, reason.as_bytes()]);
+    fn error(&mut self, kind: crate::batch::ErrorKind, path: &[u8], errno: i32) {
+        self.diag.error(&mut self.out, kind, path, errno);
     }
 }
 
@@ -156,7 +165,9 @@ impl<W: Write, E: Write> Sink for DuWriter<'_, W, E> {
                 if depth == 0 {
                     self.total.add(usage);
                 }
-                self.print(usage, path, depth)?;
+                if file_listed(self.config, depth) {
+                    self.print(usage, path, depth)?;
+                }
             }
             Event::DirStart { .. } | Event::Skipped { .. } => {}
             Event::DirEnd {

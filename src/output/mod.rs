@@ -2,7 +2,17 @@
 //! and computes nothing that the events do not already hold.
 
 mod around_bar;
+mod diagnostic;
 mod du;
+pub mod json;
+pub mod ncdu;
+mod report;
+mod tee;
 
 pub use around_bar::AroundBar;
-pub use du::{DuWriter, scan_du};
+pub use diagnostic::Diagnostics;
+pub use du::{DuWriter, file_listed, scan_du, shown, value};
+pub use json::JsonWriter;
+pub use ncdu::NcduWriter;
+pub use report::Report;
+pub use tee::Tee;

@@ -418,6 +418,7 @@ impl<'a> Walker<'a> {
     /// What details keep of an operand.
     fn details(&self, st: &Stat) -> Option<Details> {
         self.config.details.then(|| Details {
+            dev: Some(dev_ino(st).0),
             file_type: file_type(st),
             other_bytes: self.other_bytes(st),
             link: (!is_dir(st) && nlink(st) > 1).then(|| {
@@ -804,8 +805,10 @@ impl<'a> Walker<'a> {
                     ino,
                     links: followed,
                 });
-                if claim {
-                    batch.items.claim_last(dev, ino);
+                if claim || config.details {
+                    // With details, the device goes along too (exports
+                    // mark where it changes).
+                    batch.items.link_last(dev, ino, links, claim);
                 }
             }
         } else if linked {

@@ -1,0 +1,277 @@
+//! `--export=FILE`: the scan in ncdu's JSON export format (version 1.2),
+//! which `ncdu -f` and `gdu -f` browse. Written as the stream flows: a
+//! directory's array is opened at its start and closed at its end, so
+//! nothing of the tree is held here but the path to where the stream is.
+//!
+//! The rules, from the two importers: each entry carries its own `asize`
+//! and `dsize` only; a directory is an array of its own object and then
+//! its entries; names are the raw bytes, with only `"`, `\`, control bytes
+//! and 0x7F escaped (never `\u` for other bytes: ncdu would turn it into
+//! UTF-8); `ino`, `hlnkc` and `nlink` only on non-directories of several
+//! links; `dev` on the root and where it changes; false flags left out.
+//!
+//! A file of several links is written once, where du counts it (the
+//! stream hands on no other name of it), so that ncdu's, gdu's and du's
+//! totals agree; with `-l` every name is written.
+
+use std::io::{self, Write};
+
+use crate::batch::{Details, FileType, Usage};
+use crate::config::Config;
+use crate::stream::{Event, Sink, Skip};
+
+/// Appends `name` as an export string: raw bytes, minimal escapes.
+pub fn push_name(out: &mut Vec<u8>, name: &[u8]) {
+    out.push(b'"');
+    for &b in name {
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0..0x20 | 0x7f => {
+                let _ = write!(out, "\\u{b:04x}");
+            }
+            _ => out.push(b),
+        }
+    }
+    out.push(b'"');
+}
+
+/// A directory whose array is open.
+struct Open {
+    /// Where its path ends in a child's path (the slash after it).
+    path_len: usize,
+    dev: Option<u64>,
+    /// Its own object is not closed yet: a read error may still be added.
+    object_open: bool,
+}
+
+/// Writes the export to `out`.
+pub struct NcduWriter<'c, W: Write> {
+    config: &'c Config,
+    out: W,
+    buf: Vec<u8>,
+    open: Vec<Open>,
+    /// Something was written after the header: the root.
+    started: bool,
+    /// The device of the root, for operands that are files.
+    root_dev: Option<u64>,
+}
+
+/// How much is gathered before it is written.
+const BUFFER: usize = 64 * 1024;
+
+impl<'c, W: Write> NcduWriter<'c, W> {
+    pub fn new(config: &'c Config, out: W) -> Self {
+        let timestamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let mut buf = Vec::with_capacity(BUFFER * 2);
+        let _ = write!(
+            buf,
+            "[1,2,{{\"progname\":\"cdu\",\"progver\":\"{}\",\"timestamp\":{timestamp}}}",
+            env!("CARGO_PKG_VERSION")
+        );
+        NcduWriter {
+            config,
+            out,
+            buf,
+            open: Vec::new(),
+            started: false,
+            root_dev: None,
+        }
+    }
+
+    /// Ends the document (an empty root if nothing was scanned: the
+    /// format needs one) and flushes it.
+    pub fn finish(&mut self) -> io::Result<()> {
+        while !self.open.is_empty() {
+            self.close_object();
+            self.open.pop();
+            self.buf.push(b']');
+        }
+        if !self.started {
+            self.buf.extend_from_slice(b",\n[{\"name\":\"\"}]");
+        }
+        self.buf.extend_from_slice(b"]\n");
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        self.out.flush()
+    }
+
+    fn close_object(&mut self) {
+        if let Some(top) = self.open.last_mut()
+            && top.object_open
+        {
+            top.object_open = false;
+            self.buf.push(b'}');
+        }
+    }
+
+    /// Starts an entry's object: the separator, `{`, its name (the last
+    /// part of `path`, or all of it for the root) and its sizes.
+    fn begin(
+        &mut self,
+        path: &[u8],
+        depth: usize,
+        own: Usage,
+        details: Option<Details>,
+        dir: bool,
+    ) {
+        self.close_object();
+        self.buf.extend_from_slice(b",\n");
+        let name = match (depth, self.open.last()) {
+            (0, _) | (_, None) => path,
+            (_, Some(parent)) => &path[parent.path_len.min(path.len())..],
+        };
+        let name = name.strip_prefix(b"/").unwrap_or(name);
+        self.buf
+            .extend_from_slice(if dir { b"[{\"name\":" } else { b"{\"name\":" });
+        push_name(&mut self.buf, name);
+        let other = details.map_or(0, |d| d.other_bytes);
+        let (asize, dsize) = if self.config.apparent {
+            (own.bytes, other)
+        } else {
+            (other, own.bytes)
+        };
+        let _ = write!(self.buf, ",\"asize\":{asize},\"dsize\":{dsize}");
+        let dev = details.and_then(|d| d.dev);
+        let parent_dev = match self.open.last() {
+            Some(p) => p.dev,
+            None => {
+                self.root_dev = dev;
+                None
+            }
+        };
+        if let Some(dev) = dev
+            && Some(dev) != parent_dev
+        {
+            let _ = write!(self.buf, ",\"dev\":{dev}");
+        }
+        if let Some(d) = details {
+            if let Some(link) = d.link {
+                let _ = write!(
+                    self.buf,
+                    ",\"ino\":{},\"hlnkc\":true,\"nlink\":{}",
+                    link.ino, link.nlink
+                );
+            }
+            if matches!(d.file_type, FileType::Symlink | FileType::Other) {
+                self.buf.extend_from_slice(b",\"notreg\":true");
+            }
+        }
+    }
+
+    fn flush_some(&mut self) -> io::Result<()> {
+        if self.buf.len() >= BUFFER {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// The last part of `path` below the directory on top.
+    fn child_name<'p>(&self, path: &'p [u8]) -> &'p [u8] {
+        let start = self.open.last().map_or(0, |p| p.path_len.min(path.len()));
+        let name = &path[start..];
+        name.strip_prefix(b"/").unwrap_or(name)
+    }
+}
+
+impl<W: Write> Sink for NcduWriter<'_, W> {
+    fn event(&mut self, event: &Event<'_>) -> io::Result<()> {
+        match *event {
+            Event::Invalid { .. } => {}
+            Event::Error { path, .. } => {
+                let Some(top) = self.open.last() else {
+                    return Ok(());
+                };
+                if path.len() == top.path_len {
+                    // The directory itself could not be read (or not to
+                    // its end, which can be said only if nothing of it
+                    // was written yet).
+                    if top.object_open {
+                        self.buf.extend_from_slice(b",\"read_error\":true");
+                    }
+                } else {
+                    self.close_object();
+                    self.buf.extend_from_slice(b",\n{\"name\":");
+                    let name = self.child_name(path).to_vec();
+                    push_name(&mut self.buf, &name);
+                    self.buf.extend_from_slice(b",\"read_error\":true}");
+                }
+            }
+            Event::Skipped { path, why, .. } => {
+                if self.open.is_empty() {
+                    return Ok(());
+                }
+                self.close_object();
+                self.buf.extend_from_slice(b",\n{\"name\":");
+                let name = self.child_name(path).to_vec();
+                push_name(&mut self.buf, &name);
+                self.buf.extend_from_slice(match why {
+                    Skip::Excluded => b",\"excluded\":\"pattern\"}",
+                    Skip::OtherFs => b",\"excluded\":\"otherfs\"}",
+                });
+            }
+            Event::File {
+                path,
+                depth,
+                usage,
+                details,
+            } => {
+                if depth == 0 && (self.started || !self.open.is_empty()) {
+                    // One tree per export; the run refuses more operands.
+                    return Ok(());
+                }
+                self.started = true;
+                self.begin(path, depth, usage, details, false);
+                self.buf.push(b'}');
+            }
+            Event::DirStart {
+                path,
+                depth,
+                own,
+                details,
+            } => {
+                if depth == 0 && self.started {
+                    return Ok(());
+                }
+                self.started = true;
+                self.begin(path, depth, own, details, true);
+                let dev = details
+                    .and_then(|d| d.dev)
+                    .or(self.open.last().map_or(self.root_dev, |p| p.dev));
+                self.open.push(Open {
+                    path_len: path.len(),
+                    dev,
+                    object_open: true,
+                });
+            }
+            Event::DirEnd { .. } => {
+                if self.open.is_empty() {
+                    return Ok(());
+                }
+                self.close_object();
+                self.open.pop();
+                self.buf.push(b']');
+            }
+        }
+        self.flush_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_keep_their_bytes_and_escape_only_what_json_needs() {
+        let mut out = Vec::new();
+        push_name(&mut out, "é\"\\\n\x01\x7f".as_bytes());
+        out.push(b' ');
+        push_name(&mut out, b"\xff\xfe");
+        assert_eq!(out, b"\"\xc3\xa9\\\"\\\\\\n\\u0001\\u007f\" \"\xff\xfe\"");
+    }
+}
