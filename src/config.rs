@@ -66,6 +66,27 @@ pub enum TimeKind {
     StatusChange,
 }
 
+/// What a run prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// du's lines, the default.
+    Du,
+    /// `--tree`: each operand's largest entries as a tree, for people.
+    Tree,
+    /// `--top=N`: the N largest files, as du's lines.
+    Top(usize),
+}
+
+/// When the views use colour (`--color`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorWhen {
+    /// On a terminal, unless `NO_COLOR` (or `CLICOLOR=0`, `TERM=dumb`)
+    /// says otherwise.
+    Auto,
+    Always,
+    Never,
+}
+
 /// A command-line operand, or a name read with `--files0-from`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Operand {
@@ -129,6 +150,14 @@ pub struct Config {
     /// files with several links, because the same file may be met twice.
     pub hash_all: bool,
     pub locale: Locale,
+    pub view: View,
+    /// `--rows=N`: the most rows a tree may take; by default the
+    /// terminal's height, or 40 when stdout is not a terminal.
+    pub rows: Option<usize>,
+    /// `--width=N`: the width of a tree's rows; by default the terminal's,
+    /// or 80.
+    pub width: Option<usize>,
+    pub color: ColorWhen,
 }
 
 impl Config {
@@ -162,6 +191,10 @@ impl Config {
             keys_cancel: true,
             hash_all,
             locale: Locale::default(),
+            view: View::Du,
+            rows: None,
+            width: None,
+            color: ColorWhen::Auto,
         }
     }
 

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use crate::cancel::{self, Cancel};
 use crate::cli::{self, Action};
-use crate::config::{Config, Mode};
+use crate::config::{ColorWhen, Config, Mode, View};
 use crate::exit::ExitStatus;
 use crate::message;
-use crate::output::{AroundBar, DuWriter};
+use crate::output::{AroundBar, DuWriter, Report, Screen, TopView, TreeView};
 use crate::progress::{Progress, group_digits};
 use crate::stdio_state;
 
@@ -66,7 +66,11 @@ pub fn run(config: &Config) -> ExitStatus {
     let bar = progress.as_ref().and_then(Progress::live_bar);
     let out = AroundBar::new(stdio_state::stdout(), bar.clone(), true);
     let err = AroundBar::new(stdio_state::stderr(), bar, false);
-    let mut writer = DuWriter::new(config, out, err);
+    let mut writer: Box<dyn Report + '_> = match config.view {
+        View::Du => Box::new(DuWriter::new(config, out, err)),
+        View::Tree => Box::new(TreeView::new(config, screen(config), out, err)),
+        View::Top(n) => Box::new(TopView::new(config, n, out, err)),
+    };
     let summary = match &mut progress {
         Some(progress) => {
             let every = progress.every();
@@ -75,10 +79,10 @@ pub fn run(config: &Config) -> ExitStatus {
                 &cancel,
                 every,
                 &mut |t| progress.show(t),
-                &mut writer,
+                &mut *writer,
             )
         }
-        None => crate::scan(config, &cancel, &mut writer),
+        None => crate::scan(config, &cancel, &mut *writer),
     };
     // The live line goes before the last results are printed.
     if let Some(progress) = progress {
@@ -89,7 +93,7 @@ pub fn run(config: &Config) -> ExitStatus {
     drop(watcher);
     let written = match summary.error {
         Some(e) => Err(e),
-        None => writer.finish(),
+        None => writer.end(summary.cancelled),
     };
     let mut status = match written {
         Ok(()) if writer.had_errors() => ExitStatus::Failure,
@@ -107,6 +111,36 @@ pub fn run(config: &Config) -> ExitStatus {
         status = status.merge(ExitStatus::Interrupted);
     }
     status
+}
+
+/// Rows a tree takes when stdout is not a terminal and `--rows` is not
+/// given, and its width then.
+const DEFAULT_ROWS: usize = 40;
+const DEFAULT_WIDTH: usize = 80;
+
+/// The rows, width and colour of a tree: as the options say, else the
+/// terminal's on stdout, else the defaults.
+fn screen(config: &Config) -> Screen {
+    let stdout = io::stdout();
+    let size = rustix::termios::isatty(&stdout)
+        .then(|| rustix::termios::tcgetwinsize(&stdout).ok())
+        .flatten()
+        .filter(|w| w.ws_row > 0 && w.ws_col > 0);
+    // On a terminal, a line is kept for the prompt and one for a note.
+    let rows = config.rows.unwrap_or_else(|| {
+        size.map_or(DEFAULT_ROWS, |w| {
+            usize::from(w.ws_row).saturating_sub(2).max(3)
+        })
+    });
+    let width = config
+        .width
+        .unwrap_or_else(|| size.map_or(DEFAULT_WIDTH, |w| usize::from(w.ws_col)));
+    let color = match config.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never,
+    };
+    Screen { rows, width, color }
 }
 
 /// Reports a failed write to stdout. du names the reason only when the

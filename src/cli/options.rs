@@ -10,6 +10,16 @@ use super::generate::Generate;
 use crate::getopt::OptionSpec;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// on a terminal, unless NO_COLOR is set (the default)
+    Auto,
+    /// always
+    Always,
+    /// never
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ModeArg {
     /// one thread, no progress
     Sequential,
@@ -36,7 +46,8 @@ can be shown while it works, and a scan can be stopped and still print what \
 it found.";
 
 /// The options of GNU du 9.7, and cdu's own (`--mode`, `-j`, `-v`,
-/// `--tick`, `--bench-modes`, `--generate`), in the order of the help.
+/// `--tick`, `--bench-modes`, `--generate` and the views' `--tree`,
+/// `--top`, `--rows`, `--width`, `--color`), in the order of the help.
 #[derive(Parser, Debug)]
 #[command(
     name = "cdu",
@@ -187,6 +198,35 @@ pub struct Cli {
     /// from cdu's table of options, so they list every option there is.
     #[arg(long, value_enum, value_name = "KIND", help_heading = OWN)]
     pub generate: Option<Generate>,
+    /// show each FILE as a tree of its largest entries, biggest first
+    ///
+    /// Each row holds a size (human-readable unless a size option says
+    /// otherwise), the share of the operand's total and a bar. A directory
+    /// whose entries do not all fit ends with one row for the rest, so the
+    /// rows under it add up to it. -d limits the depth.
+    #[arg(long, help_heading = OWN)]
+    pub tree: bool,
+    /// print the N largest files under the FILEs as du's lines, biggest first
+    ///
+    /// Sizes are in du's units, as du -a would print those files; a
+    /// hard-linked file appears once unless -l.
+    #[arg(long, value_name = "N", help_heading = OWN)]
+    pub top: Option<OsString>,
+    /// the most rows a --tree may take
+    ///
+    /// The default is the terminal's height when stdout is a terminal, and 40
+    /// otherwise; with several FILEs they share it.
+    #[arg(long, value_name = "N", help_heading = OWN)]
+    pub rows: Option<OsString>,
+    /// the width of a --tree's rows (default: the terminal's, or 80)
+    #[arg(long, value_name = "N", help_heading = OWN)]
+    pub width: Option<OsString>,
+    /// colour a --tree: auto, always or never
+    ///
+    /// auto colours only a terminal, and not when the NO_COLOR variable is
+    /// set.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, help_heading = OWN)]
+    pub color: ColorArg,
     /// print the list of options
     #[arg(long)]
     pub help: bool,
@@ -232,10 +272,15 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "tick",
     "bench-modes",
     "generate",
+    "tree",
+    "top",
+    "rows",
+    "width",
+    "color",
 ];
 
 /// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
-const CDU_LONG_OPTIONS: usize = 6;
+const CDU_LONG_OPTIONS: usize = 11;
 
 /// The option table getopt reads: clap's definition of [`Cli`], in GNU
 /// du's order of long options (the order of getopt's ambiguity list).

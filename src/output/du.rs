@@ -4,10 +4,10 @@
 
 use std::io::{self, Write};
 
+use super::diagnostic::report_error;
 use crate::batch::{ErrorKind, Usage};
 use crate::config::Config;
-use crate::message::{strerror, write_error};
-use crate::quote::{quote_always, quote_if_needed};
+use crate::message::write_error;
 use crate::size::format_size;
 use crate::stream::{Event, Sink};
 
@@ -118,20 +118,9 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
     }
 
     fn error(&mut self, kind: ErrorKind, path: &[u8], errno: i32) {
-        let locale = self.config.locale;
-        // errno 0: a dangling symlink that was to be followed; du gives no
-        // reason then.
-        let reason = if errno == 0 {
-            String::new()
-        } else {
-            format!(": {}", strerror(errno))
-        };
-        let (what, name): (&[u8], Vec<u8>) = match kind {
-            ErrorKind::Access => (b"cannot access ", quote_always(path, locale)),
-            ErrorKind::ReadDir => (b"cannot read directory ", quote_always(path, locale)),
-            ErrorKind::ReadPartial => (b"", quote_if_needed(path, locale)),
-        };
-        self.diagnose(&[what, &name, reason.as_bytes()]);
+        let _ = self.out.flush();
+        report_error(&mut self.err, kind, path, errno, self.config.locale);
+        self.errors = true;
     }
 }
 

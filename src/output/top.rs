@@ -1,0 +1,120 @@
+//! `--top=N`: the N largest files under the operands, biggest first (equal
+//! sizes by path), as the lines du -a prints for them. Only N files are
+//! kept at any time.
+
+use std::io::{self, Write};
+
+use super::Report;
+use super::diagnostic::report_error;
+use super::largest::Largest;
+use crate::config::Config;
+use crate::message::write_error;
+use crate::size::format_size;
+use crate::stream::{Event, Sink};
+
+/// A file in the running: greater is larger, then earlier by path.
+#[derive(PartialEq, Eq)]
+struct Candidate {
+    value: u64,
+    path: Box<[u8]>,
+}
+
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.value
+            .cmp(&other.value)
+            .then_with(|| other.path.cmp(&self.path))
+    }
+}
+
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+pub struct TopView<'c, W: Write, E: Write> {
+    config: &'c Config,
+    out: W,
+    err: E,
+    largest: Largest<Candidate>,
+    errors: bool,
+}
+
+impl<'c, W: Write, E: Write> TopView<'c, W, E> {
+    pub fn new(config: &'c Config, n: usize, out: W, err: E) -> Self {
+        TopView {
+            config,
+            out,
+            err,
+            largest: Largest::new(n),
+            errors: false,
+        }
+    }
+}
+
+impl<W: Write, E: Write> Sink for TopView<'_, W, E> {
+    fn event(&mut self, event: &Event<'_>) -> io::Result<()> {
+        match *event {
+            Event::Invalid { message } => {
+                self.errors = true;
+                write_error(&mut self.err, &[message]);
+            }
+            Event::Error { path, kind, errno } => {
+                self.errors = true;
+                report_error(&mut self.err, kind, path, errno, self.config.locale);
+            }
+            Event::File {
+                path, depth, usage, ..
+            } => {
+                if depth as i64 > self.config.max_depth && depth > 0 {
+                    return Ok(());
+                }
+                let value = if self.config.inodes {
+                    usage.inodes
+                } else {
+                    usage.bytes
+                };
+                let keep = self.largest.would_keep(|smallest| {
+                    (value, std::cmp::Reverse(path))
+                        > (smallest.value, std::cmp::Reverse(&smallest.path[..]))
+                });
+                if keep {
+                    self.largest.push(Candidate {
+                        value,
+                        path: path.into(),
+                    });
+                }
+            }
+            Event::DirStart { .. } | Event::DirEnd { .. } | Event::Skipped { .. } => {}
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write, E: Write> Report for TopView<'_, W, E> {
+    fn end(&mut self, cancelled: bool) -> io::Result<()> {
+        let largest = std::mem::replace(&mut self.largest, Largest::new(0));
+        let mut line = Vec::with_capacity(256);
+        for file in largest.into_sorted() {
+            line.clear();
+            format_size(file.value, &self.config.format, &mut line);
+            line.push(b'\t');
+            line.extend_from_slice(&file.path);
+            line.push(if self.config.null { 0 } else { b'\n' });
+            self.out.write_all(&line)?;
+        }
+        self.out.flush()?;
+        if cancelled {
+            write_error(
+                &mut self.err,
+                &[b"the scan was stopped before the end: larger files may be missing"],
+            );
+        }
+        Ok(())
+    }
+
+    fn had_errors(&self) -> bool {
+        self.errors
+    }
+}
