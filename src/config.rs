@@ -2,6 +2,8 @@
 //! for later code to interpret. Built by `cli`, read by the walk, the
 //! aggregator and the output.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use crate::exclude::Excludes;
@@ -142,6 +144,11 @@ pub struct Config {
     /// Every non-directory is handed on as an event, not only those `-a`
     /// prints (views and exports).
     pub list_all: bool,
+    /// Files measuring less than this (bytes, or inodes with `--inodes`)
+    /// are left out of [`Config::list_all`]'s listing. A view raises it as
+    /// its smallest kept file grows, so that the walk names only files
+    /// that could still be shown; it only ever rises.
+    pub list_floor: Arc<AtomicU64>,
     /// Each entry carries its type, its size in the other measure and its
     /// links, and excluded and other-file-system entries are handed on
     /// (exports).
@@ -168,6 +175,7 @@ impl Config {
             operands: operands.into_iter().map(Operand::Path).collect(),
             files0_from: None,
             list_all: false,
+            list_floor: Arc::default(),
             details: false,
             all: false,
             max_depth: i64::MAX,

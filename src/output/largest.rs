@@ -45,6 +45,14 @@ impl<T: Ord> Largest<T> {
         }
     }
 
+    /// The smallest item kept, once as many are kept as may be: nothing
+    /// smaller can get in any more.
+    pub fn floor(&self) -> Option<&T> {
+        (self.heap.len() == self.capacity)
+            .then(|| self.heap.peek().map(|r| &r.0))
+            .flatten()
+    }
+
     /// The items kept, greatest first.
     pub fn into_sorted(self) -> Vec<T> {
         // Ascending order of Reverse is descending order of the items.

@@ -3,6 +3,7 @@
 //! kept at any time.
 
 use std::io::{self, Write};
+use std::sync::atomic::Ordering;
 
 use super::Report;
 use super::diagnostic::report_error;
@@ -84,6 +85,13 @@ impl<W: Write, E: Write> Sink for TopView<'_, W, E> {
                         value,
                         path: path.into(),
                     });
+                    // The walk need not name files smaller than every one
+                    // kept.
+                    if let Some(smallest) = self.largest.floor() {
+                        self.config
+                            .list_floor
+                            .fetch_max(smallest.value, Ordering::Relaxed);
+                    }
                 }
             }
             Event::DirStart { .. } | Event::DirEnd { .. } | Event::Skipped { .. } => {}

@@ -1,9 +1,11 @@
 //! `--tree`: each operand as a tree of its largest entries. The sink keeps
 //! the operand's directories (name, parent, total, entry count) down to
 //! the depth shown and a bounded heap of its largest files, and draws the
-//! tree when the operand ends; diagnostics go to stderr as du's do.
+//! tree when the operand ends; diagnostics go to stderr as du's do. As
+//! the heap fills, the walk is told to stop naming files too small for it.
 
 use std::io::{self, Write};
+use std::sync::atomic::Ordering;
 
 use super::Report;
 use super::diagnostic::report_error;
@@ -39,6 +41,9 @@ pub struct TreeView<'c, W: Write, E: Write> {
     unread_dirs: u64,
     unread_entries: u64,
     errors: bool,
+    /// Whether the walk may leave out files too small to be kept: only
+    /// with one operand, as the next one's files start from nothing.
+    raise_floor: bool,
 }
 
 impl<'c, W: Write, E: Write> TreeView<'c, W, E> {
@@ -62,6 +67,7 @@ impl<'c, W: Write, E: Write> TreeView<'c, W, E> {
             unread_dirs: 0,
             unread_entries: 0,
             errors: false,
+            raise_floor: config.operands.len() == 1 && config.files0_from.is_none(),
         }
     }
 
@@ -165,7 +171,6 @@ impl<W: Write, E: Write> Sink for TreeView<'_, W, E> {
                 let Some(&parent) = self.open.last() else {
                     return Ok(());
                 };
-                self.scanned.dirs[parent as usize].entries += 1;
                 let name = name_of(path);
                 let keep = self.files.would_keep(|smallest| {
                     (value, std::cmp::Reverse(name))
@@ -177,6 +182,13 @@ impl<W: Write, E: Write> Sink for TreeView<'_, W, E> {
                         name: name.into(),
                         parent,
                     });
+                    if self.raise_floor
+                        && let Some(smallest) = self.files.floor()
+                    {
+                        self.config
+                            .list_floor
+                            .fetch_max(smallest.value, Ordering::Relaxed);
+                    }
                 }
             }
             Event::DirStart { path, depth, .. } => {
@@ -203,13 +215,25 @@ impl<W: Write, E: Write> Sink for TreeView<'_, W, E> {
                 });
                 self.open.push(index);
             }
-            Event::DirEnd { depth, total, .. } => {
+            Event::DirEnd {
+                depth,
+                total,
+                separate,
+                ..
+            } => {
                 if depth > self.max_depth {
                     return Ok(());
                 }
                 let value = self.value(total);
                 if let Some(index) = self.open.pop() {
-                    self.scanned.dirs[index as usize].value = value;
+                    let dir = &mut self.scanned.dirs[index as usize];
+                    dir.value = value;
+                    // Its subdirectories were counted as they started; its
+                    // other entries are the inodes counted here, less its own.
+                    let files = separate.inodes.saturating_sub(1);
+                    dir.entries = dir
+                        .entries
+                        .saturating_add(files.try_into().unwrap_or(u32::MAX));
                 }
                 if depth == 0 {
                     self.end_operand_dir()?;

@@ -1,6 +1,6 @@
 //! Which rows a tree shows: a best-first expansion by size. Every entry
 //! shown so far offers its next largest child; the largest offer anywhere
-//! in the tree takes the next row, until the rows run out. A directory
+//! in the tree takes the next row, while there are rows for it. A directory
 //! whose entries are not all shown ends with one row for the rest (its
 //! hidden entries and its own entry), so the rows under it add up to it.
 //!
@@ -195,7 +195,9 @@ pub fn layout(s: &Scanned, budget: usize, max_depth: usize) -> Vec<Row> {
             usize::from(hidden > 1)
         };
         if used + cost > budget {
-            break;
+            // No room for it (and so for the rest of its directory): a
+            // smaller entry elsewhere may still fit in what is left.
+            continue;
         }
         used += cost;
         let c = children.of(p)[k as usize];
@@ -323,13 +325,13 @@ mod tests {
 
     #[test]
     fn the_rest_row_keeps_the_sum() {
-        // Four rows: root, a, x would need a's rest row too; the biggest
-        // go first wherever they are.
+        // Four rows: x would need a's rest row too, so a stays closed and
+        // the smaller f and g take the rows left.
         let rows = layout(&sample(), 4, usize::MAX);
         let got = names(&rows);
         assert_eq!(
             got,
-            [("root", 100), ("a", 60), ("+2", 40)]
+            [("root", 100), ("a", 60), ("f", 30), ("g", 5)]
                 .map(|(n, v)| (n.to_string(), v))
                 .to_vec()
         );

@@ -154,6 +154,12 @@ impl Session {
         Session::spawn(command, stdout)
     }
 
+    /// `command` (cdu with its arguments and environment set) on the
+    /// terminal.
+    pub fn start_command(command: Command, stdout: Stdout) -> Session {
+        Session::spawn(command, stdout)
+    }
+
     /// cdu as a job of a job-control shell that leads the session
     /// (`bash -c 'set -m; ...'`): cdu runs in the foreground in a process
     /// group of its own, as from a prompt, so Ctrl-Z can stop it (in an
