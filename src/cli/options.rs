@@ -215,7 +215,7 @@ pub struct Cli {
     /// the most rows a --tree may take
     ///
     /// The default is the terminal's height when stdout is a terminal, and 40
-    /// otherwise; with several FILEs they share it.
+    /// otherwise, for each FILE.
     #[arg(long, value_name = "N", help_heading = OWN)]
     pub rows: Option<OsString>,
     /// the width of a --tree's rows (default: the terminal's, or 80)
