@@ -145,9 +145,9 @@ pub struct Config {
     /// prints (views and exports).
     pub list_all: bool,
     /// Files measuring less than this (bytes, or inodes with `--inodes`)
-    /// are left out of [`Config::list_all`]'s listing. A view raises it as
-    /// its smallest kept file grows, so that the walk names only files
-    /// that could still be shown; it only ever rises.
+    /// are left out of [`Config::list_all`]'s listing. A view raises it
+    /// past its smallest kept file as that grows, so that the walk names
+    /// only files that could still be shown; it only ever rises.
     pub list_floor: Arc<AtomicU64>,
     /// Each entry carries its type, its size in the other measure and its
     /// links, and excluded and other-file-system entries are handed on

@@ -438,7 +438,9 @@ fn children_sum(rows: &[TreeRow], i: usize) -> u64 {
 /// A random tree description: files of random sizes in a few nested
 /// directories, and some empty directories.
 fn arb_tree() -> impl Strategy<Value = String> {
-    let file = (0usize..6, 0usize..3, 0u64..50_000);
+    // Some sizes repeat, so that ties meet the edge of what is kept.
+    let size = prop_oneof![0u64..50_000, Just(0u64), Just(4096u64)];
+    let file = (0usize..6, 0usize..3, size);
     (proptest::collection::vec(file, 1..40), 0usize..3).prop_map(|(files, empties)| {
         let mut description = String::new();
         for (i, (dir, sub, size)) in files.iter().enumerate() {
@@ -496,10 +498,26 @@ proptest! {
             .filter(|(_, p)| !dirs.contains(*p))
             .map(|(s, p)| (s.parse().unwrap(), p.to_string()))
             .collect();
-        files.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        files.truncate(n);
-        let want: String = files.iter().map(|(s, p)| format!("{s}\t{p}\n")).collect();
-        prop_assert_eq!(top, want);
+        files.sort_by(|a, b| b.0.cmp(&a.0));
+        let want: Vec<u64> = files.iter().take(n).map(|f| f.0).collect();
+        // Of files of one size, those met first are kept: the sizes are
+        // the N largest, each line is one of cdu -a's files, none twice,
+        // and lines of one size are in path order.
+        let lines: Vec<(u64, String)> = top
+            .lines()
+            .map(|l| l.split_once('\t').unwrap())
+            .map(|(s, p)| (s.parse().unwrap(), p.to_string()))
+            .collect();
+        let sizes: Vec<u64> = lines.iter().map(|l| l.0).collect();
+        prop_assert_eq!(sizes, want, "{}", top);
+        let unique: HashSet<&(u64, String)> = lines.iter().collect();
+        prop_assert_eq!(unique.len(), lines.len(), "{}", top);
+        for line in &lines {
+            prop_assert!(files.contains(line), "{:?} is not a file of cdu -a", line);
+        }
+        for pair in lines.windows(2) {
+            prop_assert!(pair[0].0 > pair[1].0 || pair[0].1 < pair[1].1, "{}", top);
+        }
     }
 }
 

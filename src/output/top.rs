@@ -1,6 +1,8 @@
-//! `--top=N`: the N largest files under the operands, biggest first (equal
-//! sizes by path), as the lines du -a prints for them. Only N files are
-//! kept at any time.
+//! `--top=N`: the N largest files under the operands, biggest first, as
+//! the lines du -a prints for them. Only N files are kept at any time; of
+//! files of one size, those met first in du's traversal order are kept
+//! (so the walk can leave out any file not larger than the smallest kept),
+//! and lines of one size are printed by path.
 
 use std::io::{self, Write};
 use std::sync::atomic::Ordering;
@@ -13,10 +15,11 @@ use crate::message::write_error;
 use crate::size::format_size;
 use crate::stream::{Event, Sink};
 
-/// A file in the running: greater is larger, then earlier by path.
+/// A file in the running: greater is larger, then met earlier.
 #[derive(PartialEq, Eq)]
 struct Candidate {
     value: u64,
+    seq: u64,
     path: Box<[u8]>,
 }
 
@@ -24,7 +27,7 @@ impl Ord for Candidate {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.value
             .cmp(&other.value)
-            .then_with(|| other.path.cmp(&self.path))
+            .then_with(|| other.seq.cmp(&self.seq))
     }
 }
 
@@ -39,6 +42,8 @@ pub struct TopView<'c, W: Write, E: Write> {
     out: W,
     err: E,
     largest: Largest<Candidate>,
+    /// Files met so far.
+    seq: u64,
     errors: bool,
 }
 
@@ -49,6 +54,7 @@ impl<'c, W: Write, E: Write> TopView<'c, W, E> {
             out,
             err,
             largest: Largest::new(n),
+            seq: 0,
             errors: false,
         }
     }
@@ -76,13 +82,13 @@ impl<W: Write, E: Write> Sink for TopView<'_, W, E> {
                 } else {
                     usage.bytes
                 };
-                let keep = self.largest.would_keep(|smallest| {
-                    (value, std::cmp::Reverse(path))
-                        > (smallest.value, std::cmp::Reverse(&smallest.path[..]))
-                });
-                if keep {
+                let seq = self.seq;
+                self.seq += 1;
+                // Equal to the smallest kept is not enough: it came later.
+                if self.largest.would_keep(|smallest| value > smallest.value) {
                     self.largest.push(Candidate {
                         value,
+                        seq,
                         path: path.into(),
                     });
                     // The walk need not name files smaller than every one
@@ -90,7 +96,7 @@ impl<W: Write, E: Write> Sink for TopView<'_, W, E> {
                     if let Some(smallest) = self.largest.floor() {
                         self.config
                             .list_floor
-                            .fetch_max(smallest.value, Ordering::Relaxed);
+                            .fetch_max(smallest.value.saturating_add(1), Ordering::Relaxed);
                     }
                 }
             }
@@ -104,7 +110,9 @@ impl<W: Write, E: Write> Report for TopView<'_, W, E> {
     fn end(&mut self, cancelled: bool) -> io::Result<()> {
         let largest = std::mem::replace(&mut self.largest, Largest::new(0));
         let mut line = Vec::with_capacity(256);
-        for file in largest.into_sorted() {
+        let mut files = largest.into_sorted();
+        files.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.path.cmp(&b.path)));
+        for file in files {
             line.clear();
             format_size(file.value, &self.config.format, &mut line);
             line.push(b'\t');

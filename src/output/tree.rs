@@ -44,6 +44,8 @@ pub struct TreeView<'c, W: Write, E: Write> {
     /// Whether the walk may leave out files too small to be kept: only
     /// with one operand, as the next one's files start from nothing.
     raise_floor: bool,
+    /// Files of this operand met so far.
+    seq: u64,
 }
 
 impl<'c, W: Write, E: Write> TreeView<'c, W, E> {
@@ -68,6 +70,7 @@ impl<'c, W: Write, E: Write> TreeView<'c, W, E> {
             unread_entries: 0,
             errors: false,
             raise_floor: config.operands.len() == 1 && config.files0_from.is_none(),
+            seq: 0,
         }
     }
 
@@ -172,13 +175,13 @@ impl<W: Write, E: Write> Sink for TreeView<'_, W, E> {
                     return Ok(());
                 };
                 let name = name_of(path);
-                let keep = self.files.would_keep(|smallest| {
-                    (value, std::cmp::Reverse(name))
-                        > (smallest.value, std::cmp::Reverse(&smallest.name[..]))
-                });
-                if keep {
+                let seq = self.seq;
+                self.seq += 1;
+                // Equal to the smallest kept is not enough: it came later.
+                if self.files.would_keep(|smallest| value > smallest.value) {
                     self.files.push(KeptFile {
                         value,
+                        seq,
                         name: name.into(),
                         parent,
                     });
@@ -187,7 +190,7 @@ impl<W: Write, E: Write> Sink for TreeView<'_, W, E> {
                     {
                         self.config
                             .list_floor
-                            .fetch_max(smallest.value, Ordering::Relaxed);
+                            .fetch_max(smallest.value.saturating_add(1), Ordering::Relaxed);
                     }
                 }
             }

@@ -29,17 +29,21 @@ pub struct Dir {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeptFile {
     pub value: u64,
+    /// Its place in the traversal order, among the operand's files.
+    pub seq: u64,
     pub name: Box<[u8]>,
     pub parent: u32,
 }
 
 impl Ord for KeptFile {
-    /// Greater is larger, then (equal sizes) earlier by name: the order
-    /// rows take within a directory.
+    /// Greater is larger, then (equal sizes) met earlier: of files of one
+    /// size, those du's traversal meets first are kept, so a later one
+    /// never displaces them and the walk can leave out every file that is
+    /// not larger than the smallest kept. Rows order them by name.
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.value
             .cmp(&other.value)
-            .then_with(|| other.name.cmp(&self.name))
+            .then_with(|| other.seq.cmp(&self.seq))
     }
 }
 
@@ -285,9 +289,13 @@ mod tests {
                 entries,
             });
         }
-        for (name, parent, value) in [("f", 0, 30), ("g", 0, 5), ("x", 1, 50), ("y", 1, 9)] {
+        for (seq, (name, parent, value)) in [("f", 0, 30), ("g", 0, 5), ("x", 1, 50), ("y", 1, 9)]
+            .into_iter()
+            .enumerate()
+        {
             s.files.push(KeptFile {
                 value,
+                seq: seq as u64,
                 name: name.as_bytes().into(),
                 parent,
             });
