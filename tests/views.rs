@@ -498,7 +498,7 @@ proptest! {
             .filter(|(_, p)| !dirs.contains(*p))
             .map(|(s, p)| (s.parse().unwrap(), p.to_string()))
             .collect();
-        files.sort_by(|a, b| b.0.cmp(&a.0));
+        files.sort_by_key(|f| std::cmp::Reverse(f.0));
         let want: Vec<u64> = files.iter().take(n).map(|f| f.0).collect();
         // Of files of one size, those met first are kept: the sizes are
         // the N largest, each line is one of cdu -a's files, none twice,
