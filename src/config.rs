@@ -2,6 +2,8 @@
 //! for later code to interpret. Built by `cli`, read by the walk, the
 //! aggregator and the output.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use crate::baseline::Baseline;
@@ -67,6 +69,27 @@ pub enum TimeKind {
     StatusChange,
 }
 
+/// What a run prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// du's lines, the default.
+    Du,
+    /// `--tree`: each operand's largest entries as a tree, for people.
+    Tree,
+    /// `--top=N`: the N largest files, as du's lines.
+    Top(usize),
+}
+
+/// When the views use colour (`--color`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorWhen {
+    /// On a terminal, unless `NO_COLOR` (or `CLICOLOR=0`, `TERM=dumb`)
+    /// says otherwise.
+    Auto,
+    Always,
+    Never,
+}
+
 /// A command-line operand, or a name read with `--files0-from`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Operand {
@@ -129,6 +152,11 @@ pub struct Config {
     /// Every non-directory is handed on as an event, not only those `-a`
     /// prints (views and exports).
     pub list_all: bool,
+    /// Files measuring less than this (bytes, or inodes with `--inodes`)
+    /// are left out of [`Config::list_all`]'s listing. A view raises it
+    /// past its smallest kept file as that grows, so that the walk names
+    /// only files that could still be shown; it only ever rises.
+    pub list_floor: Arc<AtomicU64>,
     /// Each entry carries its type, its size in the other measure and its
     /// links, and excluded and other-file-system entries are handed on
     /// (exports).
@@ -144,6 +172,14 @@ pub struct Config {
     pub export: Option<std::ffi::OsString>,
     /// `--import=FILE`: read a saved scan instead of walking (`-`: stdin).
     pub import: Option<std::ffi::OsString>,
+    pub view: View,
+    /// `--rows=N`: the most rows a tree may take; by default the
+    /// terminal's height, or 40 when stdout is not a terminal.
+    pub rows: Option<usize>,
+    /// `--width=N`: the width of a tree's rows; by default the terminal's,
+    /// or 80.
+    pub width: Option<usize>,
+    pub color: ColorWhen,
 }
 
 impl Config {
@@ -154,6 +190,7 @@ impl Config {
             operands: operands.into_iter().map(Operand::Path).collect(),
             files0_from: None,
             list_all: false,
+            list_floor: Arc::default(),
             details: false,
             all: false,
             max_depth: i64::MAX,
@@ -182,6 +219,10 @@ impl Config {
             json: false,
             export: None,
             import: None,
+            view: View::Du,
+            rows: None,
+            width: None,
+            color: ColorWhen::Auto,
         }
     }
 

@@ -9,11 +9,13 @@ use std::time::Instant;
 use crate::baseline::{self, OperandTotals};
 use crate::cancel::{self, Cancel};
 use crate::cli::{self, Action};
-use crate::config::{Config, Mode};
+use crate::config::{ColorWhen, Config, Mode, View};
 use crate::exit::ExitStatus;
 use crate::history::History;
 use crate::message;
-use crate::output::{AroundBar, DuWriter, JsonWriter, NcduWriter, Report, Tee};
+use crate::output::{
+    AroundBar, DuWriter, JsonWriter, NcduWriter, Report, Screen, Tee, TopView, TreeView,
+};
 use crate::progress::{Progress, group_digits};
 use crate::quote::quote_if_needed;
 use crate::stdio_state;
@@ -113,10 +115,11 @@ pub fn run(config: &Config) -> ExitStatus {
         Box::new(AroundBar::new(stdio_state::stdout(), bar.clone(), true))
     };
     let err = AroundBar::new(stdio_state::stderr(), bar, false);
-    let mut report: Box<dyn Report + '_> = if config.json {
-        Box::new(JsonWriter::new(config, out, err))
-    } else {
-        Box::new(DuWriter::new(config, out, err))
+    let mut report: Box<dyn Report + '_> = match config.view {
+        _ if config.json => Box::new(JsonWriter::new(config, out, err)),
+        View::Du => Box::new(DuWriter::new(config, out, err)),
+        View::Tree => Box::new(TreeView::new(config, screen(config), out, err)),
+        View::Top(n) => Box::new(TopView::new(config, n, out, err)),
     };
     let mut export = export_out.map(|out| NcduWriter::new(config, out));
     let start = Instant::now();
@@ -208,6 +211,36 @@ pub fn run(config: &Config) -> ExitStatus {
         message::error(&[problem.as_bytes()]);
     }
     status
+}
+
+/// Rows a tree takes when stdout is not a terminal and `--rows` is not
+/// given, and its width then.
+const DEFAULT_ROWS: usize = 40;
+const DEFAULT_WIDTH: usize = 80;
+
+/// The rows, width and colour of a tree: as the options say, else the
+/// terminal's on stdout, else the defaults.
+fn screen(config: &Config) -> Screen {
+    let stdout = io::stdout();
+    let size = rustix::termios::isatty(&stdout)
+        .then(|| rustix::termios::tcgetwinsize(&stdout).ok())
+        .flatten()
+        .filter(|w| w.ws_row > 0 && w.ws_col > 0);
+    // On a terminal, a line is kept for the prompt and one for a note.
+    let rows = config.rows.unwrap_or_else(|| {
+        size.map_or(DEFAULT_ROWS, |w| {
+            usize::from(w.ws_row).saturating_sub(2).max(3)
+        })
+    });
+    let width = config
+        .width
+        .unwrap_or_else(|| size.map_or(DEFAULT_WIDTH, |w| usize::from(w.ws_col)));
+    let color = match config.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never,
+    };
+    Screen { rows, width, color }
 }
 
 /// Reports a failed write to stdout. du names the reason only when the

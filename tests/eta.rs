@@ -9,7 +9,7 @@ mod testenv;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use session::{Session, cdu, describe, is_plain_progress_line, slow_tree, split_eta};
+use session::{Session, Stdout, cdu, describe, is_plain_progress_line, slow_tree, split_eta};
 
 /// cdu with its history in `cache` (as XDG_CACHE_HOME), stdin closed.
 fn cdu_with_cache(cache: &Path) -> Command {
@@ -203,7 +203,7 @@ fn a_remembered_directory_shows_a_bar_and_percentage_on_a_terminal() {
     run(first);
     let mut command = cdu_with_cache(cache.path());
     command.args(["-v", "--tick", "10ms", "-s"]).arg(tree);
-    let mut s = Session::start_command(command);
+    let mut s = Session::start_command(command, Stdout::Terminal);
     s.wait_for("a percentage and ETA", |screen| {
         screen.contains("%  ETA ") && screen.contains('█')
     });
@@ -254,7 +254,7 @@ fn a_whole_file_system_shows_a_bar_and_percentage_on_a_terminal() {
     command
         .args(["--mode", "verbose", "--tick", "10ms", "-s"])
         .arg(fs.dir.path());
-    let mut s = Session::start_command(command);
+    let mut s = Session::start_command(command, Stdout::Terminal);
     s.wait_for("a percentage and ETA", |screen| {
         screen.contains("%  ETA ") && screen.contains('█')
     });

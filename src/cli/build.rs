@@ -8,9 +8,9 @@ use std::os::unix::ffi::OsStrExt;
 use super::Env;
 use super::list_file;
 use super::messages::{Diagnostics, argmatch, num_error_message};
-use super::options::{Cli, ModeArg};
-use super::values::{parse_duration, parse_threads, time_format};
-use crate::config::{Config, Dereference, Mode, Operand, TimeKind};
+use super::options::{Cli, ColorArg, ModeArg};
+use super::values::{parse_count, parse_duration, parse_threads, time_format};
+use crate::config::{ColorWhen, Config, Dereference, Mode, Operand, TimeKind, View};
 use crate::exclude::Excludes;
 use crate::quote::{quote, quote_if_needed};
 use crate::size::{SizeFormat, initial_format, parse_block_size, parse_number};
@@ -26,6 +26,9 @@ pub(super) struct Ordered {
     max_depth: Option<i64>,
     time: Option<TimeKind>,
     excludes: Excludes,
+    /// A size option (-h, --si, -k, -m, -B, -b) was given: the tree
+    /// keeps its units instead of its human-readable default.
+    format_given: bool,
     /// No diagnostic that calls for the usage hint so far.
     pub(super) ok: bool,
 }
@@ -48,6 +51,7 @@ impl Ordered {
             max_depth: None,
             time: None,
             excludes: Excludes::default(),
+            format_given: false,
             ok: true,
         }
     }
@@ -62,6 +66,12 @@ impl Ordered {
     ) -> Result<(), Fatal> {
         let v = value.map(OsStrExt::as_bytes).unwrap_or_default();
         let locale = env.locale;
+        if matches!(
+            id,
+            "human_readable" | "si" | "kilobytes" | "megabytes" | "bytes" | "block_size"
+        ) {
+            self.format_given = true;
+        }
         match id {
             "human_readable" => self.format = SizeFormat::human(),
             "si" => self.format = SizeFormat::si(),
@@ -177,6 +187,34 @@ pub(super) fn build(
             }
         }
     }
+    config.view = match (cli.tree, &cli.top) {
+        (false, None) => View::Du,
+        (true, None) => View::Tree,
+        (false, Some(n)) => match parse_count(n, "number of files", locale, diag) {
+            Some(n) => View::Top(n),
+            None => {
+                ok = false;
+                View::Du
+            }
+        },
+        (true, Some(_)) => {
+            diag.push(&[b"--tree and --top cannot be used together"]);
+            return Err(true);
+        }
+    };
+    if let Some(rows) = &cli.rows {
+        config.rows = parse_count(rows, "number of rows", locale, diag);
+        ok &= config.rows.is_some();
+    }
+    if let Some(width) = &cli.width {
+        config.width = parse_count(width, "width", locale, diag);
+        ok &= config.width.is_some();
+    }
+    config.color = match cli.color {
+        ColorArg::Auto => ColorWhen::Auto,
+        ColorArg::Always => ColorWhen::Always,
+        ColorArg::Never => ColorWhen::Never,
+    };
     if !ok {
         return Err(true);
     }
@@ -210,6 +248,17 @@ pub(super) fn build(
         config.format.block_size = 1;
     }
     config.inodes = cli.inodes;
+    if config.view != View::Du {
+        // The views see every file, to find the largest.
+        config.list_all = true;
+        if config.view == View::Tree && !ordered.format_given {
+            config.format = if cli.inodes {
+                SizeFormat::blocks(1)
+            } else {
+                SizeFormat::human()
+            };
+        }
+    }
     config.all = cli.all;
     config.total = cli.total;
     config.count_links = cli.count_links;

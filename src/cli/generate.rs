@@ -130,6 +130,34 @@ every measure of each entry, and ends with a summary object.
 .PP
 A file with several hard links is saved once, under the name where it was
 counted, so that ncdu, gdu and du agree on the totals.
+.SH "WHERE THE SPACE GOES"
+Two views answer what takes the room instead of listing every directory.
+.PP
+\fB\-\-tree\fR draws each FILE as a tree of its largest entries, files and
+directories alike, biggest first in each directory.
+Each row holds the size, the share of the operand's total and a bar, and
+the name behind tree lines; directories end with a slash.
+Rows go to the biggest entries wherever they are, as many as the terminal
+is high (40 when standard output is not a terminal, or \fB\-\-rows\fR).
+A directory whose entries do not all fit ends with one row for the rest,
+which also holds the directory's own entry, so the rows under it add up to
+it; \fB\-d\fR stops the tree at a depth.
+Sizes are human-readable (powers of 1024) unless a size option is given;
+\fB\-A\fR, \fB\-\-inodes\fR, \fB\-l\fR, \fB\-x\fR, \fB\-L\fR and
+\fB\-\-exclude\fR count as they do for du's lines.
+Long names are cut in the middle to fit the width; odd names are quoted as
+in du's messages.
+Colour is used on a terminal unless NO_COLOR is set, or as \fB\-\-color\fR
+says.
+.PP
+\fB\-\-top=\fR\fIN\fR prints the N largest files under the FILEs, biggest
+first, as du's own lines (\fISIZE\fR, a tab, the path), in du's units, so
+\fBcut\fR and \fBsort\fR read them.
+.PP
+Both keep only the directories and as many of the largest files as could
+be shown, so memory stays small on any tree.
+A cancelled scan still prints its view, says that the sizes are lower
+bounds, and exits with status 130.
 .SH ENVIRONMENT
 .TP
 .B CDU_NO_HISTORY
@@ -150,6 +178,10 @@ The same, when neither of the above is set.
 .B POSIXLY_CORRECT
 When set, the unit defaults to 512 bytes instead of 1024, and options after
 the first FILE are taken as file names.
+.TP
+.B NO_COLOR
+When set and not empty, \fB\-\-tree\fR uses no colour unless
+\fB\-\-color=always\fR.
 .TP
 .B TIME_STYLE
 The style of \fB\-\-time\fR when \fB\-\-time\-style\fR is not given.
@@ -181,6 +213,12 @@ Every file or directory of 100 MiB or more in your home.
 .TP
 .B cdu \-v \-\-mode=cancellable /data
 Scan with a live progress line; press a key to stop and see what was found.
+.TP
+.B cdu \-\-tree ~
+Where the space in your home goes, as a tree that fits the terminal.
+.TP
+.B cdu \-\-top=20 \-h /var
+The twenty largest files under /var.
 .TP
 .B cdu \-\-bench\-modes /data
 Which mode and thread count is fastest on this disk.

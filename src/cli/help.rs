@@ -83,6 +83,17 @@ cdu's own options:
                           instead of the lines
       --import=FILE     read a scan saved by cdu, ncdu or gdu from FILE (-
                           for stdin) instead of scanning
+      --tree            show each FILE as a tree of its largest entries,
+                          biggest first, with sizes (human-readable unless
+                          a size option is given), shares and bars; -d N
+                          limits its depth
+      --top=N           print the N largest files as du's lines, biggest
+                          first
+      --rows=N          the most rows a tree may take (default: the
+                          terminal's height, or 40)
+      --width=N         the width of a tree (default: the terminal's, or 80)
+      --color=WHEN      colour a tree: auto (on a terminal, unless NO_COLOR
+                          is set), always or never
       --help        print this list of options
       --version     print cdu's version
 

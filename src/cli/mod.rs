@@ -29,7 +29,7 @@ use build::{Ordered, build};
 pub use generate::Generate;
 use messages::{Diagnostics, clap_message};
 use options::option_table;
-pub use options::{Cli, ModeArg};
+pub use options::{Cli, ColorArg, ModeArg};
 use values::parse_threads;
 pub use values::{MAX_THREADS, parse_duration};
 

@@ -10,6 +10,16 @@ use super::generate::Generate;
 use crate::getopt::OptionSpec;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// on a terminal, unless NO_COLOR is set (the default)
+    Auto,
+    /// always
+    Always,
+    /// never
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ModeArg {
     /// one thread, no progress
     Sequential,
@@ -37,7 +47,8 @@ it found.";
 
 /// The options of GNU du 9.7, and cdu's own (`--mode`, `-j`, `-v`,
 /// `--tick`, `--no-history`, `--bench-modes`, `--generate`, `--json`,
-/// `--export`, `--import`), in the order of the help.
+/// `--export`, `--import` and the views' `--tree`, `--top`, `--rows`,
+/// `--width`, `--color`), in the order of the help.
 #[derive(Parser, Debug)]
 #[command(
     name = "cdu",
@@ -213,6 +224,35 @@ pub struct Cli {
     /// to a scan.
     #[arg(long, value_name = "FILE", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
     pub import: Option<OsString>,
+    /// show each FILE as a tree of its largest entries, biggest first
+    ///
+    /// Each row holds a size (human-readable unless a size option says
+    /// otherwise), the share of the operand's total and a bar. A directory
+    /// whose entries do not all fit ends with one row for the rest, so the
+    /// rows under it add up to it. -d limits the depth.
+    #[arg(long, help_heading = OWN)]
+    pub tree: bool,
+    /// print the N largest files under the FILEs as du's lines, biggest first
+    ///
+    /// Sizes are in du's units, as du -a would print those files; a
+    /// hard-linked file appears once unless -l.
+    #[arg(long, value_name = "N", help_heading = OWN)]
+    pub top: Option<OsString>,
+    /// the most rows a --tree may take
+    ///
+    /// The default is the terminal's height when stdout is a terminal, and 40
+    /// otherwise, for each FILE.
+    #[arg(long, value_name = "N", help_heading = OWN)]
+    pub rows: Option<OsString>,
+    /// the width of a --tree's rows (default: the terminal's, or 80)
+    #[arg(long, value_name = "N", help_heading = OWN)]
+    pub width: Option<OsString>,
+    /// colour a --tree: auto, always or never
+    ///
+    /// auto colours only a terminal, and not when the NO_COLOR variable is
+    /// set.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, help_heading = OWN)]
+    pub color: ColorArg,
     /// print the list of options
     #[arg(long)]
     pub help: bool,
@@ -262,10 +302,15 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "json",
     "export",
     "import",
+    "tree",
+    "top",
+    "rows",
+    "width",
+    "color",
 ];
 
 /// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
-const CDU_LONG_OPTIONS: usize = 10;
+const CDU_LONG_OPTIONS: usize = 15;
 
 /// The option table getopt reads: clap's definition of [`Cli`], in GNU
 /// du's order of long options (the order of getopt's ambiguity list).

@@ -1,4 +1,5 @@
-//! The values of cdu's own options (`-j`, `--tick`) and of `--time-style`.
+//! The values of cdu's own options (`-j`, `--tick`, the views' counts)
+//! and of `--time-style`.
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -28,6 +29,27 @@ pub(super) fn parse_threads(
         ]);
     }
     threads
+}
+
+/// A positive whole number for `--top`, `--rows` or `--width`, or a
+/// diagnostic naming `what` it was to be.
+pub(super) fn parse_count(
+    value: &OsStr,
+    what: &str,
+    locale: Locale,
+    diag: &mut Diagnostics,
+) -> Option<usize> {
+    let count = value
+        .to_str()
+        .and_then(|t| t.parse::<usize>().ok())
+        .filter(|&n| n >= 1);
+    if count.is_none() {
+        diag.push(&[
+            format!("invalid {what} ").as_bytes(),
+            &quote(value.as_bytes(), locale),
+        ]);
+    }
+    count
 }
 
 /// `500ms`, `2s`, `1.5s`, `1m`, or a plain number of seconds.

@@ -45,19 +45,26 @@ impl<E: Write> Diagnostics<E> {
 
     /// du's message for an entry or directory that could not be read.
     pub fn error(&mut self, out: &mut dyn Write, kind: ErrorKind, path: &[u8], errno: i32) {
-        let locale = self.locale;
-        // errno 0: a dangling symlink that was to be followed, or an error
-        // an imported scan records without its reason; no reason is given.
-        let reason = if errno == 0 {
-            String::new()
-        } else {
-            format!(": {}", strerror(errno))
-        };
-        let (what, name): (&[u8], Vec<u8>) = match kind {
-            ErrorKind::Access => (b"cannot access ", quote_always(path, locale)),
-            ErrorKind::ReadDir => (b"cannot read directory ", quote_always(path, locale)),
-            ErrorKind::ReadPartial => (b"", quote_if_needed(path, locale)),
-        };
-        self.diagnose(out, &[what, &name, reason.as_bytes()]);
+        let _ = out.flush();
+        report_error(&mut self.err, kind, path, errno, self.locale);
+        self.count += 1;
     }
+}
+
+/// Writes du's diagnostic for `path`, which could not be read as `kind`
+/// says, to `err`.
+pub fn report_error(err: &mut dyn Write, kind: ErrorKind, path: &[u8], errno: i32, locale: Locale) {
+    // errno 0: a dangling symlink that was to be followed, or an error an
+    // imported scan records without its reason; no reason is given.
+    let reason = if errno == 0 {
+        String::new()
+    } else {
+        format!(": {}", strerror(errno))
+    };
+    let (what, name): (&[u8], Vec<u8>) = match kind {
+        ErrorKind::Access => (b"cannot access ", quote_always(path, locale)),
+        ErrorKind::ReadDir => (b"cannot read directory ", quote_always(path, locale)),
+        ErrorKind::ReadPartial => (b"", quote_if_needed(path, locale)),
+    };
+    write_error(err, &[what, &name, reason.as_bytes()]);
 }

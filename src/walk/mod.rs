@@ -779,6 +779,16 @@ impl<'a> Walker<'a> {
         }
         let usage = self.usage(&st);
         let dir = is_dir(&st);
+        // A view that cannot show a file this small needs no name for it.
+        let list = scratch.list_files
+            && (!config.list_all || {
+                let measure = if config.inodes {
+                    usage.inodes
+                } else {
+                    usage.bytes
+                };
+                measure >= config.list_floor.load(std::sync::atomic::Ordering::Relaxed)
+            });
         let links = nlink(&st);
         let claim = self.needs_claim(dir, links);
         // With details, every file of several links says so (exports
@@ -813,7 +823,7 @@ impl<'a> Walker<'a> {
             }
         } else if linked {
             // Counted by the stream, at its first place in the order.
-            let shown: &[u8] = if scratch.list_files { name } else { b"" };
+            let shown: &[u8] = if list { name } else { b"" };
             if !claim {
                 batch.files.add(usage);
             }
@@ -824,7 +834,7 @@ impl<'a> Walker<'a> {
             }
         } else {
             batch.files.add(usage);
-            if scratch.list_files {
+            if list {
                 self.push(batch, |items| {
                     items.push_with(ItemKind::File, name, usage, ftype, other)
                 });

@@ -188,10 +188,10 @@ impl Session {
         Session::spawn(command, stdout)
     }
 
-    /// [`Session::start`] of a command prepared by the caller (its
-    /// environment set), stdout on the terminal.
-    pub fn start_command(command: Command) -> Session {
-        Session::spawn(command, Stdout::Terminal)
+    /// `command` (cdu with its arguments and environment set) on the
+    /// terminal.
+    pub fn start_command(command: Command, stdout: Stdout) -> Session {
+        Session::spawn(command, stdout)
     }
 
     /// cdu as a job of a job-control shell that leads the session

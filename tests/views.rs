@@ -1,0 +1,534 @@
+//! The views for people: `--tree` and `--top=N`. Exact outputs at a fixed
+//! width with colour off, measured in inodes or apparent sizes so that the
+//! answers are the same on every file system; colour on a terminal only;
+//! cuts that still add up; cancelled and unreadable scans; and, for random
+//! trees, sums and the largest files checked against `cdu -a`.
+
+mod session;
+mod testenv;
+
+use std::collections::HashSet;
+use std::process::{Command, Output, Stdio};
+
+use proptest::prelude::*;
+use session::{Session, Stdout, describe, slow_tree};
+use testenv::TestEnv;
+
+/// A small project: 15 inodes, with equal sizes that the tie-break (by
+/// name) puts in a fixed order.
+const PROJECT: &str = "
+file src/main.rs 100
+file src/lib.rs 2000
+file src/cli.rs 300
+file src/walk.rs 4000
+file src/util/a.rs 10
+file src/util/b.rs 20
+file src/util/c.rs 30
+file docs/guide 5000
+file docs/faq 50
+file README 700
+dir empty
+";
+
+fn cdu_in(env: &TestEnv, args: &[&str]) -> Output {
+    session::cdu()
+        .args(args)
+        .current_dir(env.root())
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cdu")
+}
+
+/// stdout of a run that must succeed.
+fn stdout_of(env: &TestEnv, args: &[&str]) -> String {
+    let out = cdu_in(env, args);
+    assert!(
+        out.status.success(),
+        "cdu {args:?}: {}\n{}",
+        describe(out.status),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn tree(env: &TestEnv, extra: &[&str]) -> String {
+    let mut args = vec!["--tree", "--inodes", "--width=60", "--color=never"];
+    args.extend_from_slice(extra);
+    args.push(".");
+    stdout_of(env, &args)
+}
+
+#[test]
+fn tree_shows_every_entry_biggest_first_when_rows_allow() {
+    let env = TestEnv::new(PROJECT);
+    assert_eq!(
+        tree(&env, &[]),
+        "  15 100.0% ████████████ .
+   9  60.0% ███████▎░░░░ ├─ src/
+   4  26.7% ███▎░░░░░░░░ │  ├─ util/
+   1   6.7% ▊░░░░░░░░░░░ │  │  ├─ a.rs
+   1   6.7% ▊░░░░░░░░░░░ │  │  ├─ b.rs
+   1   6.7% ▊░░░░░░░░░░░ │  │  └─ c.rs
+   1   6.7% ▊░░░░░░░░░░░ │  ├─ cli.rs
+   1   6.7% ▊░░░░░░░░░░░ │  ├─ lib.rs
+   1   6.7% ▊░░░░░░░░░░░ │  ├─ main.rs
+   1   6.7% ▊░░░░░░░░░░░ │  └─ walk.rs
+   3  20.0% ██▍░░░░░░░░░ ├─ docs/
+   1   6.7% ▊░░░░░░░░░░░ │  ├─ faq
+   1   6.7% ▊░░░░░░░░░░░ │  └─ guide
+   1   6.7% ▊░░░░░░░░░░░ ├─ README
+   1   6.7% ▊░░░░░░░░░░░ └─ empty/
+"
+    );
+}
+
+#[test]
+fn rows_cut_the_tree_and_a_rest_row_keeps_the_sum() {
+    let env = TestEnv::new(PROJECT);
+    let out = tree(&env, &["--rows=6"]);
+    assert_eq!(
+        out,
+        "  15 100.0% ████████████ .
+   9  60.0% ███████▎░░░░ ├─ src/
+   4  26.7% ███▎░░░░░░░░ │  ├─ util/
+   5  33.3% ████░░░░░░░░ │  └─ … 4 more entries
+   3  20.0% ██▍░░░░░░░░░ ├─ docs/
+   3  20.0% ██▍░░░░░░░░░ └─ … 2 more entries
+"
+    );
+    // The rest rows hold the hidden entries and the directory's own: the
+    // rows under a cut directory add up to it.
+    let rows = parse_tree(&out);
+    assert_eq!(children_sum(&rows, 0), rows[0].size);
+    assert_eq!(children_sum(&rows, 1), rows[1].size);
+}
+
+#[test]
+fn max_depth_keeps_directories_closed() {
+    let env = TestEnv::new(PROJECT);
+    assert_eq!(
+        tree(&env, &["-d", "1"]),
+        "  15 100.0% ████████████ .
+   9  60.0% ███████▎░░░░ ├─ src/
+   3  20.0% ██▍░░░░░░░░░ ├─ docs/
+   1   6.7% ▊░░░░░░░░░░░ ├─ README
+   1   6.7% ▊░░░░░░░░░░░ └─ empty/
+"
+    );
+    assert_eq!(
+        tree(&env, &["--max-depth=0"]),
+        "  15 100.0% ████████████ .\n"
+    );
+}
+
+#[test]
+fn tree_sizes_follow_the_size_options() {
+    let env = TestEnv::new("file big 3000000\nfile small 1000\n");
+    let rows = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--tree", "--width=60", "--color=never"];
+        all.extend_from_slice(args);
+        all.push("big");
+        let out = stdout_of(&env, &all);
+        out.lines()
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            .collect()
+    };
+    // A file operand is a one-row tree; -A gives its length in human units
+    // (powers of 1024) by default, and du's units with a size option.
+    assert_eq!(rows(&["-A"]), ["2.9M"]);
+    assert_eq!(rows(&["-A", "--si"]), ["3.0M"]);
+    assert_eq!(rows(&["-b"]), ["3000000"]);
+    assert_eq!(rows(&["-A", "-k"]), ["2930"]);
+    assert_eq!(rows(&["-A", "-m"]), ["3"]);
+    assert_eq!(rows(&["-A", "-BK"]), ["2930K"]);
+}
+
+#[test]
+fn long_and_odd_names_are_cut_in_the_middle_and_quoted() {
+    let env = TestEnv::new(&format!(
+        "file {} 10\nfile bad\\xffname 5\nfile new\\nline 1\n",
+        "x".repeat(30) + "-the-end"
+    ));
+    let out = tree(&env, &["--width=50"]);
+    for line in out.lines() {
+        assert!(line.chars().count() <= 50, "wider than 50: {line:?}");
+    }
+    let long = out.lines().find(|l| l.contains("-the-end")).unwrap();
+    assert!(
+        long.contains("─ xxx") && long.ends_with("x-the-end"),
+        "{out}"
+    );
+    assert!(
+        long.contains('…') && !long.contains(&"x".repeat(30)),
+        "{out}"
+    );
+    // As du quotes names in its messages: nothing raw reaches the terminal.
+    assert!(out.contains(r"'bad'$'\377''name'"), "{out}");
+    assert!(out.contains(r"'new'$'\n''line'"), "{out}");
+}
+
+#[test]
+fn top_lists_the_largest_files_as_du_lines() {
+    let env = TestEnv::new(PROJECT);
+    assert_eq!(
+        stdout_of(&env, &["--top=4", "-b", "."]),
+        "5000\t./docs/guide\n4000\t./src/walk.rs\n2000\t./src/lib.rs\n700\t./README\n"
+    );
+    // du's units: what du -A -k prints for these files, rounded up.
+    assert_eq!(
+        stdout_of(&env, &["--top=2", "-A", "-k", "src", "docs"]),
+        "5\tdocs/guide\n4\tsrc/walk.rs\n"
+    );
+    assert_eq!(
+        stdout_of(&env, &["--top=1", "-A", "-h", "."]),
+        "4.9K\t./docs/guide\n"
+    );
+}
+
+#[test]
+fn top_lists_a_hard_linked_file_once() {
+    let env = TestEnv::new("file a/data 9000\nhardlink b/data a/data\nfile c 10\n");
+    let out = stdout_of(&env, &["--top=3", "-b", "."]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0] == "9000\t./a/data" || lines[0] == "9000\t./b/data",
+        "{out}"
+    );
+    assert_eq!(lines[1], "10\t./c");
+    // With -l each name counts.
+    let out = stdout_of(&env, &["--top=3", "-b", "-l", "."]);
+    assert_eq!(out, "9000\t./a/data\n9000\t./b/data\n10\t./c\n");
+}
+
+#[test]
+fn exclude_applies_to_the_views() {
+    let env = TestEnv::new(PROJECT);
+    assert_eq!(
+        stdout_of(&env, &["--top=2", "-b", "--exclude=guide", "."]),
+        "4000\t./src/walk.rs\n2000\t./src/lib.rs\n"
+    );
+    let out = tree(&env, &["--exclude=src"]);
+    assert!(out.starts_with("   6 100.0%"), "{out}");
+    assert!(!out.contains("src"), "{out}");
+}
+
+#[test]
+fn tree_and_top_together_are_refused() {
+    let env = TestEnv::new(PROJECT);
+    let out = cdu_in(&env, &["--tree", "--top=3", "."]);
+    assert_eq!(describe(out.status), "exit 1");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "cdu: --tree and --top cannot be used together\nTry 'cdu --help' for more information.\n"
+    );
+    let out = cdu_in(&env, &["--top=0", "."]);
+    assert_eq!(describe(out.status), "exit 1");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid number of files "));
+}
+
+/// cdu without the power to read any directory, even as root: through
+/// setpriv with the capabilities that bypass permissions dropped. None if
+/// that is not possible here.
+fn cdu_unprivileged(env: &TestEnv) -> Option<Command> {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_cdu"));
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command = if rustix::process::geteuid().is_root() {
+        let mut c = Command::new("setpriv");
+        c.args([
+            "--bounding-set=-dac_override,-dac_read_search",
+            "--inh-caps=-dac_override,-dac_read_search",
+            "cdu",
+        ]);
+        c
+    } else {
+        session::cdu()
+    };
+    command
+        .current_dir(env.root())
+        .env("PATH", path)
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null());
+    let works = Command::new("setpriv").arg("--help").output().is_ok();
+    (works || !rustix::process::geteuid().is_root()).then_some(command)
+}
+
+#[test]
+fn unreadable_directories_are_reported_and_counted() {
+    let env = TestEnv::new(&format!("{PROJECT}mode docs 000\nmode src/util 000\n"));
+    let Some(mut command) = cdu_unprivileged(&env) else {
+        eprintln!("SKIPPED: running as root without setpriv, which reads any directory");
+        return;
+    };
+    let out = command
+        .args(["--tree", "--inodes", "--color=never", "."])
+        .output()
+        .unwrap();
+    assert_eq!(describe(out.status), "exit 1");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut messages: Vec<&str> = stderr.lines().collect();
+    messages.sort_unstable();
+    // du's words, as the du sink writes them.
+    assert_eq!(
+        messages,
+        [
+            "cdu: cannot read directory './docs': Permission denied",
+            "cdu: cannot read directory './src/util': Permission denied",
+        ]
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.ends_with("2 directories could not be read\n"),
+        "{stdout}"
+    );
+    // Their own entries still count: 15 less the 2 + 3 unread files.
+    assert!(stdout.starts_with("  10 100.0%"), "{stdout}");
+}
+
+fn colour_session(args: &[&str], no_color: bool, stdout: Stdout) -> String {
+    let env = TestEnv::new(PROJECT);
+    let mut command = session::cdu();
+    command.args(args).current_dir(env.root());
+    if no_color {
+        command.env("NO_COLOR", "1");
+    } else {
+        command.env_remove("NO_COLOR");
+    }
+    command.env_remove("CLICOLOR").env_remove("CLICOLOR_FORCE");
+    command.env("TERM", "xterm");
+    let mut s = Session::start_command(command, stdout);
+    let (status, piped) = s.finish();
+    assert_eq!(describe(status), "exit 0", "{}", s.text());
+    match piped.is_empty() {
+        true => s.text(),
+        false => piped,
+    }
+}
+
+#[test]
+fn colour_on_a_terminal_only() {
+    let on_terminal = colour_session(&["--tree", "."], false, Stdout::Terminal);
+    assert!(on_terminal.contains("\x1b["), "{on_terminal}");
+    assert!(on_terminal.contains("src/"), "{on_terminal}");
+    let piped = colour_session(&["--tree", "."], false, Stdout::Pipe);
+    assert!(!piped.contains('\x1b'), "{piped:?}");
+    assert!(piped.contains("src/"), "{piped}");
+    let no_color = colour_session(&["--tree", "."], true, Stdout::Terminal);
+    assert!(!no_color.contains('\x1b'), "{no_color:?}");
+    assert!(no_color.contains("src/"), "{no_color}");
+    let forced = colour_session(&["--tree", "--color=always", "."], true, Stdout::Pipe);
+    assert!(forced.contains("\x1b["), "{forced:?}");
+    let never = colour_session(&["--tree", "--color=never", "."], false, Stdout::Terminal);
+    assert!(!never.contains('\x1b'), "{never:?}");
+}
+
+#[test]
+fn a_tree_fits_the_terminal() {
+    // The test terminal is 40 rows of 300 columns: the tree keeps a line
+    // for the prompt and one for a note.
+    let env = TestEnv::new("generate . files=400 dirs=30 seed=3\n");
+    let mut command = session::cdu();
+    command
+        .args(["--tree", "--color=never", "."])
+        .current_dir(env.root());
+    let mut s = Session::start_command(command, Stdout::Terminal);
+    let (status, _) = s.finish();
+    assert_eq!(describe(status), "exit 0");
+    let text = s.text();
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains('%')).collect();
+    assert_eq!(rows.len(), 38, "{text}");
+    assert!(rows.iter().all(|r| r.trim_end().chars().count() <= 300));
+}
+
+fn assert_cancelled_view(args: &[&str], notice: &str) {
+    let tree = slow_tree().to_str().unwrap();
+    let mut all = vec!["-v", "--tick", "10ms"];
+    all.extend_from_slice(args);
+    all.push(tree);
+    let mut s = Session::start(&all, Stdout::Pipe);
+    s.wait_for("a progress line", |screen| screen.contains(" entries "));
+    s.type_keys(b"q");
+    let (status, out) = s.finish();
+    let screen = s.text();
+    assert_eq!(describe(status), "exit 130", "{screen}");
+    assert!(
+        screen.contains("cdu: cancelled after ") && screen.contains("sizes are partial"),
+        "{screen}"
+    );
+    assert!(
+        out.contains(notice) || screen.contains(notice),
+        "no {notice:?}: {out}\n{screen}"
+    );
+    s.assert_terminal_restored();
+}
+
+#[test]
+fn a_cancelled_tree_says_its_sizes_are_lower_bounds() {
+    assert_cancelled_view(
+        &["--tree", "--color=never"],
+        "the scan was stopped before the end: every size is a lower bound",
+    );
+}
+
+#[test]
+fn a_cancelled_top_says_larger_files_may_be_missing() {
+    assert_cancelled_view(
+        &["--top=5"],
+        "the scan was stopped before the end: larger files may be missing",
+    );
+}
+
+/// One row of `--tree` output: its size and depth (0 for the operand).
+#[derive(Debug)]
+struct TreeRow {
+    size: u64,
+    depth: usize,
+    rest: bool,
+}
+
+/// Reads rows written with plain sizes (`-b` or `--inodes`), colour off.
+fn parse_tree(out: &str) -> Vec<TreeRow> {
+    out.lines()
+        .filter(|l| l.contains('%'))
+        .map(|line| {
+            let size = line.split_whitespace().next().unwrap().parse().unwrap();
+            // After the size, the share and the bar: the tree lines.
+            let bar_end = line
+                .char_indices()
+                .filter(|(_, c)| "█▏▎▍▌▋▊▉░".contains(*c))
+                .map(|(i, c)| i + c.len_utf8())
+                .next_back()
+                .unwrap();
+            let name = &line[bar_end + 1..];
+            let mut depth = 0;
+            let mut rest = name;
+            while let Some(r) = ["│  ", "   "].iter().find_map(|p| rest.strip_prefix(p)) {
+                depth += 1;
+                rest = r;
+            }
+            if let Some(r) = ["├─ ", "└─ "].iter().find_map(|p| rest.strip_prefix(p)) {
+                depth += 1;
+                rest = r;
+            }
+            TreeRow {
+                size,
+                depth,
+                rest: rest.starts_with('…'),
+            }
+        })
+        .collect()
+}
+
+/// The sum of the rows directly under row `i`.
+fn children_sum(rows: &[TreeRow], i: usize) -> u64 {
+    let depth = rows[i].depth;
+    rows[i + 1..]
+        .iter()
+        .take_while(|r| r.depth > depth)
+        .filter(|r| r.depth == depth + 1)
+        .map(|r| r.size)
+        .sum()
+}
+
+/// A random tree description: files of random sizes in a few nested
+/// directories, and some empty directories.
+fn arb_tree() -> impl Strategy<Value = String> {
+    // Some sizes repeat, so that ties meet the edge of what is kept.
+    let size = prop_oneof![0u64..50_000, Just(0u64), Just(4096u64)];
+    let file = (0usize..6, 0usize..3, size);
+    (proptest::collection::vec(file, 1..40), 0usize..3).prop_map(|(files, empties)| {
+        let mut description = String::new();
+        for (i, (dir, sub, size)) in files.iter().enumerate() {
+            let path = match (dir, sub) {
+                (0, _) => format!("f{i}"),
+                (d, 0) => format!("d{d}/f{i}"),
+                (d, s) => format!("d{d}/s{s}/f{i}"),
+            };
+            description.push_str(&format!("file {path} {size}\n"));
+        }
+        for e in 0..empties {
+            description.push_str(&format!("dir e{e}\n"));
+        }
+        description
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn tree_rows_add_up_and_top_matches_du_a(description in arb_tree(), rows in 2usize..30, n in 1usize..12) {
+        let env = TestEnv::new(&description);
+        let rows_arg = format!("--rows={rows}");
+        let out = stdout_of(&env, &["--tree", "-b", "--color=never", &rows_arg, "."]);
+        let parsed = parse_tree(&out);
+        prop_assert!(parsed.len() <= rows, "{} rows for --rows={rows}:\n{out}", parsed.len());
+        let total = parsed[0].size;
+        let top_level: Vec<&TreeRow> = parsed.iter().filter(|r| r.depth == 1).collect();
+        let sum: u64 = top_level.iter().map(|r| r.size).sum();
+        // Apparent sizes count a directory's own entry as 0 (du counts the
+        // length of files and links only), so the rows add up exactly;
+        // a rest row is there whenever something is left out.
+        if !top_level.is_empty() {
+            prop_assert_eq!(sum, total, "{}", out);
+        }
+        let shown_entries = top_level.iter().filter(|r| !r.rest).count();
+        let entries = std::fs::read_dir(env.root()).unwrap().count();
+        if !top_level.is_empty() {
+            prop_assert_eq!(top_level.iter().any(|r| r.rest), shown_entries < entries, "{}", out);
+        }
+        let du_total = stdout_of(&env, &["-s", "-b", "."]);
+        prop_assert_eq!(format!("{total}\t.\n"), du_total);
+
+        // --top=N: the N largest files of cdu -a, same sizes.
+        let top = stdout_of(&env, &["--top", &n.to_string(), "-b", "."]);
+        let all = stdout_of(&env, &["-a", "-b", "."]);
+        let dirs: HashSet<String> = stdout_of(&env, &["-b", "."])
+            .lines()
+            .map(|l| l.split_once('\t').unwrap().1.to_string())
+            .collect();
+        let mut files: Vec<(u64, String)> = all
+            .lines()
+            .map(|l| l.split_once('\t').unwrap())
+            .filter(|(_, p)| !dirs.contains(*p))
+            .map(|(s, p)| (s.parse().unwrap(), p.to_string()))
+            .collect();
+        files.sort_by_key(|f| std::cmp::Reverse(f.0));
+        let want: Vec<u64> = files.iter().take(n).map(|f| f.0).collect();
+        // Of files of one size, those met first are kept: the sizes are
+        // the N largest, each line is one of cdu -a's files, none twice,
+        // and lines of one size are in path order.
+        let lines: Vec<(u64, String)> = top
+            .lines()
+            .map(|l| l.split_once('\t').unwrap())
+            .map(|(s, p)| (s.parse().unwrap(), p.to_string()))
+            .collect();
+        let sizes: Vec<u64> = lines.iter().map(|l| l.0).collect();
+        prop_assert_eq!(sizes, want, "{}", top);
+        let unique: HashSet<&(u64, String)> = lines.iter().collect();
+        prop_assert_eq!(unique.len(), lines.len(), "{}", top);
+        for line in &lines {
+            prop_assert!(files.contains(line), "{:?} is not a file of cdu -a", line);
+        }
+        for pair in lines.windows(2) {
+            prop_assert!(pair[0].0 > pair[1].0 || pair[0].1 < pair[1].1, "{}", top);
+        }
+    }
+}
+
+#[test]
+fn help_lists_the_view_options() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cdu"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for option in ["--tree", "--top=N", "--rows=N", "--width=N", "--color=WHEN"] {
+        assert!(help.contains(option), "{option} missing from --help");
+    }
+}
