@@ -144,6 +144,9 @@ pub struct Config {
     pub export: Option<std::ffi::OsString>,
     /// `--import=FILE`: read a saved scan instead of walking (`-`: stdin).
     pub import: Option<std::ffi::OsString>,
+    /// `--diff=OLD`: print what changed since the saved scan or du
+    /// listing OLD instead of du's lines (`-`: stdin).
+    pub diff: Option<std::ffi::OsString>,
 }
 
 impl Config {
@@ -182,6 +185,7 @@ impl Config {
             json: false,
             export: None,
             import: None,
+            diff: None,
         }
     }
 

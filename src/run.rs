@@ -10,6 +10,7 @@ use crate::baseline::{self, OperandTotals};
 use crate::cancel::{self, Cancel};
 use crate::cli::{self, Action};
 use crate::config::{Config, Mode};
+use crate::diff::DiffWriter;
 use crate::exit::ExitStatus;
 use crate::history::History;
 use crate::message;
@@ -85,6 +86,16 @@ pub fn run(config: &Config) -> ExitStatus {
         Ok(out) => out,
         Err(status) => return status,
     };
+    let old = match &config.diff {
+        Some(file) => match crate::diff::old::OldTree::load(config, file) {
+            Ok(old) => Some(old),
+            Err(e) => {
+                message::error(&[e.to_string().as_bytes()]);
+                return ExitStatus::Failure;
+            }
+        },
+        None => None,
+    };
     let importing = config.import.is_some();
     let cancel = Arc::new(Cancel::new());
     // Only the cancellable mode watches; the others end the default way.
@@ -113,7 +124,9 @@ pub fn run(config: &Config) -> ExitStatus {
         Box::new(AroundBar::new(stdio_state::stdout(), bar.clone(), true))
     };
     let err = AroundBar::new(stdio_state::stderr(), bar, false);
-    let mut report: Box<dyn Report + '_> = if config.json {
+    let mut report: Box<dyn Report + '_> = if let Some(old) = old {
+        Box::new(DiffWriter::new(config, old, out, err))
+    } else if config.json {
         Box::new(JsonWriter::new(config, out, err))
     } else {
         Box::new(DuWriter::new(config, out, err))
