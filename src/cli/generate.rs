@@ -130,6 +130,14 @@ every measure of each entry, and ends with a summary object.
 .PP
 A file with several hard links is saved once, under the name where it was
 counted, so that ncdu, gdu and du agree on the totals.
+.PP
+\fB\-\-diff=\fR\fIOLD\fR prints what changed since \fIOLD\fR, an export or a
+du listing (\fBdu \-ab /srv > monday.txt\fR), one row per change, largest
+first: the signed change, a tab, \fBnew\fR, \fBgone\fR or \fBchanged\fR, a tab
+and the path.
+A directory whose change the rows below it explain is not repeated, and a
+new or vanished directory is one row.
+A listing's numbers are read in the units the other options give.
 .SH ENVIRONMENT
 .TP
 .B CDU_NO_HISTORY
