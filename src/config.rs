@@ -180,6 +180,9 @@ pub struct Config {
     /// or 80.
     pub width: Option<usize>,
     pub color: ColorWhen,
+    /// `--diff=OLD`: print what changed since the saved scan or du
+    /// listing OLD instead of du's lines (`-`: stdin).
+    pub diff: Option<std::ffi::OsString>,
 }
 
 impl Config {
@@ -223,6 +226,7 @@ impl Config {
             rows: None,
             width: None,
             color: ColorWhen::Auto,
+            diff: None,
         }
     }
 

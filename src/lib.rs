@@ -12,6 +12,7 @@ pub mod bench_modes;
 pub mod cancel;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod eta;
 pub mod exclude;
 pub mod exit;

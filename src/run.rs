@@ -10,6 +10,7 @@ use crate::baseline::{self, OperandTotals};
 use crate::cancel::{self, Cancel};
 use crate::cli::{self, Action};
 use crate::config::{ColorWhen, Config, Mode, View};
+use crate::diff::DiffWriter;
 use crate::exit::ExitStatus;
 use crate::history::History;
 use crate::message;
@@ -87,6 +88,16 @@ pub fn run(config: &Config) -> ExitStatus {
         Ok(out) => out,
         Err(status) => return status,
     };
+    let old = match &config.diff {
+        Some(file) => match crate::diff::old::OldTree::load(config, file) {
+            Ok(old) => Some(old),
+            Err(e) => {
+                message::error(&[e.to_string().as_bytes()]);
+                return ExitStatus::Failure;
+            }
+        },
+        None => None,
+    };
     let importing = config.import.is_some();
     let cancel = Arc::new(Cancel::new());
     // Only the cancellable mode watches; the others end the default way.
@@ -115,11 +126,12 @@ pub fn run(config: &Config) -> ExitStatus {
         Box::new(AroundBar::new(stdio_state::stdout(), bar.clone(), true))
     };
     let err = AroundBar::new(stdio_state::stderr(), bar, false);
-    let mut report: Box<dyn Report + '_> = match config.view {
-        _ if config.json => Box::new(JsonWriter::new(config, out, err)),
-        View::Du => Box::new(DuWriter::new(config, out, err)),
-        View::Tree => Box::new(TreeView::new(config, screen(config), out, err)),
-        View::Top(n) => Box::new(TopView::new(config, n, out, err)),
+    let mut report: Box<dyn Report + '_> = match (old, config.view) {
+        (Some(old), _) => Box::new(DiffWriter::new(config, old, out, err)),
+        (None, _) if config.json => Box::new(JsonWriter::new(config, out, err)),
+        (None, View::Du) => Box::new(DuWriter::new(config, out, err)),
+        (None, View::Tree) => Box::new(TreeView::new(config, screen(config), out, err)),
+        (None, View::Top(n)) => Box::new(TopView::new(config, n, out, err)),
     };
     let mut export = export_out.map(|out| NcduWriter::new(config, out));
     let start = Instant::now();

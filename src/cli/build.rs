@@ -270,6 +270,19 @@ pub(super) fn build(
     config.json = cli.json;
     config.export = cli.export.clone();
     config.import = cli.import.clone();
+    config.diff = cli.diff.clone();
+    if config.diff.is_some() {
+        // Every file is matched with the old side, listed or not.
+        config.list_all = true;
+        if config.time.is_some() {
+            diag.push(&[b"--diff prints changes, which have no --time"]);
+            return Err(true);
+        }
+        if cli.files.len() > 1 || cli.files0_from.is_some() {
+            diag.push(&[b"--diff compares one tree: name one FILE"]);
+            return Err(true);
+        }
+    }
     if config.json || config.export.is_some() {
         // Both write every entry with its type and both measures.
         config.details = true;

@@ -158,6 +158,14 @@ Both keep only the directories and as many of the largest files as could
 be shown, so memory stays small on any tree.
 A cancelled scan still prints its view, says that the sizes are lower
 bounds, and exits with status 130.
+.PP
+\fB\-\-diff=\fR\fIOLD\fR prints what changed since \fIOLD\fR, an export or a
+du listing (\fBdu \-ab /srv > monday.txt\fR), one row per change, largest
+first: the signed change, a tab, \fBnew\fR, \fBgone\fR or \fBchanged\fR, a tab
+and the path.
+A directory whose change the rows below it explain is not repeated, and a
+new or vanished directory is one row.
+A listing's numbers are read in the units the other options give.
 .SH ENVIRONMENT
 .TP
 .B CDU_NO_HISTORY

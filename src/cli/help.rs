@@ -83,6 +83,9 @@ cdu's own options:
                           instead of the lines
       --import=FILE     read a scan saved by cdu, ncdu or gdu from FILE (-
                           for stdin) instead of scanning
+      --diff=OLD        print what changed since OLD, a saved scan or a du
+                          listing: the signed change, new/gone/changed and
+                          the path, largest change first
       --tree            show each FILE as a tree of its largest entries,
                           biggest first, with sizes (human-readable unless
                           a size option is given), shares and bars; -d N

@@ -47,8 +47,8 @@ it found.";
 
 /// The options of GNU du 9.7, and cdu's own (`--mode`, `-j`, `-v`,
 /// `--tick`, `--no-history`, `--bench-modes`, `--generate`, `--json`,
-/// `--export`, `--import` and the views' `--tree`, `--top`, `--rows`,
-/// `--width`, `--color`), in the order of the help.
+/// `--export`, `--import`, `--diff` and the views' `--tree`, `--top`,
+/// `--rows`, `--width`, `--color`), in the order of the help.
 #[derive(Parser, Debug)]
 #[command(
     name = "cdu",
@@ -224,6 +224,13 @@ pub struct Cli {
     /// to a scan.
     #[arg(long, value_name = "FILE", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
     pub import: Option<OsString>,
+    /// print what changed since OLD, a saved scan or a du listing
+    ///
+    /// One row per change, largest first: the signed change, a tab, new, gone
+    /// or changed, a tab and the path. A listing's numbers are read in the
+    /// units the other options give.
+    #[arg(long, value_name = "OLD", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
+    pub diff: Option<OsString>,
     /// show each FILE as a tree of its largest entries, biggest first
     ///
     /// Each row holds a size (human-readable unless a size option says
@@ -302,6 +309,7 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "json",
     "export",
     "import",
+    "diff",
     "tree",
     "top",
     "rows",
@@ -310,7 +318,7 @@ const GNU_LONG_OPTIONS: &[&str] = &[
 ];
 
 /// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
-const CDU_LONG_OPTIONS: usize = 15;
+const CDU_LONG_OPTIONS: usize = 16;
 
 /// The option table getopt reads: clap's definition of [`Cli`], in GNU
 /// du's order of long options (the order of getopt's ambiguity list).

@@ -74,7 +74,7 @@ pub fn push_string(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
 }
 
 /// `,"path":...` and, for a name that is not UTF-8, `,"path_hex":...`.
-fn push_path(out: &mut Vec<u8>, key: &str, path: &[u8]) {
+pub fn push_path(out: &mut Vec<u8>, key: &str, path: &[u8]) {
     let _ = write!(out, "\"{key}\":");
     if !push_string(out, path) {
         let _ = write!(out, ",\"{key}_hex\":\"");

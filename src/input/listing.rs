@@ -1,0 +1,93 @@
+//! A du listing as a baseline: `SIZE<TAB>PATH` lines as `du`, `du -a`,
+//! `du -b` or `du -k` print them. The numbers carry no unit, so the
+//! caller says which one they are in.
+
+use std::fmt;
+
+/// A listing line that is not `SIZE<TAB>PATH`: `FILE:LINE: what`.
+#[derive(Debug)]
+pub struct ListingError {
+    pub file: Vec<u8>,
+    pub line: usize,
+    pub what: String,
+}
+
+impl fmt::Display for ListingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = String::from_utf8_lossy(&self.file);
+        write!(f, "{file}:{}: {}", self.line, self.what)
+    }
+}
+
+/// One line of a listing: its number (as printed) and its path.
+#[derive(Debug)]
+pub struct Line<'a> {
+    pub number: u64,
+    pub path: &'a [u8],
+    /// Counted from 1, for messages.
+    pub at: usize,
+}
+
+/// Splits `text` into its lines (ended by NUL with `null`, as `du -0`
+/// writes them); the first that is not `SIZE<TAB>PATH` is an error,
+/// with its line number and `file` as shown in it.
+pub fn parse<'a>(text: &'a [u8], null: bool, file: &[u8]) -> Result<Vec<Line<'a>>, ListingError> {
+    let end = if null { 0 } else { b'\n' };
+    let mut lines = Vec::new();
+    let mut body = text;
+    if body.last() == Some(&end) {
+        body = &body[..body.len() - 1];
+    }
+    if body.is_empty() {
+        return Ok(lines);
+    }
+    for (i, line) in body.split(|&b| b == end).enumerate() {
+        let fail = |what: &str| ListingError {
+            file: file.to_vec(),
+            line: i + 1,
+            what: what.to_string(),
+        };
+        let Some(tab) = line.iter().position(|&b| b == b'\t') else {
+            return Err(fail("expected a size, a tab and a path"));
+        };
+        let digits = &line[..tab];
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return Err(fail("expected a size in whole units before the tab"));
+        }
+        let number = std::str::from_utf8(digits)
+            .ok()
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| fail("the size is too large"))?;
+        let path = &line[tab + 1..];
+        if path.is_empty() {
+            return Err(fail("expected a path after the tab"));
+        }
+        lines.push(Line {
+            number,
+            path,
+            at: i + 1,
+        });
+    }
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_give_numbers_and_paths() {
+        let lines = parse(b"12\ta/b\n40\ta\n", false, b"f").unwrap();
+        let got: Vec<_> = lines.iter().map(|l| (l.number, l.path, l.at)).collect();
+        assert_eq!(got, [(12, &b"a/b"[..], 1), (40, &b"a"[..], 2)]);
+    }
+
+    #[test]
+    fn a_line_without_a_size_names_its_line() {
+        let e = parse(b"12\ta\n1.5K\tb\n", false, b"old.txt").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "old.txt:2: expected a size in whole units before the tab"
+        );
+    }
+}
