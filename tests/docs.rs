@@ -41,15 +41,20 @@ fn run_tool(program: &str, args: &[&str], input: &str) -> Option<Output> {
     Some(child.wait_with_output().expect("wait"))
 }
 
-/// Runs cdu with `args`; its stdout, or a panic with its stderr.
-fn cdu(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_cdu"))
+/// Runs cdu, named `cdu` in its messages, with `args` in the C locale.
+fn run_cdu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cdu"))
         .arg0("cdu")
         .args(args)
         .env("LC_ALL", "C")
         .stdin(Stdio::null())
         .output()
-        .expect("run cdu");
+        .expect("run cdu")
+}
+
+/// Runs cdu with `args`; its stdout, or a panic with its stderr.
+fn cdu(args: &[&str]) -> String {
+    let output = run_cdu(args);
     assert!(
         output.status.success(),
         "cdu {args:?} failed: {}",
@@ -279,13 +284,7 @@ fn fish_completion_offers_the_modes() {
 
 /// cdu's stderr and status for `args`.
 fn cdu_fails(args: &[&str]) -> (String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cdu"))
-        .arg0("cdu")
-        .args(args)
-        .env("LC_ALL", "C")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run cdu");
+    let out = run_cdu(args);
     assert!(out.stdout.is_empty(), "stdout for {args:?}");
     (
         String::from_utf8_lossy(&out.stderr).into_owned(),
