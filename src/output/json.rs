@@ -56,19 +56,7 @@ pub fn push_string(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
         Err(_) => (String::from_utf8_lossy(bytes), false),
     };
     out.push(b'"');
-    for &b in text.as_bytes() {
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            0..0x20 | 0x7f => {
-                let _ = write!(out, "\\u{b:04x}");
-            }
-            _ => out.push(b),
-        }
-    }
+    super::ncdu::push_escaped(out, text.as_bytes());
     out.push(b'"');
     exact
 }

@@ -23,19 +23,27 @@ use crate::stream::{Event, Sink, Skip};
 /// Appends `name` as an export string: raw bytes, minimal escapes.
 pub fn push_name(out: &mut Vec<u8>, name: &[u8]) {
     out.push(b'"');
-    for &b in name {
+    push_escaped(out, name);
+    out.push(b'"');
+}
+
+/// Appends `bytes` inside a JSON string: `"`, `\`, control bytes and 0x7F
+/// escaped, every other byte as it is (the JSON lines pass UTF-8, the
+/// export raw names).
+pub fn push_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    for &b in bytes {
         match b {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
             b'\n' => out.extend_from_slice(b"\\n"),
             b'\t' => out.extend_from_slice(b"\\t"),
+            b'\r' => out.extend_from_slice(b"\\r"),
             0..0x20 | 0x7f => {
                 let _ = write!(out, "\\u{b:04x}");
             }
             _ => out.push(b),
         }
     }
-    out.push(b'"');
 }
 
 /// A directory whose array is open.
