@@ -314,6 +314,9 @@ pub struct Batch {
     pub first_child: NodeId,
     /// How many of the items are subdirectories.
     pub dirs: u32,
+    /// The subdirectories' own bytes, for progress (summed where they are
+    /// met, not again from the items).
+    pub dir_bytes: u64,
     /// The non-directories that are not claimed, listed or not.
     pub files: Usage,
     pub items: Items,

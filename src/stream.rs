@@ -193,13 +193,11 @@ impl<'s> Stream<'s> {
             Message::Dir(b) => {
                 self.counts.entries += b.entries;
                 self.counts.dirs += u64::from(b.dirs);
-                self.counts.bytes = self.counts.bytes.saturating_add(b.files.bytes);
-                for i in 0..b.items.len() {
-                    let e = b.items.get(i);
-                    if e.kind == ItemKind::Dir {
-                        self.counts.bytes = self.counts.bytes.saturating_add(e.usage.bytes);
-                    }
-                }
+                self.counts.bytes = self
+                    .counts
+                    .bytes
+                    .saturating_add(b.files.bytes)
+                    .saturating_add(b.dir_bytes);
                 if self.dropped.remove(&b.node) {
                     self.used(&b);
                     self.drop_children(&b);
@@ -533,6 +531,7 @@ mod tests {
             }
             if kind == ItemKind::Dir {
                 b.dirs += 1;
+                b.dir_bytes += bytes;
             }
         }
         Message::Dir(b)

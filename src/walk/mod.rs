@@ -809,6 +809,7 @@ impl<'a> Walker<'a> {
             if self.push(batch, |items| {
                 items.push_with(ItemKind::Dir, name, usage, ftype, other)
             }) {
+                batch.dir_bytes = batch.dir_bytes.saturating_add(usage.bytes);
                 subdirs.push(SubDir {
                     item: batch.items.len() as u32 - 1,
                     dev,
