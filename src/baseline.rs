@@ -1,9 +1,9 @@
 //! The total a scan's progress is measured against, and where it comes
 //! from. The first of these that knows wins:
 //!
-//! 1. **A diff's old scan.** Code that has an earlier scan to compare with
-//!    (`--diff=OLD`) hands its totals over with [`supply_diff_baseline`]
-//!    before the run starts; nothing else is looked at then.
+//! 1. **A diff's old scan** (`--diff=OLD`), when OLD says how many entries
+//!    it counted ([`crate::diff::old::OldTree::entries`]); nothing else is
+//!    looked at then.
 //! 2. **The history** of earlier `-v` scans ([`crate::history`]), for each
 //!    directory operand by its canonical path, device and counting options.
 //! 3. **The file system**, for a directory operand that is the root of a
@@ -48,11 +48,15 @@ impl Baseline {
     }
 }
 
-/// The hook for `--diff=OLD`: makes `old` (the old scan's entries, bytes
-/// and seconds) the total that the progress of the run of `config` is
-/// measured against, in place of the history and the file system.
-pub fn supply_diff_baseline(config: &mut Config, old: Baseline) {
-    config.baseline = Some(old);
+impl Baseline {
+    /// The total of a diff's old scan of `entries` entries.
+    pub fn from_old_scan(entries: u64) -> Baseline {
+        Baseline {
+            entries,
+            bytes: None,
+            seconds: None,
+        }
+    }
 }
 
 /// Letters for the options that change what a scan of a tree counts, so
@@ -113,15 +117,16 @@ pub fn identify(config: &Config) -> Vec<Identity> {
         .collect()
 }
 
-/// The total of a scan of `operands`: the diff's if one was supplied,
-/// else each operand's from the history or its file system.
+/// The total of a scan of `operands`: `old`, a diff's old scan, if it
+/// is known, else each operand's from the history or its file system.
 pub fn for_scan(
     config: &Config,
     operands: &[Identity],
     history: Option<&History>,
+    old: Option<Baseline>,
 ) -> Option<Baseline> {
-    if config.baseline.is_some() {
-        return config.baseline;
+    if let Some(old) = old.filter(|b| b.entries > 0) {
+        return Some(old);
     }
     let mut total: Option<Baseline> = None;
     for op in operands {

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
-use crate::baseline::Baseline;
 use crate::exclude::Excludes;
 use crate::quote::Locale;
 use crate::size::SizeFormat;
@@ -142,10 +141,6 @@ pub struct Config {
     /// `-v` without `--no-history` or CDU_NO_HISTORY: progress is measured
     /// against earlier scans, and this one is remembered.
     pub history: bool,
-    /// The total progress is measured against when something other than
-    /// the history and the file system knows it (a diff's old scan; see
-    /// [`crate::baseline`]).
-    pub baseline: Option<Baseline>,
     /// Whether a key press on a terminal stdin may cancel (off when stdin
     /// carries `--files0-from=-` names).
     pub keys_cancel: bool,
@@ -215,7 +210,6 @@ impl Config {
             verbose: false,
             tick: Duration::from_millis(500),
             history: false,
-            baseline: None,
             keys_cancel: true,
             hash_all,
             locale: Locale::default(),

@@ -115,7 +115,11 @@ pub fn run(config: &Config) -> ExitStatus {
         let hint = watcher
             .as_ref()
             .map(|w| if w.keys() { HINT_KEYS } else { HINT_SIGNALS });
-        let total = baseline::for_scan(config, &operands, history.as_ref());
+        let old_total = old
+            .as_ref()
+            .and_then(|o| o.entries)
+            .map(baseline::Baseline::from_old_scan);
+        let total = baseline::for_scan(config, &operands, history.as_ref(), old_total);
         Progress::new(config.tick, hint, total)
     });
     let bar = progress.as_ref().and_then(Progress::live_bar);

@@ -271,3 +271,61 @@ fn a_whole_file_system_shows_a_bar_and_percentage_on_a_terminal() {
     assert!(stderr.lines().all(is_plain_progress_line), "{stderr}");
     assert!(endings(&out).iter().any(|e| !e.ends_with('?')), "{stderr}");
 }
+
+/// `cdu -v --diff=OLD DIR` with the history off, stderr piped.
+fn diff_v(cache: &Path, old: &Path, dir: &Path) -> Output {
+    let mut command = cdu_with_cache(cache);
+    command
+        .args(["-v", "--no-history", "--tick", "1ms", "--diff"])
+        .arg(old)
+        .arg(dir);
+    run(command)
+}
+
+#[test]
+fn a_diff_measures_progress_against_its_old_scan() {
+    let env = tree();
+    let cache = tempfile::tempdir().unwrap();
+    let saved = tempfile::tempdir().unwrap();
+    let export = saved.path().join("old.json");
+    let mut save = cdu_with_cache(cache.path());
+    save.arg("--export").arg(&export).arg(env.root());
+    run(save);
+    let out = diff_v(cache.path(), &export, env.root());
+    assert!(!endings(&out).is_empty(), "no percentage: {out:?}");
+    assert!(!history_file(cache.path()).exists(), "--no-history wrote");
+
+    // An old scan of a much smaller tree is outgrown at once: the total
+    // came from OLD, not from anywhere else.
+    let small = testenv::TestEnv::new("generate . files=100 dirs=5 seed=3");
+    let small_export = saved.path().join("small.json");
+    let mut save = cdu_with_cache(cache.path());
+    save.arg("--export").arg(&small_export).arg(small.root());
+    run(save);
+    let out = diff_v(cache.path(), &small_export, env.root());
+    let ends = endings(&out);
+    assert!(ends.iter().any(|e| e == "99% ETA ?"), "{ends:?}");
+
+    // A du listing in blocks does not say how many entries it counted;
+    // one made with --inodes does.
+    let listing = |args: &[&str]| {
+        let mut list = cdu_with_cache(cache.path());
+        list.args(args).arg(small.root());
+        let file = saved.path().join(format!("listing{}", args.len()));
+        std::fs::write(&file, run(list).stdout).unwrap();
+        file
+    };
+    let blocks = listing(&["-a"]);
+    assert_eq!(
+        endings(&diff_v(cache.path(), &blocks, env.root())),
+        Vec::<String>::new()
+    );
+    let inodes = listing(&["-a", "--inodes"]);
+    let mut command = cdu_with_cache(cache.path());
+    command
+        .args(["-v", "--no-history", "--inodes", "--tick", "1ms", "--diff"])
+        .arg(&inodes)
+        .arg(env.root());
+    let ends = endings(&run(command));
+    assert!(ends.iter().any(|e| e == "99% ETA ?"), "{ends:?}");
+}

@@ -39,6 +39,10 @@ pub struct OldTree {
     /// What the new side's values are rounded up to a multiple of: a
     /// listing's unit (its numbers were rounded up so), 1 for an export.
     pub unit: u64,
+    /// How many entries the old scan counted, when it says: an export's
+    /// root holds its inode total, and so does a listing made with
+    /// `--inodes`. The new scan's progress is measured against it.
+    pub entries: Option<u64>,
 }
 
 /// Why OLD could not be read.
@@ -70,6 +74,7 @@ impl OldTree {
             index: HashMap::new(),
             key: Vec::new(),
             unit,
+            entries: None,
         };
         tree.push(Box::default(), true);
         tree
@@ -194,6 +199,9 @@ fn from_listing(config: &Config, text: &[u8], file: &[u8]) -> Result<OldTree, Li
         let value = Some(line.number.saturating_mul(unit));
         if line.path == root {
             tree.nodes[0].value = value;
+            if config.inodes {
+                tree.entries = Some(line.number);
+            }
             continue;
         }
         let Some(rel) = line.path.strip_prefix(&prefix[..]) else {
@@ -248,6 +256,7 @@ impl Sink for Builder<'_> {
                 if depth == 0 {
                     self.tree.nodes[0].is_dir = false;
                     self.tree.nodes[0].value = v;
+                    self.tree.entries = Some(1);
                 } else if self.config.all
                     && let Some(&parent) = self.stack.get(depth - 1)
                 {
@@ -256,6 +265,9 @@ impl Sink for Builder<'_> {
                 }
             }
             Event::DirEnd { depth, total, .. } => {
+                if depth == 0 {
+                    self.tree.entries = Some(total.inodes);
+                }
                 if let Some(&node) = self.stack.get(depth) {
                     self.tree.nodes[node as usize].value = Some(value(self.config, total));
                 }
