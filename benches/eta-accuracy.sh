@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# How good is the ETA? Scans DIR with -v --tick 100ms, stderr piped, and
+# How good is the ETA? Scans DIR with -v --tick $TICK, stderr piped, and
 # compares the time left that the plain lines show at 25%, 50% and 75% of
 # the real duration with the time that was actually left (the run's total
 # minus the line's elapsed). Prints one table row per point.
@@ -10,7 +10,8 @@
 # "fs" measures against the file system's used inodes (history off);
 # "history" first scans DIR once with -v to remember it, in a private
 # XDG_CACHE_HOME. "cold" drops the page cache before each measured run
-# (root only). Set CDU to the binary (default target/release/cdu), and
+# (root only). Set CDU to the binary (default target/release/cdu), TICK to
+# the progress interval (default 100ms; a finer one for short scans), and
 # KEEP_LOGS to a directory to keep each run's progress lines there.
 # Other load on the machine changes the rate mid-scan, and with it the
 # error: note the load average next to the figures.
@@ -21,6 +22,7 @@ dir=${2:?directory}
 cache=${3:-warm}
 runs=${4:-3}
 cdu=${CDU:-target/release/cdu}
+tick=${TICK:-100ms}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export XDG_CACHE_HOME=$work/cache
@@ -56,10 +58,11 @@ for run in $(seq "$runs"); do
     fi
     drop
     start=$(date +%s%N)
-    "$cdu" -sv --tick 100ms "$dir" >/dev/null 2>"$work/log"
+    "$cdu" -sv --tick "$tick" "$dir" >/dev/null 2>"$work/log"
     end=$(date +%s%N)
     if [ -n "${KEEP_LOGS:-}" ]; then
         cp "$work/log" "$KEEP_LOGS/$case_-$cache-$run.log"
+        echo "$(((end - start) / 1000000)) $total" >"$KEEP_LOGS/$case_-$cache-$run.ms"
     fi
     awk -v run="$run" -v total_s="$(((end - start) / 1000000))" -v total="$total" '
         / ETA / {

@@ -86,7 +86,7 @@ fn scan_once(config: &Config) -> u64 {
 fn config(dir: &Path, mode: Mode, threads: usize) -> Config {
     let mut config = Config::new(vec![dir.as_os_str().as_bytes().to_vec()]);
     config.mode = mode;
-    config.threads = threads;
+    config.threads = Some(threads);
     config.keys_cancel = false;
     config
 }

@@ -21,13 +21,16 @@ use crate::stream::{Event, Sink};
 pub const DEFAULT_RUNS: usize = 5;
 
 /// Thread counts tried for the parallel modes by default: one, the number
-/// of cores, and the configured default (several per core, for I/O depth
-/// when the cache is cold), without repeats, in increasing order.
-pub fn default_thread_counts() -> Vec<usize> {
+/// of cores, twice that and the count a local disk starts with (several
+/// per core, for I/O depth when the cache is cold), without repeats, in
+/// increasing order; then the default, chosen by the walk (`None`).
+pub fn default_thread_counts() -> Vec<Option<usize>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut counts = vec![1, cores, cores * 2, crate::config::default_threads()];
     counts.sort_unstable();
     counts.dedup();
+    let mut counts: Vec<_> = counts.into_iter().map(Some).collect();
+    counts.push(None);
     counts
 }
 
@@ -35,8 +38,13 @@ pub fn default_thread_counts() -> Vec<usize> {
 #[derive(Clone, Debug)]
 pub struct Row {
     pub mode: Mode,
-    /// Walker threads (1 for the one-thread modes).
-    pub threads: usize,
+    /// Walker threads (1 for the one-thread modes); None for the default,
+    /// chosen by the walk.
+    pub threads: Option<usize>,
+    /// What the default chose: the file system's kind, the threads it
+    /// started with and those it allowed itself at the end (of the last
+    /// timed run).
+    pub chosen: Option<(&'static str, usize, usize)>,
     /// The timed runs, fastest first.
     pub times: Vec<Duration>,
     /// Disk usage in bytes the runs found (of the first timed run).
@@ -48,6 +56,19 @@ pub struct Row {
 }
 
 impl Row {
+    /// The threads column: the count, or for the default what it chose,
+    /// e.g. `default (fuse: 8, raised to 27)`.
+    pub fn threads_text(&self) -> String {
+        match (self.threads, self.chosen) {
+            (Some(t), _) => t.to_string(),
+            (None, Some((kind, start, end))) if end > start => {
+                format!("default ({kind}: {start}, raised to {end})")
+            }
+            (None, Some((kind, start, _))) => format!("default ({kind}: {start})"),
+            (None, None) => "default".to_string(),
+        }
+    }
+
     pub fn median(&self) -> Duration {
         median(&self.times)
     }
@@ -94,19 +115,28 @@ impl Sink for OperandTotal {
 
 /// The configurations measured: the one-thread modes once, the parallel
 /// ones at each of `threads`.
-fn configurations(threads: &[usize]) -> Vec<(Mode, usize)> {
-    let mut list = vec![(Mode::Sequential, 1), (Mode::Verbose, 1)];
+fn configurations(threads: &[Option<usize>]) -> Vec<(Mode, Option<usize>)> {
+    let mut list = vec![(Mode::Sequential, Some(1)), (Mode::Verbose, Some(1))];
     for mode in [Mode::Parallel, Mode::Cancellable] {
         for &t in threads {
-            list.push((mode, t.max(1)));
+            list.push((mode, t.map(|t| t.max(1))));
         }
     }
     list
 }
 
-/// Scans `dir` once in `mode` with `threads` walkers; the elapsed time and
-/// the totals found.
-fn time_scan(dir: &Path, mode: Mode, threads: usize) -> (Duration, (u64, u64), bool) {
+/// What one timed scan found.
+struct Scan {
+    elapsed: Duration,
+    /// Bytes and entries.
+    found: (u64, u64),
+    cancelled: bool,
+    chosen: Option<(&'static str, usize, usize)>,
+}
+
+/// Scans `dir` once in `mode` with `threads` walkers (the default when
+/// None).
+fn time_scan(dir: &Path, mode: Mode, threads: Option<usize>) -> Scan {
     let mut config = Config::new(vec![dir.as_os_str().as_bytes().to_vec()]);
     config.mode = mode;
     config.threads = threads;
@@ -116,11 +146,17 @@ fn time_scan(dir: &Path, mode: Mode, threads: usize) -> (Duration, (u64, u64), b
     let mut total = OperandTotal::default();
     let summary = crate::scan(&config, &cancel, &mut total);
     let elapsed = start.elapsed();
-    (
+    Scan {
         elapsed,
-        (total.0, summary.counts.entries),
-        summary.cancelled,
-    )
+        found: (total.0, summary.counts.entries),
+        cancelled: summary.cancelled,
+        chosen: match summary.concurrency {
+            Some((plan, end)) if threads.is_none() => {
+                Some((plan.kind.map_or("fixed", |k| k.name()), plan.start, end))
+            }
+            _ => None,
+        },
+    }
 }
 
 /// Measures every mode on `dir` (parallel modes at each of `threads`),
@@ -129,8 +165,8 @@ fn time_scan(dir: &Path, mode: Mode, threads: usize) -> (Duration, (u64, u64), b
 pub fn measure(
     dir: &Path,
     runs: usize,
-    threads: &[usize],
-    progress: &mut dyn FnMut(Mode, usize),
+    threads: &[Option<usize>],
+    progress: &mut dyn FnMut(Mode, Option<usize>),
 ) -> io::Result<Vec<Row>> {
     let runs = runs.max(1);
     let mut rows: Vec<Row> = Vec::new();
@@ -138,23 +174,26 @@ pub fn measure(
     for (mode, t) in configurations(threads) {
         progress(mode, t);
         // Warm-up: fills the cache and the allocator, and is not timed.
-        let (_, found, cancelled) = time_scan(dir, mode, t);
-        if cancelled {
+        let warm = time_scan(dir, mode, t);
+        let found = warm.found;
+        if warm.cancelled {
             return Err(io::Error::other("scan did not complete"));
         }
         let expected = *expected.get_or_insert(found);
         let mut row = Row {
             mode,
             threads: t,
+            chosen: None,
             times: Vec::with_capacity(runs),
             bytes: found.0,
             entries: found.1,
             mismatch: found != expected,
         };
         for _ in 0..runs {
-            let (elapsed, found, _) = time_scan(dir, mode, t);
-            row.mismatch |= found != expected;
-            row.times.push(elapsed);
+            let scan = time_scan(dir, mode, t);
+            row.mismatch |= scan.found != expected;
+            row.times.push(scan.elapsed);
+            row.chosen = scan.chosen;
         }
         row.times.sort_unstable();
         rows.push(row);
@@ -193,7 +232,7 @@ pub fn write_table(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
             out,
             "| {:<11} | {:>7} | {:>8} | {:>6} | {:>6} | {:>8} |{}",
             row.mode.name(),
-            row.threads,
+            row.threads_text(),
             secs(row.median()),
             secs(row.min()),
             secs(row.max()),
@@ -215,15 +254,13 @@ pub fn bench_modes(
     threads: &[usize],
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let defaults;
-    let threads = if threads.is_empty() {
-        defaults = default_thread_counts();
-        &defaults[..]
+    let threads: Vec<Option<usize>> = if threads.is_empty() {
+        default_thread_counts()
     } else {
-        threads
+        threads.iter().copied().map(Some).collect()
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let rows = measure(dir, runs, threads, &mut |_, _| {})?;
+    let rows = measure(dir, runs, &threads, &mut |_, _| {})?;
     let (bytes, entries) = rows.first().map_or((0, 0), |r| (r.bytes, r.entries));
     writeln!(
         out,
@@ -249,6 +286,7 @@ pub fn bench_modes(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::walk::FsKind;
 
     #[test]
     fn medians() {
@@ -279,5 +317,21 @@ mod tests {
         assert_eq!(text.lines().count(), 2 + 2 + 6, "{text}");
         assert!(!text.contains("DIFFERENT"), "{text}");
         assert!(text.contains("| sequential  |       1 |"), "{text}");
+    }
+
+    #[test]
+    fn without_j_the_default_is_timed_and_says_what_it_chose() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("f"), b"x").unwrap();
+        let mut out = Vec::new();
+        bench_modes(dir.path(), 1, &[], &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let kind = FsKind::of_path(dir.path().as_os_str().as_bytes()).name();
+        let start =
+            crate::walk::Plan::for_kind(FsKind::of_path(dir.path().as_os_str().as_bytes())).start;
+        for mode in ["parallel   ", "cancellable"] {
+            let row = format!("| {mode} | default ({kind}: {start}");
+            assert!(text.contains(&row), "{row}\n{text}");
+        }
     }
 }

@@ -132,8 +132,10 @@ pub struct Config {
     /// The strftime format of `--time-style` (long-iso by default).
     pub time_format: String,
     pub mode: Mode,
-    /// Walker threads of the parallel modes.
-    pub threads: usize,
+    /// Walker threads of the parallel modes (`-j`); `None` lets the walk
+    /// choose by file system and raise it as it measures
+    /// ([`crate::walk::Plan`]).
+    pub threads: Option<usize>,
     /// `-v`: progress on stderr (always on in verbose mode).
     pub verbose: bool,
     /// How often progress is reported.
@@ -206,7 +208,7 @@ impl Config {
             time: None,
             time_format: "%Y-%m-%d %H:%M".to_string(),
             mode: Mode::Cancellable,
-            threads: default_threads(),
+            threads: None,
             verbose: false,
             tick: Duration::from_millis(500),
             history: false,

@@ -53,6 +53,9 @@ pub struct Summary {
     pub counts: Counts,
     /// The sink failed (a closed pipe, a full disk); the walk was stopped.
     pub error: Option<io::Error>,
+    /// The parallel walk's plan, and the threads it allowed itself at the
+    /// end; None for the one-thread modes.
+    pub concurrency: Option<(walk::Plan, usize)>,
 }
 
 /// Walks the operands of `config` in its mode and hands every event to
@@ -87,16 +90,19 @@ fn scan_inner(
     let ticker = every.map_or_else(crossbeam_channel::never, crossbeam_channel::tick);
     let live = walk::Live::default();
     let watch_cancel = config.mode == Mode::Cancellable;
+    let mut concurrency = None;
     let mut cancelled = std::thread::scope(|threads| {
         let mut walker = walk::Walker::new(config, cancel, sender).with_backlog(&backlog);
-        if every.is_some() {
+        let plan = config.mode.is_parallel().then(|| walk::plan(config));
+        // The tuner measures by the live counts too.
+        if every.is_some() || plan.is_some_and(|p| p.tunes()) {
             walker = walker.with_progress(&live);
         }
-        let walk = threads.spawn(move || {
-            if config.mode.is_parallel() {
-                walk::walk_parallel(&walker, config.threads.max(1));
-            } else {
+        let walk = threads.spawn(move || match plan {
+            Some(plan) => Some(walk::walk_parallel(&walker, plan)),
+            None => {
                 walk::walk_sequential(&walker);
+                None
             }
         });
         let cancelled = aggregate::aggregate(
@@ -117,7 +123,13 @@ fn scan_inner(
         );
         // A walker that panicked leaves out what it had not sent: the
         // result must not pass for complete.
-        walk.join().is_err() || cancelled
+        match walk.join() {
+            Ok(threads) => {
+                concurrency = plan.zip(threads);
+                cancelled
+            }
+            Err(_) => true,
+        }
     });
     let counts = stream.counts();
     let error = stream.into_error();
@@ -128,5 +140,6 @@ fn scan_inner(
         cancelled,
         counts,
         error,
+        concurrency,
     }
 }

@@ -210,7 +210,7 @@ proptest! {
                 // What the parser accepted is a usable configuration:
                 // operands, or a list to read them from.
                 prop_assert!(config.operands.is_empty() == config.files0_from.is_some());
-                prop_assert!(config.threads >= 1);
+                prop_assert!(config.threads.is_none_or(|t| t >= 1));
                 prop_assert!(config.format.block_size >= 1);
             }
             Action::Print(text) => prop_assert!(!text.is_empty()),

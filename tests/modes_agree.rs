@@ -101,7 +101,8 @@ proptest! {
         reference.mode = Mode::Sequential;
         let expected = output(&reference);
         for mode in Mode::ALL {
-            for threads in [1, 2, 3, 8] {
+            // None: the default, chosen and raised by the walk itself.
+            for threads in [Some(1), Some(2), Some(3), Some(8), None] {
                 let mut config = base.clone();
                 config.mode = mode;
                 config.threads = threads;
@@ -109,7 +110,7 @@ proptest! {
                 prop_assert_eq!(
                     String::from_utf8_lossy(&got.0),
                     String::from_utf8_lossy(&expected.0),
-                    "stdout of {} with {} threads", mode.name(), threads
+                    "stdout of {} with {:?} threads", mode.name(), threads
                 );
                 prop_assert_eq!(&got.1, &expected.1);
                 prop_assert_eq!(last_total(&got.0), last_total(&expected.0));

@@ -174,7 +174,7 @@ pub(super) fn build(
     let mut ok = true;
     if let Some(threads) = &cli.threads {
         match parse_threads(threads, locale, diag) {
-            Some(t) => config.threads = t,
+            Some(t) => config.threads = Some(t),
             None => ok = false,
         }
     }

@@ -87,6 +87,11 @@ once; progress with \fB\-v\fR.
 .B cancellable
 The default: as \fBparallel\fR, and it can be stopped cleanly.
 .PP
+Without \fB\-j\fR the parallel modes pick their thread count from the file
+system of the first operand (a local disk, FUSE, a network file system),
+start threads only as directories wait for them, and raise the count while
+the processors are mostly idle and each raise makes the scan faster.
+.PP
 \fB\-\-bench\-modes\fR times them all on a directory of your disk.
 .SH "PROGRESS AND CANCELLING"
 With \fB\-v\fR (always in the \fBverbose\fR mode) cdu reports its progress on

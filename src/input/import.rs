@@ -109,6 +109,7 @@ pub fn import(config: &Config, input: impl Read, sink: &mut dyn Sink) -> Result<
         cancelled: false,
         counts: reader.counts,
         error,
+        concurrency: None,
     })
 }
 

@@ -11,6 +11,7 @@
 //! kept ancestor, so no path ever handed to the kernel exceeds a name,
 //! however deep the tree.
 
+mod concurrency;
 mod live;
 mod order;
 mod parallel;
@@ -18,8 +19,23 @@ mod queue;
 mod semaphore;
 mod sequential;
 
+pub use concurrency::{FsKind, MOST_THREADS, Plan};
 pub use live::{Live, PUBLISH_EVERY};
 pub use parallel::walk_parallel;
+
+/// The concurrency plan of a parallel walk of `config`: `-j` if given,
+/// else the one for the file system of the first operand.
+pub fn plan(config: &Config) -> Plan {
+    if let Some(threads) = config.threads {
+        return Plan::fixed(threads);
+    }
+    let first = match config.operands.first() {
+        Some(Operand::Path(path)) => &path[..],
+        // Names read from a file: where they lead is not known yet.
+        _ => b".",
+    };
+    Plan::for_kind(FsKind::of_path(first))
+}
 pub use sequential::walk_sequential;
 
 use std::collections::HashMap;
@@ -333,7 +349,7 @@ fn is_dir(st: &Stat) -> bool {
 impl<'a> Walker<'a> {
     pub fn new(config: &'a Config, cancel: &'a Cancel, sender: Sender<Message>) -> Self {
         let threads = if config.mode.is_parallel() {
-            config.threads.max(1)
+            config.threads.unwrap_or(MOST_THREADS).max(1)
         } else {
             1
         };
@@ -353,6 +369,12 @@ impl<'a> Walker<'a> {
             live: None,
             backlog: None,
         }
+    }
+
+    /// Entries read so far, as published to the live counts (none without
+    /// them).
+    pub fn entries_read(&self) -> u64 {
+        self.live.map_or(0, Live::entries)
     }
 
     /// Publishes entry counts to `live`.

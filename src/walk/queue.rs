@@ -79,6 +79,8 @@ struct State {
     busy: usize,
     /// More operands may still be added.
     open: bool,
+    /// Workers waiting for a job.
+    idle: usize,
 }
 
 pub(crate) struct Queue {
@@ -93,6 +95,7 @@ impl Queue {
                 heap: BinaryHeap::new(),
                 busy: 0,
                 open: true,
+                idle: 0,
             }),
             ready: Condvar::new(),
         }
@@ -154,11 +157,20 @@ impl Queue {
                 self.ready.notify_all();
                 return None;
             }
+            state.idle += 1;
             state = self
                 .ready
                 .wait(state)
                 .unwrap_or_else(PoisonError::into_inner);
+            state.idle -= 1;
         }
+    }
+
+    /// Whether more jobs wait than idle workers will take: another worker
+    /// would have something to do.
+    pub fn wants_worker(&self) -> bool {
+        let state = self.lock();
+        state.heap.len() > state.idle
     }
 
     /// A worker that dies holding a job gives it up, so the others end.

@@ -1,0 +1,353 @@
+//! How many directories the parallel walk reads at once when `-j` does not
+//! say. No single number is right everywhere: on a warm local disk the
+//! cores are the limit and a few dozen threads cost nothing; through FUSE
+//! the file system's own process competes for the same cores, and fewer
+//! threads win; over a network every call waits for a server, and the more
+//! calls in flight the better, far past the core count.
+//!
+//! So the walk starts from a count chosen by the file system's type
+//! (statfs) and then watches: while the processor is mostly idle (the
+//! threads are waiting, not working), the workers are all busy and more
+//! directories wait, it raises the count by half, and keeps raising it for
+//! as long as each raise makes entries come in faster. Two raises that do
+//! not pay stop it. It never lowers the count: a thread with nothing to do
+//! waits on the queue and costs nothing.
+
+use std::os::unix::ffi::OsStrExt;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::config::default_threads;
+
+/// What kind of file system the walk starts on, as far as its speed goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FsKind {
+    /// A disk: cores are the limit when warm, the device when cold.
+    Local,
+    /// Kept in memory (tmpfs, ramfs): nothing to wait for, ever.
+    Memory,
+    /// A file system in user space, served by a process on this machine.
+    Fuse,
+    /// Served over a network (NFS, SMB, 9p, Ceph, AFS).
+    Network,
+}
+
+impl FsKind {
+    /// The kind of a statfs `f_type`.
+    pub fn of_magic(magic: i64) -> FsKind {
+        match magic {
+            0x0102_1994 | 0x8584_58f6 => FsKind::Memory,
+            0x6573_5546 => FsKind::Fuse,
+            0x6969 | 0xff53_4d42 | 0xfe53_4d42 | 0x517b | 0x0102_1997 | 0x00c3_6400
+            | 0x5346_414f => FsKind::Network,
+            _ => FsKind::Local,
+        }
+    }
+
+    /// The kind of the file system holding `path`; local when it cannot
+    /// be told (the walk will report the error itself).
+    pub fn of_path(path: &[u8]) -> FsKind {
+        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
+        match rustix::fs::statfs(path) {
+            #[allow(clippy::unnecessary_cast)]
+            Ok(fs) => FsKind::of_magic(fs.f_type as i64),
+            Err(_) => FsKind::Local,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FsKind::Local => "local",
+            FsKind::Memory => "memory",
+            FsKind::Fuse => "fuse",
+            FsKind::Network => "network",
+        }
+    }
+}
+
+/// The most threads the walk raises itself to. Past a few hundred calls in
+/// flight even a distant server has all it can take, and each thread costs
+/// a stack.
+pub const MOST_THREADS: usize = 256;
+
+/// The count the walk starts with and how far it may raise it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub start: usize,
+    pub most: usize,
+    /// Where the plan came from: `None` for `-j`.
+    pub kind: Option<FsKind>,
+}
+
+impl Plan {
+    /// Exactly `threads`, as `-j` asks.
+    pub fn fixed(threads: usize) -> Plan {
+        let threads = threads.max(1);
+        Plan {
+            start: threads,
+            most: threads,
+            kind: None,
+        }
+    }
+
+    /// The plan for a walk that starts on a file system of `kind`.
+    pub fn for_kind(kind: FsKind) -> Plan {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let (start, most) = match kind {
+            // Measured on the million-file tree: 32 threads on 2 cores are
+            // as fast as 8 when warm, and faster when cold; the device may
+            // take more.
+            FsKind::Local => (default_threads(), MOST_THREADS),
+            // Nothing blocks: more threads than this only take turns.
+            FsKind::Memory => (default_threads(), default_threads()),
+            // bindfs over /usr: 8 threads on 2 cores beat 32, the FUSE
+            // process needing the cores too; latency lets it grow.
+            FsKind::Fuse => ((cores * 4).max(4), MOST_THREADS),
+            FsKind::Network => (64, MOST_THREADS),
+        };
+        Plan {
+            start,
+            most: most.max(start),
+            kind: Some(kind),
+        }
+    }
+
+    /// Whether the count may change during the walk.
+    pub fn tunes(&self) -> bool {
+        self.most > self.start
+    }
+}
+
+/// How long the tuner measures before it decides.
+const INTERVAL: Duration = Duration::from_millis(50);
+/// The idle share of the processors above which the threads are taken to
+/// be waiting rather than working.
+const IDLE_ENOUGH: f64 = 0.25;
+/// A raise pays when entries come in at least this much faster after it.
+const PAYS: f64 = 1.10;
+/// Raises in a row that did not pay before the tuner stops.
+const MISSES_TO_STOP: u32 = 2;
+
+/// The processors' time so far, from the first line of /proc/stat:
+/// (idle and waiting for I/O, all), in clock ticks.
+fn cpu_times() -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = text.lines().next()?.strip_prefix("cpu ")?;
+    let fields: Vec<u64> = line
+        .split_ascii_whitespace()
+        .take(8)
+        .map(|f| f.parse().ok())
+        .collect::<Option<_>>()?;
+    let idle = fields.get(3)? + fields.get(4)?;
+    Some((idle, fields.iter().sum()))
+}
+
+struct Sample {
+    at: Instant,
+    entries: u64,
+    cpu: (u64, u64),
+}
+
+struct State {
+    last: Option<Sample>,
+    /// The rate before the last raise, while its effect is measured.
+    before_raise: Option<f64>,
+    misses: u32,
+    stopped: bool,
+}
+
+/// The count of threads the walk may use, and what raises it.
+pub struct Tuner {
+    plan: Plan,
+    start: Instant,
+    target: AtomicUsize,
+    /// Nanoseconds after `start` of the next decision.
+    next: AtomicU64,
+    state: Mutex<State>,
+}
+
+impl Tuner {
+    pub fn new(plan: Plan) -> Tuner {
+        Tuner {
+            plan,
+            start: Instant::now(),
+            target: AtomicUsize::new(plan.start),
+            next: AtomicU64::new(INTERVAL.as_nanos() as u64),
+            state: Mutex::new(State {
+                last: None,
+                before_raise: None,
+                misses: 0,
+                stopped: !plan.tunes(),
+            }),
+        }
+    }
+
+    /// How many threads the walk may use now.
+    pub fn target(&self) -> usize {
+        self.target.load(Ordering::Relaxed)
+    }
+
+    /// Called by a worker between directories: `entries` read so far,
+    /// `saturated` whether every thread allowed is running and more
+    /// directories wait. Decides at most once an interval, and only one
+    /// worker at a time.
+    pub fn tick(&self, entries: impl FnOnce() -> u64, saturated: impl FnOnce() -> bool) {
+        let now = self.start.elapsed().as_nanos() as u64;
+        if now < self.next.load(Ordering::Relaxed) {
+            return;
+        }
+        let Ok(mut state) = self.state.try_lock() else {
+            return;
+        };
+        if state.stopped {
+            self.next.store(u64::MAX, Ordering::Relaxed);
+            return;
+        }
+        self.next
+            .store(now + INTERVAL.as_nanos() as u64, Ordering::Relaxed);
+        let Some(cpu) = cpu_times() else {
+            state.stopped = true;
+            return;
+        };
+        let sample = Sample {
+            at: Instant::now(),
+            entries: entries(),
+            cpu,
+        };
+        self.step(&mut state, sample, saturated);
+    }
+
+    /// One decision, on a new `sample`.
+    fn step(&self, state: &mut State, sample: Sample, saturated: impl FnOnce() -> bool) {
+        let Some(last) = state.last.replace(sample) else {
+            return;
+        };
+        let sample = state.last.as_ref().expect("just stored");
+        let seconds = sample.at.duration_since(last.at).as_secs_f64();
+        let all = sample.cpu.1.saturating_sub(last.cpu.1);
+        if seconds <= 0.0 || all == 0 {
+            return;
+        }
+        let rate = sample.entries.saturating_sub(last.entries) as f64 / seconds;
+        let idle = sample.cpu.0.saturating_sub(last.cpu.0) as f64 / all as f64;
+        if let Some(before) = state.before_raise.take() {
+            if rate >= before * PAYS {
+                state.misses = 0;
+            } else {
+                state.misses += 1;
+                if state.misses >= MISSES_TO_STOP {
+                    state.stopped = true;
+                    return;
+                }
+            }
+        }
+        let target = self.target();
+        if idle >= IDLE_ENOUGH && target < self.plan.most && saturated() {
+            let raised = (target + target / 2).max(target + 1).min(self.plan.most);
+            self.target.store(raised, Ordering::Relaxed);
+            state.before_raise = Some(rate);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_from_statfs_magic() {
+        assert_eq!(FsKind::of_magic(0xEF53), FsKind::Local); // ext4
+        assert_eq!(FsKind::of_magic(0x0102_1994), FsKind::Memory); // tmpfs
+        assert_eq!(FsKind::of_magic(0x6573_5546), FsKind::Fuse);
+        assert_eq!(FsKind::of_magic(0x6969), FsKind::Network); // NFS
+        assert_eq!(FsKind::of_magic(0xFE53_4D42), FsKind::Network); // SMB2
+    }
+
+    #[test]
+    fn a_fixed_plan_never_tunes_and_the_others_start_in_range() {
+        let fixed = Plan::fixed(8);
+        assert!(!fixed.tunes());
+        assert_eq!(Tuner::new(fixed).target(), 8);
+        for kind in [FsKind::Local, FsKind::Memory, FsKind::Fuse, FsKind::Network] {
+            let plan = Plan::for_kind(kind);
+            assert!(plan.start >= 1 && plan.start <= plan.most, "{kind:?}");
+            assert!(plan.most <= MOST_THREADS);
+        }
+        assert!(!Plan::for_kind(FsKind::Memory).tunes());
+        assert!(Plan::for_kind(FsKind::Fuse).start < Plan::for_kind(FsKind::Network).start);
+    }
+
+    /// Feeds `tuner` samples 50 ms apart: (entries per interval, idle
+    /// share of the processors), each with the pool saturated or not.
+    fn feed(tuner: &Tuner, samples: &[(u64, f64, bool)]) -> Vec<usize> {
+        let mut state = tuner.state.lock().unwrap();
+        let at = Instant::now();
+        let (mut entries, mut idle, mut all) = (0, 0, 0);
+        let mut targets = Vec::new();
+        for (i, &(n, share, saturated)) in samples.iter().enumerate() {
+            entries += n;
+            idle += (share * 100.0) as u64;
+            all += 100;
+            let sample = Sample {
+                at: at + INTERVAL * i as u32,
+                entries,
+                cpu: (idle, all),
+            };
+            if !state.stopped {
+                tuner.step(&mut state, sample, || saturated);
+            }
+            targets.push(tuner.target());
+        }
+        targets
+    }
+
+    #[test]
+    fn waiting_threads_are_raised_while_it_pays_and_no_further() {
+        let tuner = Tuner::new(Plan::for_kind(FsKind::Network));
+        assert_eq!(tuner.target(), 64);
+        // Idle processors, a full pool, and each raise faster: 64, 96, 144.
+        let t = feed(
+            &tuner,
+            &[
+                (0, 0.0, true),
+                (1000, 0.9, true),
+                (1500, 0.9, true),
+                (2250, 0.9, true),
+            ],
+        );
+        assert_eq!(t, [64, 96, 144, 216]);
+        // Two raises that bring nothing more stop it where it is.
+        let tuner = Tuner::new(Plan::for_kind(FsKind::Network));
+        let t = feed(
+            &tuner,
+            &[
+                (0, 0.0, true),
+                (1000, 0.9, true),
+                (1000, 0.9, true),
+                (1000, 0.9, true),
+            ],
+        );
+        assert_eq!(t, [64, 96, 144, 144]);
+        assert!(tuner.state.lock().unwrap().stopped);
+    }
+
+    #[test]
+    fn busy_processors_or_a_pool_with_room_are_not_raised() {
+        let tuner = Tuner::new(Plan::for_kind(FsKind::Fuse));
+        let start = tuner.target();
+        let t = feed(
+            &tuner,
+            &[(0, 0.0, true), (1000, 0.05, true), (900, 0.5, false)],
+        );
+        assert_eq!(t, [start, start, start]);
+        let fixed = Tuner::new(Plan::fixed(4));
+        assert_eq!(feed(&fixed, &[(0, 0.0, true), (10, 1.0, true)]), [4, 4]);
+    }
+
+    #[test]
+    fn the_proc_stat_line_is_read() {
+        let (idle, all) = cpu_times().expect("/proc/stat on Linux");
+        assert!(idle <= all && all > 0);
+    }
+}
