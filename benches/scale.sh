@@ -23,7 +23,8 @@
 #   --du PATH       the GNU du to compare with (default: du on PATH)
 #   --cdu PATH      the cdu binary (default: cargo build --release, then
 #                   $CARGO_TARGET_DIR or target/release/cdu)
-#   --out DIR       keep hyperfine's JSON exports there
+#   --out DIR       keep hyperfine's JSON exports and the peak RSS (KiB,
+#                   rss.tsv) there
 #
 # Every step is warm: one untimed `du -s DIR` first, then one hyperfine -N
 # run of all its commands (output to /dev/null). What is timed:
@@ -38,9 +39,11 @@
 # diskus and pdu (and dust and gdu with --all-peers).
 #
 # The table gives per step and command the median seconds, the range,
-# the ratio of the median to the same command's on the 1m step, and the
-# peak RSS in MiB (KiB / 1024, as benches/peers.sh reports it). The lines
-# after it hold cdu's 10m/1m time ratio against the 10.5 target of issue
+# the ratio of the median to the same command's on the 1m step, the CPU
+# time (user + system, hyperfine's means) and its ratio to the 1m step's,
+# and the peak RSS in MiB (KiB / 1024, as benches/peers.sh reports it).
+# The lines after it hold cdu's 10m/1m time ratio (and CPU ratio, steadier
+# when other work shares the machine) against the 10.5 target of issue
 # #14 and its peak memory against the million-tree limits of issue #9:
 # `cdu -s` at most 6.7, `cdu -a` at most 12 (cdu's figure on the million
 # tree when these limits were set was measured the same way).
@@ -158,7 +161,7 @@ peak_kib() {
     printf '%s\n' "${r[@]}" | sort -n | sed -n 2p
 }
 
-declare -A median low high rss
+declare -A median low high cpu rss
 for s in "${step_list[@]}"; do
     dir=${dirs[$s]}
     D=$(q "$dir")
@@ -179,9 +182,11 @@ for s in "${step_list[@]}"; do
         median[$k]=$(jq ".results[$i].median" "$json")
         low[$k]=$(jq ".results[$i].min" "$json")
         high[$k]=$(jq ".results[$i].max" "$json")
+        cpu[$k]=$(jq ".results[$i].user + .results[$i].system" "$json")
         if [ "$memory" = 1 ]; then
             echo "scale.sh: step $s: peak memory of ${labels[$i]} ..." >&2
             rss[$k]=$(peak_kib "${cmds[$i]}")
+            [ -n "$out" ] && printf '%s\t%s\t%s\n' "$s" "${labels[$i]}" "${rss[$k]}" >>"$out/rss.tsv"
         fi
     done
     echo "scale.sh: step $s done, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -199,16 +204,17 @@ mib() { [ -n "${1:-}" ] && printf '%.1f' "$(echo "$1 / 1024" | bc -l)"; }
 
 echo "## Growth (warm cache)"
 echo
-echo "| step | entries | command | median s | min–max s | ÷ 1m step | peak RSS MiB |"
-echo "|------|--------:|---------|---------:|----------:|----------:|-------------:|"
+echo "| step | entries | command | median s | min–max s | ÷ 1m step | CPU s | CPU ÷ 1m | peak RSS MiB |"
+echo "|------|--------:|---------|---------:|----------:|----------:|------:|---------:|-------------:|"
 for s in "${step_list[@]}"; do
     for l in "${labels[@]}"; do
         k="$s $l"
         # The backticks are markdown, not a command substitution.
         # shellcheck disable=SC2016
-        printf '| %s | %s | `%s` | %.3f | %.3f–%.3f | %s | %s |\n' "$s" "${entries[$s]}" \
-            "$l" "${median[$k]}" "${low[$k]}" "${high[$k]}" \
-            "$(ratio "${median[$k]}" "${median[1m $l]:-}")" "$(mib "${rss[$k]:-}")"
+        printf '| %s | %s | `%s` | %.3f | %.3f–%.3f | %s | %.3f | %s | %s |\n' \
+            "$s" "${entries[$s]}" "$l" "${median[$k]}" "${low[$k]}" "${high[$k]}" \
+            "$(ratio "${median[$k]}" "${median[1m $l]:-}")" "${cpu[$k]}" \
+            "$(ratio "${cpu[$k]}" "${cpu[1m $l]:-}")" "$(mib "${rss[$k]:-}")"
     done
 done
 echo
@@ -222,7 +228,8 @@ for l in "cdu -s" "cdu -a"; do
         growth=$(ratio "${median[10m $l]}" "${median[1m $l]}")
         verdict=met
         [ "$(echo "$growth > 10.5" | bc -l)" = 1 ] && verdict="**not met**"
-        line+=" 10m/1m time $growth (target ≤ 10.5: $verdict);"
+        line+=" 10m/1m time $growth (target ≤ 10.5: $verdict),"
+        line+=" CPU $(ratio "${cpu[10m $l]}" "${cpu[1m $l]}");"
     fi
     if [ "$memory" = 1 ]; then
         worst=0
