@@ -29,7 +29,10 @@ the delay is latency, not a queue. Stays in the foreground until unmounted
 SIGHUP, which unmount it.
 
 Inode numbers, sizes, blocks, link counts, modes, owners and times are the
-source's, and directories list in the source's order.
+source's, and directories list in the source's order. The mount is ro,
+nosuid, nodev, noatime and default_permissions (the kernel checks access
+as on the source), for the mounting user only: run it as root to measure
+as root.
 
 Options:
   --delay DURATION    time before each answer (default 0): 0.2ms, 1ms, 50us
