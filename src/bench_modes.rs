@@ -57,7 +57,7 @@ pub struct Row {
 
 impl Row {
     /// The threads column: the count, or for the default what it chose,
-    /// e.g. `default (fuse: 8, raised to 27)`.
+    /// e.g. `default (fuse: 32, raised to 48)`.
     pub fn threads_text(&self) -> String {
         match (self.threads, self.chosen) {
             (Some(t), _) => t.to_string(),

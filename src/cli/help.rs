@@ -67,8 +67,8 @@ cdu's own options:
                           cancellable (the default; a key or Ctrl-C stops it
                           and prints what was found, marked partial)
   -j, --threads=N       walker threads of the parallel modes; by default
-                          {} on a local disk, fewer through FUSE, more
-                          over a network, raised while they mostly wait
+                          {} (more over a network), raised while they
+                          mostly wait
   -v, --verbose         show progress on stderr while scanning
       --tick=DURATION   how often progress is shown (default 500ms)
       --no-history      with -v, neither measure progress against earlier
