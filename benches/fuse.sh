@@ -52,6 +52,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=benches/peer-commands.sh
+. "$here/benches/peer-commands.sh"
 runs=5
 slow_runs=
 threads=1,2,4,8,16,32,64,128
@@ -190,14 +192,7 @@ C=$(printf %q "$cdu")
 commands=("$C -s $M")
 for n in "${thread_list[@]}"; do commands+=("$C -s -j$n $M"); done
 for t in "${peers[@]}"; do
-    case $t in
-    du) commands+=("du -s $M") ;;
-    diskus) commands+=("diskus $M") ;;
-    pdu) commands+=("pdu -H --max-depth=1 $M") ;;
-    dust) commands+=("dust -d 0 -c -P $M") ;;
-    dua) commands+=("dua aggregate $M") ;;
-    gdu) commands+=("gdu -n -s -p $M") ;;
-    esac
+    if c=$(peer_total_command "$t" "$M"); then commands+=("$c"); fi
 done
 
 is_slow() { [ "$1" = "$C -s -j1 $M" ] || [ "$1" = "du -s $M" ]; }

@@ -51,6 +51,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=benches/peer-commands.sh
+. "$here/benches/peer-commands.sh"
 warm=auto
 cold=auto
 runs=
@@ -222,14 +224,7 @@ if [ -n "$threads" ]; then
     for t in "${ts[@]}"; do summary_cmds+=("$C -s -j$t $D"); done
 fi
 for t in "${peers[@]}"; do
-    case $t in
-    du) summary_cmds+=("du -s $D") ;;
-    diskus) summary_cmds+=("diskus $D") ;;
-    pdu) summary_cmds+=("pdu -H --max-depth=1 $D") ;;
-    dust) summary_cmds+=("dust -d 0 -c -P $D") ;;
-    dua) summary_cmds+=("dua aggregate $D") ;;
-    gdu) summary_cmds+=("gdu -n -s -p $D") ;;
-    esac
+    if c=$(peer_total_command "$t" "$D"); then summary_cmds+=("$c"); fi
 done
 listing_cmds=(
     "$C $D"
