@@ -46,11 +46,10 @@ impl Baseline {
             seconds: self.seconds.zip(other.seconds).map(|(a, b)| a + b),
         }
     }
-}
 
-impl Baseline {
-    /// The total of a diff's old scan of `entries` entries.
-    pub fn from_old_scan(entries: u64) -> Baseline {
+    /// A total known only by its entries (a diff's old scan, a file
+    /// system's inodes, a single file).
+    pub fn entries_only(entries: u64) -> Baseline {
         Baseline {
             entries,
             bytes: None,
@@ -131,11 +130,7 @@ pub fn for_scan(
     let mut total: Option<Baseline> = None;
     for op in operands {
         let this = match op {
-            Identity::Other => Baseline {
-                entries: 1,
-                bytes: None,
-                seconds: None,
-            },
+            Identity::Other => Baseline::entries_only(1),
             Identity::Unknown => return None,
             Identity::Dir(key) => match history.and_then(|h| h.get(key)) {
                 Some(t) => Baseline {
@@ -145,15 +140,11 @@ pub fn for_scan(
                 },
                 None => {
                     let dir = Path::new(std::ffi::OsStr::from_bytes(&key.path));
-                    Baseline {
-                        entries: crate::mounts::file_system_entries(
-                            dir,
-                            key.dev,
-                            config.one_file_system,
-                        )?,
-                        bytes: None,
-                        seconds: None,
-                    }
+                    Baseline::entries_only(crate::mounts::file_system_entries(
+                        dir,
+                        key.dev,
+                        config.one_file_system,
+                    )?)
                 }
             },
         };

@@ -93,10 +93,13 @@ fn scan_inner(
     let mut concurrency = None;
     let mut cancelled = std::thread::scope(|threads| {
         let mut walker = walk::Walker::new(config, cancel, sender).with_backlog(&backlog);
-        let plan = config.mode.is_parallel().then(|| walk::plan(config));
+        let plan = config
+            .mode
+            .is_parallel()
+            .then(|| walk::Plan::for_config(config));
         // The tuner measures by the live counts too.
         if every.is_some() || plan.is_some_and(|p| p.tunes()) {
-            walker = walker.with_progress(&live);
+            walker = walker.with_live(&live);
         }
         let walk = threads.spawn(move || match plan {
             Some(plan) => Some(walk::walk_parallel(&walker, plan)),

@@ -118,7 +118,7 @@ pub fn run(config: &Config) -> ExitStatus {
         let old_total = old
             .as_ref()
             .and_then(|o| o.entries)
-            .map(baseline::Baseline::from_old_scan);
+            .map(baseline::Baseline::entries_only);
         let total = baseline::for_scan(config, &operands, history.as_ref(), old_total);
         Progress::new(config.tick, hint, total)
     });

@@ -17,7 +17,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::config::default_threads;
+use crate::config::{Config, Operand, default_threads};
 
 /// What kind of file system the walk starts on, as far as its speed goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +88,20 @@ impl Plan {
             most: threads,
             kind: None,
         }
+    }
+
+    /// The plan of a parallel walk of `config`: `-j` if given, else the
+    /// one for the file system of the first operand.
+    pub fn for_config(config: &Config) -> Plan {
+        if let Some(threads) = config.threads {
+            return Plan::fixed(threads);
+        }
+        let first = match config.operands.first() {
+            Some(Operand::Path(path)) => &path[..],
+            // Names read from a file: where they lead is not known yet.
+            _ => b".",
+        };
+        Plan::for_kind(FsKind::of_path(first))
     }
 
     /// The plan for a walk that starts on a file system of `kind`.

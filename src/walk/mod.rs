@@ -22,20 +22,6 @@ mod sequential;
 pub use concurrency::{FsKind, MOST_THREADS, Plan};
 pub use live::{Live, PUBLISH_EVERY};
 pub use parallel::walk_parallel;
-
-/// The concurrency plan of a parallel walk of `config`: `-j` if given,
-/// else the one for the file system of the first operand.
-pub fn plan(config: &Config) -> Plan {
-    if let Some(threads) = config.threads {
-        return Plan::fixed(threads);
-    }
-    let first = match config.operands.first() {
-        Some(Operand::Path(path)) => &path[..],
-        // Names read from a file: where they lead is not known yet.
-        _ => b".",
-    };
-    Plan::for_kind(FsKind::of_path(first))
-}
 pub use sequential::walk_sequential;
 
 use std::collections::HashMap;
@@ -377,8 +363,9 @@ impl<'a> Walker<'a> {
         self.live.map_or(0, Live::entries)
     }
 
-    /// Publishes entry counts to `live`.
-    pub fn with_progress(mut self, live: &'a Live) -> Self {
+    /// Publishes entry counts to `live`, which progress shows and the
+    /// concurrency tuner measures by.
+    pub fn with_live(mut self, live: &'a Live) -> Self {
         self.live = Some(live);
         self
     }
