@@ -8,6 +8,8 @@
 # target/bench-trees, or $CARGO_TARGET_DIR/bench-trees).
 #
 # Options:
+#   --wide            instead of the million-file tree, one directory of
+#                     1,000,000 entries (fixtures/bench-wide-million.tree, built once)
 #   --warm            warm cache only (the default when not root)
 #   --cold            cold cache only: caches dropped before every run (root)
 #   --runs N          timed runs per command (default 10 warm, 5 cold)
@@ -62,11 +64,13 @@ check=1
 memory=1
 cdu=
 out=
+tree=bench-million
 
 usage() { sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
     case $1 in
+    --wide) tree=bench-wide-million ;;
     --warm) warm=1; [ "$cold" = auto ] && cold=0 ;;
     --cold) cold=1; [ "$warm" = auto ] && warm=0 ;;
     --runs) runs=$2; shift ;;
@@ -104,9 +108,9 @@ cdu=$(realpath "$cdu")
 
 if [ -z "$dir" ]; then
     trees=${CDU_BENCH_TREES:-$target/bench-trees}
-    echo "peers.sh: building (once) the million-file tree in $trees ..." >&2
+    echo "peers.sh: building (once) the tree of fixtures/$tree.tree in $trees ..." >&2
     (cd "$here" && cargo build --release --quiet --example mktree)
-    dir=$("$target/release/examples/mktree" --cached "$trees" "$here/fixtures/bench-million.tree")
+    dir=$("$target/release/examples/mktree" --cached "$trees" "$here/fixtures/$tree.tree")
 fi
 dir=$(realpath "$dir")
 

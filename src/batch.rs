@@ -265,6 +265,24 @@ impl Items {
         }
     }
 
+    /// Moves the items of `other` (made with the same options) to the
+    /// end of these, with their claims.
+    pub fn append(&mut self, mut other: Items) {
+        let base = self.items.len() as u32;
+        let shift = self.names.len() as u32;
+        self.items.extend(other.items.iter().map(|item| Item {
+            start: item.start + shift,
+            ..*item
+        }));
+        self.names.append(&mut other.names);
+        self.times.append(&mut other.times);
+        self.other.append(&mut other.other);
+        self.claims.extend(other.claims.iter().map(|claim| Claim {
+            item: claim.item + base,
+            ..*claim
+        }));
+    }
+
     /// Reorders the items from `from` on by `keys` (one per item from
     /// `from`), stably, and returns where each old item went, for the
     /// caller's own side tables. Claims follow their items.
@@ -306,10 +324,16 @@ impl Items {
     }
 }
 
-/// A directory that was read.
+/// A directory that was read, or one chunk of a wide one (see
+/// `walk::wide`): its chunks come as batches numbered from 0 (`part`),
+/// each with its own entries and subdirectories, then a closing batch
+/// with what the reading found, the last one marked.
 #[derive(Debug, Default)]
 pub struct Batch {
     pub node: NodeId,
+    pub part: u32,
+    /// No part of this directory follows.
+    pub last: bool,
     /// The subdirectories, in item order, are nodes `first_child..`.
     pub first_child: NodeId,
     /// How many of the items are subdirectories.
@@ -333,6 +357,7 @@ impl Batch {
     pub fn new(node: NodeId, with_time: bool, with_details: bool) -> Self {
         Batch {
             node,
+            last: true,
             items: Items::new(with_time, with_details),
             ..Batch::default()
         }
@@ -442,6 +467,23 @@ mod tests {
         assert_eq!(moved, [2, 1, 3]);
         let claimed: Vec<(u32, u64)> = items.claims().iter().map(|c| (c.item, c.ino)).collect();
         assert_eq!(claimed, [(2, 9), (3, 8)]);
+    }
+
+    #[test]
+    fn appended_items_keep_their_names_and_claims() {
+        let mut items = Items::new(true, false);
+        items.push(ItemKind::File, b"a", usage(1));
+        let mut more = Items::new(true, false);
+        more.push(ItemKind::Dir, b"bb", usage(2));
+        more.push(ItemKind::File, b"c", usage(3));
+        more.claim_last(1, 9);
+        items.append(more);
+        let got: Vec<(&[u8], u64)> = (0..items.len())
+            .map(|i| (items.get(i).name, items.get(i).usage.bytes))
+            .collect();
+        assert_eq!(got, [(&b"a"[..], 1), (b"bb", 2), (b"c", 3)]);
+        let claimed: Vec<(u32, u64)> = items.claims().iter().map(|c| (c.item, c.ino)).collect();
+        assert_eq!(claimed, [(2, 9)]);
     }
 
     #[test]

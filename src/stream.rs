@@ -7,7 +7,7 @@
 //! them, so the first place in that order keeps a file; a directory's
 //! memory is released when its end has been handed on.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 
 use crate::batch::{
@@ -87,8 +87,12 @@ pub struct Counts {
 /// A directory on the cursor's path.
 struct Frame {
     node: NodeId,
-    /// None until its batch arrives.
+    /// The part of it being handed on (see [`Batch::part`]), None until
+    /// that part arrives. A used-up part is let go before the next.
+    part: u32,
     batch: Option<Batch>,
+    /// The error that reading it met, which any part may carry.
+    dir_error: Option<(ErrorKind, i32)>,
     /// The next item to hand on, and the next claim to look at.
     next: usize,
     next_claim: usize,
@@ -102,14 +106,24 @@ struct Frame {
     below: Usage,
 }
 
+/// How many parts of a dropped directory came, and how many it has once
+/// the last has come.
+#[derive(Default)]
+struct Arrived {
+    parts: u32,
+    of: Option<u32>,
+}
+
 /// The ordering state between the walkers and the sinks.
 pub struct Stream<'s> {
     sink: &'s mut dyn Sink,
-    /// Batches that arrived before the cursor reached them.
-    pending: HashMap<NodeId, Batch>,
-    /// Directories left out (met before): their batches are thrown away
-    /// on arrival, and so are their subdirectories'.
-    dropped: HashSet<NodeId>,
+    /// Batches that arrived before the cursor reached them, by directory
+    /// and part.
+    pending: BTreeMap<(NodeId, u32), Batch>,
+    /// Directories left out (met before), until all their parts came:
+    /// their batches are thrown away on arrival, and so are their
+    /// subdirectories'.
+    dropped: HashMap<NodeId, Arrived>,
     /// Operands that arrived, by index, and the next one to hand on.
     operands: HashMap<usize, OperandResult>,
     next_operand: usize,
@@ -128,8 +142,8 @@ impl<'s> Stream<'s> {
     pub fn new(sink: &'s mut dyn Sink) -> Self {
         Stream {
             sink,
-            pending: HashMap::new(),
-            dropped: HashSet::new(),
+            pending: BTreeMap::new(),
+            dropped: HashMap::new(),
             operands: HashMap::new(),
             next_operand: 0,
             seen: HashSet::new(),
@@ -198,11 +212,12 @@ impl<'s> Stream<'s> {
                     .bytes
                     .saturating_add(b.files.bytes)
                     .saturating_add(b.dir_bytes);
-                if self.dropped.remove(&b.node) {
-                    self.used(&b);
-                    self.drop_children(&b);
+                if self.dropped.contains_key(&b.node) {
+                    let mut below = Vec::new();
+                    self.discard(b, &mut below);
+                    self.drop_all(below);
                 } else {
-                    self.pending.insert(b.node, b);
+                    self.pending.insert((b.node, b.part), b);
                 }
             }
         }
@@ -226,29 +241,39 @@ impl<'s> Stream<'s> {
 
     /// Leaves out directory `node` and everything below it.
     fn drop_subtree(&mut self, node: NodeId) {
-        match self.pending.remove(&node) {
-            Some(b) => {
-                self.used(&b);
-                self.drop_children(&b);
-            }
-            None => {
-                self.dropped.insert(node);
+        self.drop_all(vec![node]);
+    }
+
+    /// Leaves out the directories in `work` and everything below them:
+    /// the parts that came are thrown away, those to come will be.
+    fn drop_all(&mut self, mut work: Vec<NodeId>) {
+        while let Some(node) = work.pop() {
+            self.dropped.entry(node).or_default();
+            let parts: Vec<(NodeId, u32)> = self
+                .pending
+                .range((node, 0)..=(node, u32::MAX))
+                .map(|(key, _)| *key)
+                .collect();
+            for key in parts {
+                let b = self.pending.remove(&key).expect("listed above");
+                self.discard(b, &mut work);
             }
         }
     }
 
-    fn drop_children(&mut self, b: &Batch) {
-        let mut work: Vec<NodeId> = (b.first_child..b.first_child + b.dirs).collect();
-        while let Some(node) = work.pop() {
-            match self.pending.remove(&node) {
-                Some(b) => {
-                    self.used(&b);
-                    work.extend(b.first_child..b.first_child + b.dirs);
-                }
-                None => {
-                    self.dropped.insert(node);
-                }
-            }
+    /// Throws away a batch of a dropped directory, adding its
+    /// subdirectories to `below`; the directory is forgotten once all of
+    /// its parts came.
+    fn discard(&mut self, b: Batch, below: &mut Vec<NodeId>) {
+        self.used(&b);
+        below.extend(b.first_child..b.first_child + b.dirs);
+        let arrived = self.dropped.entry(b.node).or_default();
+        arrived.parts += 1;
+        if b.last {
+            arrived.of = Some(b.part + 1);
+        }
+        if arrived.of == Some(arrived.parts) {
+            self.dropped.remove(&b.node);
         }
     }
 
@@ -268,23 +293,35 @@ impl<'s> Stream<'s> {
                 continue;
             };
             if top.batch.is_none() {
-                let batch = match self.pending.remove(&top.node) {
+                let batch = match self.pending.remove(&(top.node, top.part)) {
                     Some(b) => {
                         if let Some(backlog) = self.backlog {
                             backlog.take(b.cost());
                         }
                         b
                     }
-                    None if all_in => Batch::default(),
+                    // What never came counts for nothing.
+                    None if all_in => Batch {
+                        last: true,
+                        ..Batch::default()
+                    },
                     None => return,
                 };
                 top.here.add(batch.files);
                 top.next_child = batch.first_child;
+                top.next = 0;
+                top.next_claim = 0;
+                top.dir_error = top.dir_error.or(batch.dir_error);
                 top.batch = Some(batch);
             }
             let batch = top.batch.as_ref().expect("attached above");
             if top.next == batch.items.len() {
-                self.close_top();
+                if batch.last {
+                    self.close_top();
+                } else {
+                    top.part += 1;
+                    top.batch = None;
+                }
                 continue;
             }
             let i = top.next;
@@ -390,7 +427,9 @@ impl<'s> Stream<'s> {
         });
         self.stack.push(Frame {
             node,
+            part: 0,
             batch: None,
+            dir_error: None,
             next: 0,
             next_claim: 0,
             next_child: 0,
@@ -405,7 +444,7 @@ impl<'s> Stream<'s> {
     fn close_top(&mut self) {
         let frame = self.stack.pop().expect("a frame");
         let path = std::mem::take(&mut self.path);
-        if let Some((kind, errno)) = frame.batch.as_ref().and_then(|b| b.dir_error) {
+        if let Some((kind, errno)) = frame.dir_error {
             self.emit(Event::Error {
                 path: &path,
                 kind,
@@ -630,6 +669,77 @@ mod tests {
                 "end u 1"
             ]
         );
+    }
+
+    /// Part `part` of a wide directory's batch, `last` or not.
+    fn part(
+        node: NodeId,
+        part: u32,
+        last: bool,
+        first_child: NodeId,
+        items: &[(ItemKind, &str, u64, u64)],
+    ) -> Message {
+        let Message::Dir(mut b) = batch(node, first_child, items) else {
+            unreachable!()
+        };
+        (b.part, b.last) = (part, last);
+        Message::Dir(b)
+    }
+
+    #[test]
+    fn parts_of_a_wide_directory_come_out_in_part_order() {
+        let mut record = Record::default();
+        let mut stream = Stream::new(&mut record);
+        stream.add(root(0, 0, "t"));
+        // The closing part, then part 1, then part 0: the output waits for
+        // part 0, and each part's subdirectory is its own node.
+        stream.add(part(0, 2, true, 0, &[]));
+        stream.add(part(0, 1, false, 2, &[(F, "link", 7, 9), (D, "d1", 1, 0)]));
+        stream.add(batch(2, 3, &[(F, "y", 3, 0)]));
+        assert_eq!(stream.current_path(), Some(&b"t"[..]), "went past part 0");
+        stream.add(part(0, 0, false, 1, &[(D, "d0", 1, 0), (F, "file", 7, 9)]));
+        stream.add(batch(1, 3, &[(F, "x", 2, 0)]));
+        stream.finish();
+        drop(stream);
+        assert_eq!(
+            record.0,
+            [
+                "start t",
+                "start t/d0",
+                "file t/d0/x 2",
+                "end t/d0 3",
+                "file t/file 7",
+                "start t/d1",
+                "file t/d1/y 3",
+                "end t/d1 4",
+                "end t 15"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wide_directory_met_twice_is_left_out_whatever_order_its_parts_come_in() {
+        let mut record = Record::default();
+        let mut stream = Stream::new(&mut record);
+        stream.add(root(0, 0, "t"));
+        // "again" (node 2) is "a" (node 1) met a second time.
+        stream.add(batch(0, 1, &[(D, "a", 1, 5), (D, "again", 1, 5)]));
+        stream.add(part(2, 1, false, 4, &[(D, "deep", 1, 0)]));
+        stream.add(batch(1, 3, &[]));
+        stream.add(part(2, 2, true, 0, &[]));
+        stream.add(batch(4, 5, &[(F, "f", 50, 0)]));
+        stream.add(part(2, 0, false, 5, &[(F, "g", 60, 0)]));
+        stream.finish();
+        assert!(
+            stream.pending.is_empty(),
+            "parts of a dropped directory kept"
+        );
+        assert!(
+            stream.dropped.is_empty(),
+            "a dropped directory not forgotten"
+        );
+        drop(stream);
+        assert_eq!(record.0, ["start t", "start t/a", "end t/a 1", "end t 2"]);
     }
 
     #[test]

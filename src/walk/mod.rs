@@ -18,6 +18,7 @@ mod parallel;
 mod queue;
 mod semaphore;
 mod sequential;
+mod wide;
 
 pub use concurrency::{FsKind, MOST_THREADS, Plan};
 pub use live::{Live, PUBLISH_EVERY};
@@ -25,9 +26,11 @@ pub use parallel::walk_parallel;
 pub use sequential::walk_sequential;
 
 use std::collections::HashMap;
+use std::ffi::CStr;
 use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use crossbeam_channel::Sender;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -42,7 +45,9 @@ use crate::cancel::Cancel;
 use crate::config::{Config, Dereference, Operand, TimeKind};
 use crate::path::{join_path, trim_operand};
 use order::Chunk;
-use semaphore::Semaphore;
+use queue::Queue;
+use semaphore::{Permit, Semaphore};
+use wide::{ChunkJoin, Names, Part};
 
 /// Size of each worker's getdents64 buffer: large enough that a directory
 /// of a thousand entries takes one call (and a second that says it is
@@ -56,6 +61,81 @@ const RESERVED_FDS: isize = 16;
 /// A worker's getdents64 buffer.
 pub(crate) fn dirent_buffer() -> Vec<MaybeUninit<u8>> {
     vec![MaybeUninit::uninit(); DIRENT_BUFFER]
+}
+
+/// Names of a wide directory a reader lets wait for other workers before
+/// it stats a part itself: enough to keep them busy while it reads, few
+/// enough that the names held stay small.
+const READ_AHEAD_NAMES: usize = 4 * wide::PART;
+
+/// A wide directory being split: the chunk being read, with how many
+/// parts and entries it has so far, how many chunks came before, the
+/// parts queued that may not have been taken, and how many names a part
+/// takes.
+struct Split {
+    chunk: Arc<ChunkJoin>,
+    chunks: u32,
+    parts: u32,
+    in_chunk: usize,
+    waiting: std::collections::VecDeque<Arc<Part>>,
+    children: Vec<Job>,
+    part_size: usize,
+}
+
+/// Where the parts of a wide directory go: the queue of a parallel walk,
+/// and how to start a worker for them if more may be.
+pub(crate) struct Spread<'q> {
+    pub queue: &'q Queue,
+    pub grow: &'q dyn Fn(),
+    /// Whether a worker is idle or could be started.
+    pub help_at_hand: &'q dyn Fn() -> bool,
+}
+
+/// What a directory read by one worker gathers.
+struct Gather {
+    batch: Batch,
+    subdirs: Vec<SubDir>,
+    scratch: EntryScratch,
+    /// fts's chunk being read, for its sort.
+    chunk: Chunk,
+}
+
+/// The reading of a directory: whether a name other than `.` and `..`
+/// came, and the error that ended it.
+#[derive(Default)]
+struct Reading {
+    any: bool,
+    error: Option<Errno>,
+}
+
+impl Reading {
+    /// The next entry of `raw`; None at the end or on an error, kept.
+    fn next<'r>(
+        &mut self,
+        raw: &'r mut RawDir<'_, BorrowedFd<'_>>,
+    ) -> Option<rustix::fs::RawDirEntry<'r>> {
+        match raw.next()? {
+            Ok(entry) => Some(entry),
+            Err(Errno::NOENT) => None,
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
+        }
+    }
+
+    /// Puts the error that ended the reading, if any, in `batch`: the
+    /// directory could not be read at all, or only in part.
+    fn record_error(&self, batch: &mut Batch) {
+        if let Some(e) = self.error {
+            let kind = if self.any {
+                ErrorKind::ReadPartial
+            } else {
+                ErrorKind::ReadDir
+            };
+            batch.dir_error = Some((kind, errno_of(e)));
+        }
+    }
 }
 
 /// What the walkers share: the configuration, the channel to the
@@ -77,6 +157,10 @@ pub struct Walker<'a> {
     live: Option<&'a Live>,
     /// What the ordered output has not taken yet.
     backlog: Option<&'a Backlog>,
+    /// Parts of this many names for every directory past its first few
+    /// entries, whatever the time (`CDU_SPLIT_PARTS`, for the tests: the
+    /// split must never change the output).
+    forced_part: Option<usize>,
 }
 
 /// The (device, inode) of each directory with a live [`DirHandle`], with
@@ -124,8 +208,11 @@ struct DirHandle {
     name: Box<[u8]>,
     dev: u64,
     ino: u64,
-    /// Its place among its parent's subdirectories, for the work order.
+    /// Its place among its parent's subdirectories, and the chunk of
+    /// this directory whose subdirectories hang from it, for the work
+    /// order.
     index: u32,
+    part: u32,
     active: Arc<Active>,
 }
 
@@ -195,6 +282,26 @@ pub(crate) struct Job {
     index: u32,
     /// Symlinks followed from the operand down to it (`-L`).
     links: u32,
+    /// For a part of a wide directory: the names to stat, and as `part`
+    /// the number of their chunk, which places the job after the chunks
+    /// before (see `queue`). 0 and None for a directory to read.
+    part: u32,
+    work: Option<Arc<Part>>,
+}
+
+impl Job {
+    /// A job that stats `work`, a part of this directory's chunk `part`.
+    /// The worker that reads the directory may stat it first, and the
+    /// job then does nothing.
+    fn part_job(&self, work: &Arc<Part>) -> Job {
+        Job {
+            parent: self.parent.clone(),
+            name: self.name.clone(),
+            part: work.chunk.chunk,
+            work: Some(work.clone()),
+            ..*self
+        }
+    }
 }
 
 /// A subdirectory met: its item in the batch, its (device, inode), and
@@ -354,6 +461,10 @@ impl<'a> Walker<'a> {
             keep_budget: Arc::new(AtomicIsize::new(keep)),
             live: None,
             backlog: None,
+            forced_part: std::env::var("CDU_SPLIT_PARTS")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .filter(|&n| n > 0),
         }
     }
 
@@ -505,6 +616,8 @@ impl<'a> Walker<'a> {
             } else {
                 0
             },
+            part: 0,
+            work: None,
         })
     }
 
@@ -604,87 +717,389 @@ impl<'a> Walker<'a> {
     }
 
     /// Reads the directory of `job`, sends its batch and appends the jobs
-    /// of its subdirectories to `children`, first subdirectory first.
-    pub(crate) fn process(&self, job: Job, buf: &mut [MaybeUninit<u8>], children: &mut Vec<Job>) {
+    /// of its subdirectories to `children`, first subdirectory first. With
+    /// a `queue` (a parallel walk), a directory that takes its reader long
+    /// is split: the stats of the rest of its entries go to the queue in
+    /// parts for any worker, and a job that is such a part stats it.
+    pub(crate) fn process(
+        &self,
+        mut job: Job,
+        buf: &mut [MaybeUninit<u8>],
+        children: &mut Vec<Job>,
+        queue: Option<&Spread<'_>>,
+    ) {
         if self.cancel.is_cancelled() {
             // Never read: the stream counts its own entry only.
+            return;
+        }
+        if let Some(work) = job.work.take() {
+            self.stat_part(&job, &work, children);
             return;
         }
         let Some(permit) = self.semaphore.acquire(self.cancel.done()) else {
             return;
         };
         let config = self.config;
-        let mut batch = Batch::new(job.node, config.time.is_some(), config.details);
+        let mut dir = Gather {
+            batch: Batch::new(job.node, config.time.is_some(), config.details),
+            subdirs: Vec::new(),
+            scratch: self.scratch(&job),
+            chunk: Chunk::new(config.dereference == Dereference::Always),
+        };
         let fd = match self.open(&job) {
-            Ok(fd) => fd,
+            Ok(fd) => Arc::new(fd),
             Err(e) => {
-                batch.dir_error = Some((ErrorKind::ReadDir, errno_of(e)));
-                self.send(Message::Dir(batch));
+                dir.batch.dir_error = Some((ErrorKind::ReadDir, errno_of(e)));
+                self.send(Message::Dir(dir.batch));
                 return;
             }
         };
-        let mut scratch = EntryScratch {
-            dir_path: (!config.excludes.is_empty()).then(|| Self::printed_path(&job)),
+        // Only a parallel walk splits, so only it needs the clock.
+        let opened = queue.map(|q| (q, Instant::now()));
+        let mut read = Reading::default();
+        let mut raw = RawDir::new(fd.as_fd(), buf);
+        while let Some(entry) = read.next(&mut raw) {
+            let entry = (entry.file_name(), entry.ino(), entry.file_type());
+            if !self.read_inline(&job, &fd, entry, &mut read, &mut dir) {
+                break;
+            }
+            let read_so_far = dir.batch.entries;
+            if let Some((queue, opened)) = opened
+                && wide::looks_at(read_so_far)
+                && let Some(part_size) = self.split_now(read_so_far, opened, queue)
+            {
+                self.split(&job, &fd, &mut raw, read, dir, queue, part_size);
+                return;
+            }
+        }
+        read.record_error(&mut dir.batch);
+        dir.chunk.end(&fd, &mut dir.batch, &mut dir.subdirs);
+        if let Some(live) = self.live {
+            live.add_entries(dir.batch.entries % PUBLISH_EVERY);
+        }
+        self.finish(&job, fd, Some(permit), dir.batch, dir.subdirs, children);
+    }
+
+    /// Names per part if the directory whose first `entries` were read
+    /// since `opened` is to be split now: it has been slow, and a worker
+    /// is there to help.
+    fn split_now(&self, entries: u64, opened: Instant, queue: &Spread<'_>) -> Option<usize> {
+        if self.forced_part.is_some() {
+            return self.forced_part;
+        }
+        wide::part_size(entries, opened.elapsed()).filter(|_| (queue.help_at_hand)())
+    }
+
+    /// Splits the directory of `job`, whose first entries its reader has
+    /// stat'ed into `dir` and whose rest `raw` reads: the entries stat'ed
+    /// are the first part of the first chunk, and the names that follow
+    /// are cut into parts of `part_size` as they are read, each queued for
+    /// any worker; when many names wait, the reader stats a part itself,
+    /// so the names kept stay few. A chunk's batch is sent when its last
+    /// part is done; the closing batch, with what the reading found (its
+    /// entries, its error), is sent here.
+    #[allow(clippy::too_many_arguments)]
+    fn split(
+        &self,
+        job: &Job,
+        fd: &Arc<OwnedFd>,
+        raw: &mut RawDir<'_, BorrowedFd<'_>>,
+        mut read: Reading,
+        mut dir: Gather,
+        queue: &Spread<'_>,
+        part_size: usize,
+    ) {
+        let config = self.config;
+        let mut split = Split {
+            chunk: Arc::new(ChunkJoin::new(fd.clone(), 0)),
+            chunks: 0,
+            parts: 1,
+            in_chunk: dir.chunk.seen,
+            waiting: std::collections::VecDeque::new(),
+            children: Vec::new(),
+            part_size,
+        };
+        // What the reader stat'ed is part 0. The closing batch keeps the
+        // count of entries read.
+        let mut first = Batch::new(job.node, config.time.is_some(), config.details);
+        std::mem::swap(&mut first.items, &mut dir.batch.items);
+        first.files = std::mem::take(&mut dir.batch.files);
+        first.dir_bytes = std::mem::take(&mut dir.batch.dir_bytes);
+        let stated = wide::Stated {
+            batch: first,
+            subdirs: std::mem::take(&mut dir.subdirs),
+            inos: std::mem::take(&mut dir.chunk.inos),
+        };
+        let none_yet = split.chunk.hand_in(0, stated);
+        debug_assert!(none_yet.is_none(), "the chunk is not closed yet");
+        let mut ended = false;
+        let mut name_bytes = 16;
+        while !ended {
+            let room = split.part_size.min(order::CHUNK - split.in_chunk);
+            let mut part = Names::with_room(room, name_bytes);
+            ended = self.read_names(raw, &mut read, &mut dir.batch, &mut part, room);
+            if part.len() > 0 {
+                name_bytes = part.name_bytes();
+                self.add_part(job, part, &mut split, queue);
+            }
+            if split.in_chunk == order::CHUNK {
+                self.close_chunk(job, fd, &mut split, &mut dir, queue);
+            }
+            // Read ahead of the stats by so many names only.
+            split.waiting.retain(|p| !p.taken());
+            while split.waiting.len() * split.part_size > READ_AHEAD_NAMES {
+                let part = split.waiting.pop_front().expect("more than none");
+                self.stat_part(job, &part, &mut split.children);
+                queue.queue.push(split.children.drain(..));
+            }
+        }
+        if split.parts > 0 {
+            self.close_chunk(job, fd, &mut split, &mut dir, queue);
+        }
+        // Help with what is left.
+        while let Some(part) = split.waiting.pop_front() {
+            self.stat_part(job, &part, &mut split.children);
+            queue.queue.push(split.children.drain(..));
+        }
+        read.record_error(&mut dir.batch);
+        if let Some(live) = self.live {
+            live.add_entries(dir.batch.entries % PUBLISH_EVERY);
+        }
+        dir.batch.part = split.chunks;
+        self.send(Message::Dir(dir.batch));
+    }
+
+    /// Queues `names` as the next part of the chunk being read.
+    fn add_part(&self, job: &Job, names: Names, split: &mut Split, queue: &Spread<'_>) {
+        split.in_chunk += names.len();
+        let part = Arc::new(Part::new(names, split.parts, split.chunk.clone()));
+        split.parts += 1;
+        queue.queue.push(std::iter::once(job.part_job(&part)));
+        (queue.grow)();
+        split.waiting.push_back(part);
+    }
+
+    /// Ends the chunk being read (it has parts), and starts the next.
+    fn close_chunk(
+        &self,
+        job: &Job,
+        fd: &Arc<OwnedFd>,
+        split: &mut Split,
+        dir: &mut Gather,
+        queue: &Spread<'_>,
+    ) {
+        let sorted = dir.chunk.sorts(split.in_chunk, fd);
+        split.chunks += 1;
+        let next = Arc::new(ChunkJoin::new(fd.clone(), split.chunks));
+        let chunk = std::mem::replace(&mut split.chunk, next);
+        if let Some(parts) = chunk.close(split.parts, sorted) {
+            self.join_chunk(job, &chunk, parts, &mut split.children);
+            queue.queue.push(split.children.drain(..));
+        }
+        split.parts = 0;
+        split.in_chunk = 0;
+    }
+
+    /// Sends a chunk whose parts are all done as one batch, in fts's
+    /// order, and adds the jobs of its subdirectories to `children`.
+    fn join_chunk(
+        &self,
+        job: &Job,
+        chunk: &ChunkJoin,
+        (parts, sorted): (Vec<wide::Stated>, bool),
+        children: &mut Vec<Job>,
+    ) {
+        let (mut batch, subdirs) = wide::join(parts, sorted);
+        batch.part = chunk.chunk;
+        batch.last = false;
+        self.finish(job, chunk.fd.clone(), None, batch, subdirs, children);
+    }
+
+    /// What [`Walker::add_entry`] needs for the directory of `job`.
+    fn scratch(&self, job: &Job) -> EntryScratch {
+        let config = self.config;
+        EntryScratch {
+            dir_path: (!config.excludes.is_empty()).then(|| Self::printed_path(job)),
             entry_path: Vec::new(),
             list_files: config.list_all || (config.all && (job.depth as i64) < config.max_depth),
             links: job.links,
-        };
-        // The subdirectories, in item order: (item, dev, ino).
-        let mut subdirs: Vec<SubDir> = Vec::new();
-        let mut chunk = Chunk::new(config.dereference == Dereference::Always);
-        let mut entries = RawDir::new(&fd, buf);
-        let mut read_any = false;
-        loop {
-            let entry = match entries.next() {
-                None => break,
-                Some(Ok(entry)) => entry,
-                // A directory removed while it is read: glibc's readdir,
-                // and so du, takes this as its end.
-                Some(Err(Errno::NOENT)) => break,
-                Some(Err(e)) => {
-                    let kind = if read_any {
-                        ErrorKind::ReadPartial
-                    } else {
-                        ErrorKind::ReadDir
-                    };
-                    batch.dir_error = Some((kind, errno_of(e)));
-                    break;
-                }
-            };
-            let cname = entry.file_name();
-            let name = cname.to_bytes();
-            if name == b"." || name == b".." {
-                continue;
+        }
+    }
+
+    /// Counts an entry read; false (and the batch incomplete) when the run
+    /// is cancelled, true for `.` and `..`, which are passed over.
+    fn count_entry(&self, name: &CStr, read: &mut Reading, batch: &mut Batch) -> Option<bool> {
+        let name = name.to_bytes();
+        if name == b"." || name == b".." {
+            return None;
+        }
+        read.any = true;
+        if self.cancel.is_cancelled() {
+            batch.incomplete = true;
+            return Some(false);
+        }
+        batch.entries += 1;
+        if batch.entries.is_multiple_of(PUBLISH_EVERY)
+            && let Some(live) = self.live
+        {
+            live.add_entries(PUBLISH_EVERY);
+        }
+        Some(true)
+    }
+
+    /// Counts and stats an entry as it is read; false when the run is
+    /// cancelled.
+    fn read_inline(
+        &self,
+        job: &Job,
+        fd: &OwnedFd,
+        entry: (&CStr, u64, FileType),
+        read: &mut Reading,
+        dir: &mut Gather,
+    ) -> bool {
+        match self.count_entry(entry.0, read, &mut dir.batch) {
+            None => true,
+            Some(false) => false,
+            Some(true) => {
+                self.stat_inline(job, fd, entry, dir);
+                true
             }
-            read_any = true;
+        }
+    }
+
+    /// Stats an entry into the directory's one batch, ending fts's chunk
+    /// when it is full.
+    fn stat_inline(
+        &self,
+        job: &Job,
+        fd: &OwnedFd,
+        entry: (&CStr, u64, FileType),
+        dir: &mut Gather,
+    ) {
+        let (name, ino, dtype) = entry;
+        dir.chunk.seen += 1;
+        let before = dir.batch.items.len();
+        self.add_entry(
+            job,
+            fd,
+            (name, dtype),
+            &mut dir.scratch,
+            &mut dir.batch,
+            &mut dir.subdirs,
+        );
+        if dir.batch.items.len() > before {
+            dir.chunk.inos.push(ino);
+        }
+        if dir.chunk.seen == order::CHUNK {
+            dir.chunk.end(fd, &mut dir.batch, &mut dir.subdirs);
+        }
+    }
+
+    /// Counts an entry read and keeps its name for later; false when the
+    /// run is cancelled or the names are too many to keep.
+    fn take_name(
+        &self,
+        (name, ino, dtype): (&CStr, u64, FileType),
+        read: &mut Reading,
+        batch: &mut Batch,
+        names: &mut Names,
+    ) -> bool {
+        match self.count_entry(name, read, batch) {
+            None => true,
+            Some(false) => false,
+            Some(true) => {
+                if names.push(name, ino, dtype) {
+                    return true;
+                }
+                batch.dir_error = Some((ErrorKind::ReadPartial, libc::ENOMEM));
+                false
+            }
+        }
+    }
+
+    /// Reads names into `names` until it holds `room`; true when the
+    /// directory has nothing more to read (its end, an error, which
+    /// `read` keeps, or a cancel, which `batch` records).
+    fn read_names(
+        &self,
+        raw: &mut RawDir<'_, BorrowedFd<'_>>,
+        read: &mut Reading,
+        batch: &mut Batch,
+        names: &mut Names,
+        room: usize,
+    ) -> bool {
+        while names.len() < room {
+            let Some(entry) = read.next(raw) else {
+                return true;
+            };
+            let entry = (entry.file_name(), entry.ino(), entry.file_type());
+            if !self.take_name(entry, read, batch, names) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Stats the names of `part` in read order, unless another worker
+    /// took them, and hands the result to its chunk: the last part done
+    /// of a chunk whose parts are all known joins and sends it.
+    fn stat_part(&self, job: &Job, part: &Part, children: &mut Vec<Job>) {
+        let Some(names) = part.take() else {
+            return;
+        };
+        let config = self.config;
+        let fd = &part.chunk.fd;
+        let mut batch = Batch::new(job.node, config.time.is_some(), config.details);
+        let mut scratch = self.scratch(job);
+        let mut subdirs = Vec::new();
+        let mut inos = Vec::new();
+        for i in 0..names.len() {
             if self.cancel.is_cancelled() {
                 batch.incomplete = true;
                 break;
             }
-            batch.entries += 1;
-            if batch.entries.is_multiple_of(PUBLISH_EVERY)
-                && let Some(live) = self.live
-            {
-                live.add_entries(PUBLISH_EVERY);
-            }
-            chunk.seen += 1;
+            let (name, ino, dtype) = names.get(i);
             let before = batch.items.len();
-            self.add_entry(&job, &fd, &entry, &mut scratch, &mut batch, &mut subdirs);
+            self.add_entry(
+                job,
+                fd,
+                (name, dtype),
+                &mut scratch,
+                &mut batch,
+                &mut subdirs,
+            );
             if batch.items.len() > before {
-                chunk.inos.push(entry.ino());
-            }
-            if chunk.seen == order::CHUNK {
-                chunk.end(&fd, &mut batch, &mut subdirs);
+                inos.push(ino);
             }
         }
-        chunk.end(&fd, &mut batch, &mut subdirs);
-        if let Some(live) = self.live {
-            live.add_entries(batch.entries % PUBLISH_EVERY);
+        drop(names);
+        let stated = wide::Stated {
+            batch,
+            subdirs,
+            inos,
+        };
+        if let Some(parts) = part.chunk.hand_in(part.number, stated) {
+            self.join_chunk(job, &part.chunk, parts, children);
         }
+    }
+
+    /// Sends `batch` (all of a directory or one part of it) and appends
+    /// the jobs of its subdirectories to `children`. `fd` is the
+    /// directory's descriptor, kept for the children if the budget allows.
+    fn finish(
+        &self,
+        job: &Job,
+        fd: Arc<OwnedFd>,
+        permit: Option<Permit<'_>>,
+        mut batch: Batch,
+        subdirs: Vec<SubDir>,
+        children: &mut Vec<Job>,
+    ) {
         let count = subdirs.len() as u32;
         let first = self.next_node.fetch_add(count, Ordering::Relaxed);
         batch.first_child = first;
         batch.dirs = count;
+        let part = batch.part;
         let walk_children = !batch.incomplete && count > 0;
         let names: Vec<Box<[u8]>> = if walk_children {
             subdirs
@@ -698,11 +1113,19 @@ impl<'a> Walker<'a> {
             return;
         }
         // Keep this descriptor for the children if the budget allows;
-        // otherwise they reopen it by name.
-        let kept = (self.keep_budget.fetch_sub(1, Ordering::Relaxed) > 0).then(|| KeptFd {
-            fd,
-            budget: self.keep_budget.clone(),
-        });
+        // otherwise they reopen it by name. A part shares the descriptor
+        // with the other parts, so it keeps a copy of its own.
+        let kept = (self.keep_budget.fetch_sub(1, Ordering::Relaxed) > 0)
+            .then(|| {
+                Arc::try_unwrap(fd)
+                    .or_else(|shared| rustix::io::dup(&*shared))
+                    .ok()
+            })
+            .flatten()
+            .map(|fd| KeptFd {
+                fd,
+                budget: self.keep_budget.clone(),
+            });
         if kept.is_none() {
             self.keep_budget.fetch_add(1, Ordering::Relaxed);
         }
@@ -711,11 +1134,12 @@ impl<'a> Walker<'a> {
         let handle = Arc::new(DirHandle {
             fd: Mutex::new(kept),
             unopened: AtomicUsize::new(names.len()),
-            parent: job.parent,
-            name: job.name,
+            parent: job.parent.clone(),
+            name: job.name.clone(),
             dev: job.dev,
             ino: job.ino,
             index: job.index,
+            part,
             active: self.active.clone(),
         });
         for (i, (name, sub)) in names.into_iter().zip(&subdirs).enumerate() {
@@ -730,6 +1154,8 @@ impl<'a> Walker<'a> {
                 operand: job.operand,
                 index: i as u32,
                 links: sub.links,
+                part: 0,
+                work: None,
             });
         }
     }
@@ -740,13 +1166,12 @@ impl<'a> Walker<'a> {
         &self,
         job: &Job,
         fd: &OwnedFd,
-        entry: &rustix::fs::RawDirEntry<'_>,
+        (cname, dtype): (&std::ffi::CStr, FileType),
         scratch: &mut EntryScratch,
         batch: &mut Batch,
         subdirs: &mut Vec<SubDir>,
     ) {
         let config = self.config;
-        let cname = entry.file_name();
         let name = cname.to_bytes();
         if let Some(dir_path) = &scratch.dir_path {
             scratch.entry_path.clear();
@@ -763,7 +1188,7 @@ impl<'a> Walker<'a> {
         }
         let follow = config.dereference == Dereference::Always;
         let mut followed = scratch.links;
-        if follow && is_symlink(fd.as_fd(), cname, entry.file_type()) {
+        if follow && is_symlink(fd.as_fd(), cname, dtype) {
             followed += 1;
             if followed > MAX_SYMLINKS {
                 self.push(batch, |items| items.push_error(name, libc::ELOOP));

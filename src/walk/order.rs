@@ -17,7 +17,7 @@ pub const CHUNK: usize = 100_000;
 
 /// A chunk of more entries than this is sorted by inode number
 /// (FTS_INODE_SORT_DIR_ENTRIES_THRESHOLD).
-const SORT_ABOVE: usize = 10_000;
+pub const SORT_ABOVE: usize = 10_000;
 
 /// File systems whose chunks are left in readdir order (statfs f_type).
 const TMPFS_MAGIC: i64 = 0x0102_1994;
@@ -45,24 +45,33 @@ impl Chunk {
         }
     }
 
+    /// Whether fts sorts a chunk of `len` entries of this directory by
+    /// inode (the file system is asked once).
+    pub fn sorts(&mut self, len: usize, fd: &OwnedFd) -> bool {
+        len > SORT_ABOVE && *self.sorts.get_or_insert_with(|| sort_pays(fd))
+    }
+
     /// Ends the chunk: sorts its items by inode if fts would, and starts
     /// the next. `subdirs` follows the items it names.
     pub fn end(&mut self, fd: &OwnedFd, batch: &mut Batch, subdirs: &mut [SubDir]) {
-        if self.seen > SORT_ABOVE
-            && !self.inos.is_empty()
-            && *self.sorts.get_or_insert_with(|| sort_pays(fd))
-        {
-            let from = self.start;
-            let moved = batch.items.sort_tail_by_key(from, &self.inos);
-            for sub in subdirs.iter_mut().filter(|s| s.item as usize >= from) {
-                sub.item = moved[sub.item as usize - from];
-            }
-            subdirs.sort_by_key(|s| s.item);
+        if !self.inos.is_empty() && self.sorts(self.seen, fd) {
+            sort_items(batch, self.start, &self.inos, subdirs);
         }
         self.seen = 0;
         self.inos.clear();
         self.start = batch.items.len();
     }
+}
+
+/// Puts the items of `batch` from `from` on in fts's order, by the inode
+/// of each (`inos`, one per item, in read order), stably; `subdirs`
+/// follows the items it names.
+pub fn sort_items(batch: &mut Batch, from: usize, inos: &[u64], subdirs: &mut [SubDir]) {
+    let moved = batch.items.sort_tail_by_key(from, inos);
+    for sub in subdirs.iter_mut().filter(|s| s.item as usize >= from) {
+        sub.item = moved[sub.item as usize - from];
+    }
+    subdirs.sort_by_key(|s| s.item);
 }
 
 /// Whether fts sorts a large directory of this file system by inode.

@@ -15,7 +15,7 @@ use std::thread::Scope;
 
 use super::concurrency::{Plan, Tuner};
 use super::queue::Queue;
-use super::{Walker, dirent_buffer};
+use super::{Spread, Walker, dirent_buffer};
 
 /// What the workers share.
 struct Pool<'w, 'a> {
@@ -108,7 +108,24 @@ fn work<'s, 'e>(pool: &'e Pool<'e, '_>, scope: Option<&'s Scope<'s, 'e>>) {
     let mut next = queue.pop(false, &hold_back);
     while let Some(job) = next {
         let held = Held(queue, true);
-        walker.process(job, &mut buf, &mut children);
+        // A wide directory's parts wait in the queue too, and may call
+        // for workers while its reader is still at it.
+        let grow_now = || {
+            if let Some(scope) = scope {
+                grow(pool, scope);
+            }
+        };
+        // Splitting pays only if someone can take the parts.
+        let help_at_hand = || {
+            queue.has_idle()
+                || (scope.is_some() && pool.started.load(Ordering::Relaxed) < pool.tuner.target())
+        };
+        let spread = Spread {
+            queue,
+            grow: &grow_now,
+            help_at_hand: &help_at_hand,
+        };
+        walker.process(job, &mut buf, &mut children, Some(&spread));
         std::mem::forget(held);
         let mut drained = children.drain(..);
         next = match drained.next() {

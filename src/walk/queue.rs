@@ -36,20 +36,31 @@ impl Ord for Queued {
 }
 
 /// Compares two jobs' places in the traversal: operands in order, then the
-/// places among siblings from the top down. Walking up the chains of
-/// parents costs the depth below the common ancestor, allocation-free.
+/// places among siblings from the top down. The parts of a wide
+/// directory's chunk come right after the directory, before its later
+/// chunks, and the subdirectories a chunk found come after its parts and
+/// before the next chunk's (each chunk's subdirectories hang from a handle
+/// of that chunk). Walking
+/// up the chains of parents costs the depth below the common ancestor,
+/// allocation-free.
 pub(crate) fn traversal_order(a: &Job, b: &Job) -> Ordering {
     if a.operand != b.operand {
         return a.operand.cmp(&b.operand);
     }
     // An ancestor comes before what is below it.
     let tie = a.depth.cmp(&b.depth);
-    fn step(place: (usize, u32, Option<&DirHandle>)) -> (usize, u32, Option<&DirHandle>) {
+    /// A place: depth, (index, part) among the siblings, parent.
+    type Place<'a> = (usize, (u32, u32), Option<&'a DirHandle>);
+    fn step(place: Place<'_>) -> Place<'_> {
         let parent = place.2.expect("a job below depth 0 has a parent");
-        (place.0 - 1, parent.index, parent.parent.as_deref())
+        (
+            place.0 - 1,
+            (parent.index, parent.part),
+            parent.parent.as_deref(),
+        )
     }
-    let mut x = (a.depth, a.index, a.parent.as_deref());
-    let mut y = (b.depth, b.index, b.parent.as_deref());
+    let mut x = (a.depth, (a.index, a.part), a.parent.as_deref());
+    let mut y = (b.depth, (b.index, b.part), b.parent.as_deref());
     while x.0 > y.0 {
         x = step(x);
     }
@@ -173,6 +184,11 @@ impl Queue {
         state.heap.len() > state.idle
     }
 
+    /// Whether a worker waits for a job: work queued now is taken at once.
+    pub fn has_idle(&self) -> bool {
+        self.lock().idle > 0
+    }
+
     /// A worker that dies holding a job gives it up, so the others end.
     pub fn abandon(&self) {
         self.lock().busy -= 1;
@@ -195,6 +211,7 @@ mod tests {
             dev: 0,
             ino: u64::from(index),
             index,
+            part: 0,
             active: Arc::default(),
         })
     }
@@ -211,6 +228,8 @@ mod tests {
             operand,
             index,
             links: 0,
+            part: 0,
+            work: None,
         }
     }
 

@@ -15,7 +15,7 @@ pub fn walk_sequential(walker: &Walker) {
         }
         stack.extend(walker.start_operand(index, &operand));
         while let Some(job) = stack.pop() {
-            walker.process(job, &mut buf, &mut children);
+            walker.process(job, &mut buf, &mut children, None);
             // The first subdirectory on top: it is read next.
             stack.extend(children.drain(..).rev());
         }

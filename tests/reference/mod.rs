@@ -25,18 +25,22 @@ pub fn reference_du() -> Option<PathBuf> {
     }
 }
 
-/// The ways cdu is run for every case: each mode, and the parallel ones at
-/// 1, 2 and 8 threads. Verbose mode gets a 1 ms tick so that progress lines
-/// are really printed (and filtered out of stderr before comparing).
-pub const MODES: &[(&str, Option<&str>)] = &[
-    ("sequential", None),
-    ("verbose", None),
-    ("parallel", Some("1")),
-    ("parallel", Some("2")),
-    ("parallel", Some("8")),
-    ("cancellable", Some("1")),
-    ("cancellable", Some("2")),
-    ("cancellable", Some("8")),
+/// The ways cdu is run for every case: each mode, the parallel ones at 1,
+/// 2 and 8 threads, and twice with every directory split into parts of a
+/// few names (`CDU_SPLIT_PARTS`), as a slow or wide one would be. Verbose
+/// mode gets a 1 ms tick so that progress lines are really printed (and
+/// filtered out of stderr before comparing).
+pub const MODES: &[(&str, Option<&str>, Option<&str>)] = &[
+    ("sequential", None, None),
+    ("verbose", None, None),
+    ("parallel", Some("1"), None),
+    ("parallel", Some("2"), None),
+    ("parallel", Some("8"), None),
+    ("parallel", Some("3"), Some("2")),
+    ("cancellable", Some("1"), None),
+    ("cancellable", Some("2"), None),
+    ("cancellable", Some("8"), None),
+    ("cancellable", Some("8"), Some("5")),
 ];
 
 /// One command line to compare.
@@ -159,6 +163,7 @@ fn run(program: &Path, pre_args: &[OsString], case: &Case) -> Outcome {
         "LC_NUMERIC",
         "TZ",
         "QUOTING_STYLE",
+        "CDU_SPLIT_PARTS",
     ] {
         cmd.env_remove(var);
     }
@@ -376,7 +381,7 @@ pub fn compare(reference: &Path, case: &Case) -> Result<usize, String> {
     let mut failures = String::new();
     let mut matched = 0;
     let mut first_stdout_mismatch = true;
-    for (mode, threads) in MODES {
+    for (mode, threads, split_parts) in MODES {
         let mut pre: Vec<OsString> = vec!["--mode".into(), (*mode).into()];
         if let Some(t) = threads {
             pre.push("-j".into());
@@ -386,7 +391,10 @@ pub fn compare(reference: &Path, case: &Case) -> Result<usize, String> {
             pre.push("--tick".into());
             pre.push("1ms".into());
         }
-        let got = run(cdu, &pre, case);
+        let got = match split_parts {
+            Some(parts) => run(cdu, &pre, &case.clone().env("CDU_SPLIT_PARTS", parts)),
+            None => run(cdu, &pre, case),
+        };
         let (got_stderr, _progress) = if *mode == "verbose" {
             without_progress(&got.stderr)
         } else {
@@ -426,8 +434,11 @@ pub fn compare(reference: &Path, case: &Case) -> Result<usize, String> {
             matched += 1;
         } else {
             failures.push_str(&format!(
-                "--mode {mode}{}:\n{}",
+                "--mode {mode}{}{}:\n{}",
                 threads.map(|t| format!(" -j {t}")).unwrap_or_default(),
+                split_parts
+                    .map(|p| format!(" (CDU_SPLIT_PARTS={p})"))
+                    .unwrap_or_default(),
                 problems.concat()
             ));
         }

@@ -1,0 +1,351 @@
+//! Wide and slow directories. The worker that reads a directory stats
+//! its entries as it reads them; when that has taken it long (a wide
+//! directory on a local disk, or a few entries on a file system where each
+//! call waits for a server), the rest of the directory's names are read
+//! without stats and cut into parts that any worker may take. Each part
+//! stats its names in read order (the order the kernel's caches were filled
+//! in); the worker that finishes the last part of an fts chunk joins the
+//! parts and puts them in fts's order, as a directory read by one worker
+//! is. Without this, the one worker that reads a directory of a million
+//! entries does all its million fstatat calls while the others wait.
+//!
+//! Nearly every directory ends before it is looked at and never reaches
+//! this module.
+
+use std::ffi::CStr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use rustix::fd::OwnedFd;
+use rustix::fs::FileType;
+
+use super::SubDir;
+use crate::batch::Batch;
+
+/// Names in a part at most: enough that a part's batch and queue entry
+/// cost little next to its stats (a few milliseconds of them on a local
+/// disk), few enough that a chunk of 100,000 gives every worker some.
+pub const PART: usize = 4096;
+
+/// Names in a part at least, however slow each stat is.
+const LEAST_PART: usize = 8;
+
+/// The first count of entries at which a reader asks whether to split.
+const FIRST_LOOK: u64 = 16;
+
+/// A directory whose reader has been at it this long is split: the stats
+/// that are left are worth spreading.
+const SPLIT_AFTER: Duration = Duration::from_millis(2);
+
+/// About how long a part's stats should take.
+const PART_TIME: Duration = Duration::from_millis(2);
+
+/// Whether a reader that has read `entries` of a directory looks at the
+/// time it has taken: at 16, 32, 64, ... and every 1,024 from then on,
+/// within the first fts chunk (later ones are never split).
+pub fn looks_at(entries: u64) -> bool {
+    entries >= FIRST_LOOK
+        && entries < super::order::CHUNK as u64
+        && (entries.is_power_of_two() || entries.is_multiple_of(1024))
+}
+
+/// Names per part, if a directory whose first `entries` took `elapsed`
+/// is to be split: as many as take [`PART_TIME`] at the pace so far.
+pub fn part_size(entries: u64, elapsed: Duration) -> Option<usize> {
+    if elapsed < SPLIT_AFTER {
+        return None;
+    }
+    let per_part = u128::from(entries) * PART_TIME.as_nanos() / elapsed.as_nanos().max(1);
+    Some(
+        usize::try_from(per_part)
+            .unwrap_or(PART)
+            .clamp(LEAST_PART, PART),
+    )
+}
+
+/// One entry as getdents64 gave it, in 12 bytes: its inode and where its
+/// record starts in [`Names::bytes`] (a d_type byte, then the name and
+/// its NUL).
+#[derive(Clone, Copy)]
+#[repr(C, packed(4))]
+struct Ent {
+    ino: u64,
+    start: u32,
+}
+
+/// The names of one fts chunk, with their d_ino and d_type, in read order:
+/// one byte arena and one small record per name.
+#[derive(Default)]
+pub struct Names {
+    bytes: Vec<u8>,
+    ents: Vec<Ent>,
+}
+
+impl Names {
+    pub fn len(&self) -> usize {
+        self.ents.len()
+    }
+
+    /// Adds an entry; false past 4 GiB of names, which a chunk of 100,000
+    /// names of at most 255 bytes cannot reach.
+    pub fn push(&mut self, name: &CStr, ino: u64, file_type: FileType) -> bool {
+        let Ok(start) = u32::try_from(self.bytes.len()) else {
+            return false;
+        };
+        self.bytes.push(dtype_byte(file_type));
+        self.bytes.extend_from_slice(name.to_bytes_with_nul());
+        self.ents.push(Ent { ino, start });
+        true
+    }
+
+    /// Entry `i`: its name, its inode and its dirent type.
+    pub fn get(&self, i: usize) -> (&CStr, u64, FileType) {
+        let Ent { ino, start } = self.ents[i];
+        let record = &self.bytes[start as usize..];
+        let name =
+            CStr::from_bytes_until_nul(&record[1..]).expect("every name was stored with its NUL");
+        (name, ino, dtype_of(record[0]))
+    }
+
+    /// Room for `entries` names of about `name_bytes` each.
+    pub fn with_room(entries: usize, name_bytes: usize) -> Self {
+        Names {
+            bytes: Vec::with_capacity(name_bytes.max(8) * entries),
+            ents: Vec::with_capacity(entries),
+        }
+    }
+
+    /// The bytes a name takes here, on average (its type and NUL too).
+    pub fn name_bytes(&self) -> usize {
+        self.bytes.len().div_ceil(self.len().max(1))
+    }
+}
+
+/// getdents64's d_type of a file type (DT_*), and back.
+fn dtype_byte(file_type: FileType) -> u8 {
+    match file_type {
+        FileType::Fifo => 1,
+        FileType::CharacterDevice => 2,
+        FileType::Directory => 4,
+        FileType::BlockDevice => 6,
+        FileType::RegularFile => 8,
+        FileType::Symlink => 10,
+        FileType::Socket => 12,
+        _ => 0,
+    }
+}
+
+fn dtype_of(byte: u8) -> FileType {
+    match byte {
+        1 => FileType::Fifo,
+        2 => FileType::CharacterDevice,
+        4 => FileType::Directory,
+        6 => FileType::BlockDevice,
+        8 => FileType::RegularFile,
+        10 => FileType::Symlink,
+        12 => FileType::Socket,
+        _ => FileType::Unknown,
+    }
+}
+
+/// What one part found: its batch, the subdirectories among its items
+/// and the inode of each item (for fts's sort).
+pub struct Stated {
+    pub batch: Batch,
+    pub subdirs: Vec<SubDir>,
+    pub inos: Vec<u64>,
+}
+
+/// Up to [`PART`] names of a wide directory, waiting to be stat'ed by
+/// whichever worker takes them first.
+pub struct Part {
+    names: Mutex<Option<Names>>,
+    /// Its place in its chunk.
+    pub number: u32,
+    pub chunk: Arc<ChunkJoin>,
+}
+
+impl Part {
+    pub fn new(names: Names, number: u32, chunk: Arc<ChunkJoin>) -> Self {
+        Part {
+            names: Mutex::new(Some(names)),
+            number,
+            chunk,
+        }
+    }
+
+    /// Its names, for the one worker that takes them; their memory goes
+    /// with them, whoever still holds the part.
+    pub fn take(&self) -> Option<Names> {
+        self.names
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    pub fn taken(&self) -> bool {
+        self.names
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_none()
+    }
+}
+
+/// Where the parts of one fts chunk meet: the worker that completes the
+/// chunk (its last part done, or the reader saying how many parts there
+/// are, whichever comes last) gets them all to join.
+pub struct ChunkJoin {
+    /// The directory, for the parts' fstatat calls.
+    pub fd: Arc<OwnedFd>,
+    /// Its number among the directory's chunks (its batch's part).
+    pub chunk: u32,
+    state: Mutex<JoinState>,
+}
+
+#[derive(Default)]
+struct JoinState {
+    parts: Vec<Option<Stated>>,
+    done: u32,
+    /// How many parts, and whether fts sorts the chunk, once read.
+    total: Option<(u32, bool)>,
+}
+
+impl JoinState {
+    /// Every part, in order, and whether to sort, if all are in.
+    fn complete(&mut self) -> Option<(Vec<Stated>, bool)> {
+        let (total, sorted) = self.total?;
+        (self.done == total).then(|| {
+            let parts = std::mem::take(&mut self.parts)
+                .into_iter()
+                .map(|s| s.expect("every part handed in"))
+                .collect();
+            (parts, sorted)
+        })
+    }
+}
+
+impl ChunkJoin {
+    pub fn new(fd: Arc<OwnedFd>, chunk: u32) -> Self {
+        ChunkJoin {
+            fd,
+            chunk,
+            state: Mutex::default(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, JoinState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Hands in part `number`.
+    pub fn hand_in(&self, number: u32, stated: Stated) -> Option<(Vec<Stated>, bool)> {
+        let mut state = self.lock();
+        let i = number as usize;
+        if state.parts.len() <= i {
+            state.parts.resize_with(i + 1, || None);
+        }
+        state.parts[i] = Some(stated);
+        state.done += 1;
+        state.complete()
+    }
+
+    /// Says the chunk has `total` parts, and whether fts sorts it.
+    pub fn close(&self, total: u32, sorted: bool) -> Option<(Vec<Stated>, bool)> {
+        let mut state = self.lock();
+        state.total = Some((total, sorted));
+        state.complete()
+    }
+}
+
+/// Joins the parts of a chunk into one batch, in fts's order.
+pub fn join(parts: Vec<Stated>, sorted: bool) -> (Batch, Vec<SubDir>) {
+    let mut parts = parts.into_iter();
+    let Stated {
+        mut batch,
+        mut subdirs,
+        mut inos,
+    } = parts.next().expect("a chunk has a part");
+    for part in parts {
+        let base = batch.items.len() as u32;
+        subdirs.extend(part.subdirs.into_iter().map(|mut s| {
+            s.item += base;
+            s
+        }));
+        inos.extend(part.inos);
+        let b = part.batch;
+        batch.items.append(b.items);
+        batch.files.add(b.files);
+        batch.dir_bytes = batch.dir_bytes.saturating_add(b.dir_bytes);
+        batch.incomplete |= b.incomplete;
+        batch.dir_error = batch.dir_error.or(b.dir_error);
+        batch.entries += b.entries;
+    }
+    if sorted && !inos.is_empty() {
+        super::order::sort_items(&mut batch, 0, &inos, &mut subdirs);
+    }
+    (batch, subdirs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_takes_12_bytes_and_keeps_its_inode_and_type() {
+        assert_eq!(std::mem::size_of::<Ent>(), 12);
+        let mut names = Names::default();
+        names.push(c"b", 7, FileType::RegularFile);
+        names.push(c"a", u64::MAX, FileType::Directory);
+        names.push(c"c", 7, FileType::Unknown);
+        let got: Vec<_> = (0..names.len()).map(|i| names.get(i)).collect();
+        assert_eq!(
+            got,
+            [
+                (c"b", 7, FileType::RegularFile),
+                (c"a", u64::MAX, FileType::Directory),
+                (c"c", 7, FileType::Unknown)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_chunk_is_joined_once_when_its_parts_are_in_and_counted() {
+        let fd = Arc::new(
+            rustix::fs::open(".", rustix::fs::OFlags::RDONLY, rustix::fs::Mode::empty()).unwrap(),
+        );
+        let stated = |n: u64| Stated {
+            batch: Batch {
+                entries: n,
+                ..Batch::default()
+            },
+            subdirs: Vec::new(),
+            inos: Vec::new(),
+        };
+        // The reader counts the parts after one came and before the other.
+        let join = ChunkJoin::new(fd.clone(), 3);
+        assert!(join.hand_in(1, stated(1)).is_none());
+        assert!(join.close(2, true).is_none());
+        let (parts, sorted) = join.hand_in(0, stated(0)).expect("complete");
+        assert!(sorted);
+        let order: Vec<u64> = parts.iter().map(|p| p.batch.entries).collect();
+        assert_eq!(order, [0, 1]);
+        // All in before the reader counts them.
+        let join = ChunkJoin::new(fd, 4);
+        assert!(join.hand_in(0, stated(5)).is_none());
+        assert!(join.close(1, false).is_some());
+    }
+
+    #[test]
+    fn a_part_is_taken_once() {
+        let fd = Arc::new(
+            rustix::fs::open(".", rustix::fs::OFlags::RDONLY, rustix::fs::Mode::empty()).unwrap(),
+        );
+        let mut names = Names::default();
+        names.push(c"x", 1, FileType::RegularFile);
+        let part = Part::new(names, 0, Arc::new(ChunkJoin::new(fd, 0)));
+        assert!(!part.taken());
+        assert_eq!(part.take().map(|n| n.len()), Some(1));
+        assert!(part.taken());
+        assert!(part.take().is_none());
+    }
+}
