@@ -379,7 +379,11 @@ impl Batch {
 /// scheduler left aside) cannot make the others run far ahead and fill
 /// memory with results that must wait for it.
 #[derive(Debug, Default)]
-pub struct Backlog(std::sync::atomic::AtomicUsize);
+pub struct Backlog {
+    cost: std::sync::atomic::AtomicUsize,
+    /// The directory the ordered output waits for.
+    awaited: std::sync::atomic::AtomicU32,
+}
 
 /// Bytes the walkers may run ahead by: a few thousand directories, far
 /// more than the workers read at once, and little next to the program.
@@ -387,16 +391,29 @@ pub const BACKLOG_BUDGET: usize = 1 << 18;
 
 impl Backlog {
     pub fn add(&self, cost: usize) {
-        self.0.fetch_add(cost, std::sync::atomic::Ordering::Relaxed);
+        self.cost
+            .fetch_add(cost, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub fn take(&self, cost: usize) {
-        self.0.fetch_sub(cost, std::sync::atomic::Ordering::Relaxed);
+        self.cost
+            .fetch_sub(cost, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Whether the walkers are too far ahead.
     pub fn over(&self) -> bool {
-        self.0.load(std::sync::atomic::Ordering::Relaxed) > BACKLOG_BUDGET
+        self.cost.load(std::sync::atomic::Ordering::Relaxed) > BACKLOG_BUDGET
+    }
+
+    /// Says the output waits for `node`'s batch.
+    pub fn await_node(&self, node: NodeId) {
+        self.awaited
+            .store(node, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The directory the output waits for.
+    pub fn awaited(&self) -> NodeId {
+        self.awaited.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

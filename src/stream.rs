@@ -305,7 +305,12 @@ impl<'s> Stream<'s> {
                         last: true,
                         ..Batch::default()
                     },
-                    None => return,
+                    None => {
+                        if let Some(backlog) = self.backlog {
+                            backlog.await_node(top.node);
+                        }
+                        return;
+                    }
                 };
                 top.here.add(batch.files);
                 top.next_child = batch.first_child;

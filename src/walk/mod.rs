@@ -290,6 +290,11 @@ pub(crate) struct Job {
 }
 
 impl Job {
+    /// Whether it stats a part of a directory rather than reading one.
+    pub(crate) fn is_part(&self) -> bool {
+        self.work.is_some()
+    }
+
     /// A job that stats `work`, a part of this directory's chunk `part`.
     /// The worker that reads the directory may stat it first, and the
     /// job then does nothing.
@@ -497,9 +502,19 @@ impl<'a> Walker<'a> {
     }
 
     /// Whether the workers should hold back: the output is too far behind
-    /// and the run goes on (a cancelled run drains at once).
-    pub(crate) fn held_back(&self) -> bool {
-        self.backlog.is_some_and(Backlog::over) && !self.cancel.is_cancelled()
+    /// Whether the ordered output waits for the directory `job` reads.
+    pub(crate) fn output_awaits(&self, job: &Job) -> bool {
+        !job.is_part() && self.backlog.is_some_and(|b| b.awaited() == job.node)
+    }
+
+    /// Whether `job` must wait: the output is too far behind and the
+    /// job neither reads the directory it waits for nor stats a part of
+    /// a directory being read (which adds nothing to what waits).
+    pub(crate) fn held_back(&self, job: &Job) -> bool {
+        !job.is_part()
+            && self.backlog.is_some_and(Backlog::over)
+            && !self.output_awaits(job)
+            && !self.cancel.is_cancelled()
     }
 
     /// Counts what is sent into `backlog`, which the stream empties.

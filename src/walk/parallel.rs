@@ -15,7 +15,7 @@ use std::thread::Scope;
 
 use super::concurrency::{Plan, Tuner};
 use super::queue::Queue;
-use super::{Spread, Walker, dirent_buffer};
+use super::{Job, Spread, Walker, dirent_buffer};
 
 /// What the workers share.
 struct Pool<'w, 'a> {
@@ -104,7 +104,7 @@ fn work<'s, 'e>(pool: &'e Pool<'e, '_>, scope: Option<&'s Scope<'s, 'e>>) {
     let queue = &pool.queue;
     let mut buf: Vec<MaybeUninit<u8>> = dirent_buffer();
     let mut children = Vec::new();
-    let hold_back = || walker.held_back();
+    let hold_back = |job: &Job| walker.held_back(job);
     let mut next = queue.pop(false, &hold_back);
     while let Some(job) = next {
         let held = Held(queue, true);
@@ -125,13 +125,16 @@ fn work<'s, 'e>(pool: &'e Pool<'e, '_>, scope: Option<&'s Scope<'s, 'e>>) {
             grow: &grow_now,
             help_at_hand: &help_at_hand,
         };
+        // The output waits for this directory, and then for its first
+        // subdirectory.
+        let leads = walker.output_awaits(&job);
         walker.process(job, &mut buf, &mut children, Some(&spread));
         std::mem::forget(held);
         let mut drained = children.drain(..);
         next = match drained.next() {
             // Its first subdirectory is next in order: go on with it,
-            // unless the output is too far behind.
-            Some(first) if !hold_back() => {
+            // unless the output is too far behind for it.
+            Some(first) if leads || !hold_back(&first) => {
                 queue.push(drained);
                 Some(first)
             }

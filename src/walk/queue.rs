@@ -92,6 +92,9 @@ struct State {
     open: bool,
     /// Workers waiting for a job.
     idle: usize,
+    /// A held-back worker is looking at the clock; the others held back
+    /// sleep until it wakes one.
+    polling: bool,
 }
 
 pub(crate) struct Queue {
@@ -107,6 +110,7 @@ impl Queue {
                 busy: 0,
                 open: true,
                 idle: 0,
+                polling: false,
             }),
             ready: Condvar::new(),
         }
@@ -139,28 +143,47 @@ impl Queue {
     /// Waits for the first job in order; None when the walk is over (no
     /// job left, none being read that could add one, no operand to come).
     /// `finished` says the caller is done with the job it held. While
-    /// `hold_back()` says the output is too far behind, only one worker
-    /// reads at a time: it is then reading, or will take, the directory
-    /// the output waits for (the first in order), so holding back the
-    /// others cannot stop the walk.
-    pub fn pop(&self, finished: bool, hold_back: &dyn Fn() -> bool) -> Option<Job> {
+    /// `hold_back(first)` says the output is too far behind for the first
+    /// job, it is left while another worker reads: that one is then
+    /// reading, or will take, what the output waits for, so holding back
+    /// cannot stop the walk. One held-back worker looks again every
+    /// millisecond; the rest sleep until it passes one on, not all of
+    /// them waking a thousand times a second.
+    pub fn pop(&self, finished: bool, hold_back: &dyn Fn(&Job) -> bool) -> Option<Job> {
         let mut state = self.lock();
         if finished {
             state.busy -= 1;
         }
         loop {
-            if !state.heap.is_empty() && state.busy > 0 && hold_back() {
-                // Looked at again shortly: the output's progress wakes
-                // no one here.
-                state = self
-                    .ready
-                    .wait_timeout(state, HOLD_BACK_POLL)
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .0;
+            if state.busy > 0 && state.heap.peek().is_some_and(|q| hold_back(&q.0)) {
+                state.idle += 1;
+                if state.polling {
+                    state = self
+                        .ready
+                        .wait(state)
+                        .unwrap_or_else(PoisonError::into_inner);
+                } else {
+                    // Looked at again shortly: the output's progress wakes
+                    // no one here.
+                    state.polling = true;
+                    state = self
+                        .ready
+                        .wait_timeout(state, HOLD_BACK_POLL)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0;
+                    state.polling = false;
+                }
+                state.idle -= 1;
                 continue;
             }
             if let Some(Queued(job)) = state.heap.pop() {
                 state.busy += 1;
+                // A worker that slept while another polled may have work.
+                let more = !state.heap.is_empty() && state.idle > 0;
+                drop(state);
+                if more {
+                    self.ready.notify_one();
+                }
                 return Some(job);
             }
             if state.busy == 0 && !state.open {
@@ -246,7 +269,7 @@ mod tests {
             job(Some(&a), 2, 0, 0),    // a0
         ]);
         queue.close();
-        let never = || false;
+        let never = |_: &Job| false;
         let mut order = Vec::new();
         let mut finished = false;
         while let Some(j) = queue.pop(finished, &never) {
@@ -269,7 +292,7 @@ mod tests {
                 let (queue, reading, most, done) =
                     (queue.clone(), reading.clone(), most.clone(), done.clone());
                 std::thread::spawn(move || {
-                    let always = || true;
+                    let always = |_: &Job| true;
                     let mut finished = false;
                     while let Some(_job) = queue.pop(finished, &always) {
                         let now = reading.fetch_add(1, Atomic::SeqCst) + 1;
