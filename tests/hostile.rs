@@ -490,7 +490,8 @@ fn chain_beyond_path_max_every_mode_and_option() {
 
 /// 40 subtrees, each a chain of 60 with files and a generated bushy tree
 /// beside it, under `ulimit -n 32`, in parallel with 8 threads (and the
-/// other modes): no EMFILE, and GNU's numbers.
+/// other modes), and at 64 threads with directories split into parts: no
+/// EMFILE, and GNU's numbers.
 #[test]
 fn wide_and_deep_tree_under_32_descriptors_parallel_j8() {
     let mut desc = String::new();
@@ -518,6 +519,19 @@ fn wide_and_deep_tree_under_32_descriptors_parallel_j8() {
         &args(&["root"]),
         &["-j", "64"],
         &opts,
+        EXACT,
+        &["parallel", "cancellable"],
+    ));
+    // And with every directory split into parts, which use their
+    // directory's descriptor after its reader has done.
+    let mut split = Opts::in_dir(env.tempdir());
+    split.nofile = Some(32);
+    split.timeout = Duration::from_secs(120);
+    split.env.push(("CDU_SPLIT_PARTS".into(), os("3")));
+    problems.extend(compare_with(
+        &args(&["-a", "root"]),
+        &["-j", "64"],
+        &split,
         EXACT,
         &["parallel", "cancellable"],
     ));

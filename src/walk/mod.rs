@@ -826,7 +826,7 @@ impl<'a> Walker<'a> {
     ) {
         let config = self.config;
         let mut split = Split {
-            chunk: Arc::new(ChunkJoin::new(fd.clone(), 0)),
+            chunk: Arc::new(ChunkJoin::new(fd.clone(), 0, Arc::default())),
             chunks: 0,
             parts: 1,
             in_chunk: dir.chunk.seen,
@@ -871,11 +871,14 @@ impl<'a> Walker<'a> {
         if split.parts > 0 {
             self.close_chunk(job, fd, &mut split, &mut dir, queue);
         }
-        // Help with what is left.
+        // Help with what is left, then wait for the parts others took:
+        // this reader's place among the directories open at once covers
+        // the descriptor they use.
         while let Some(part) = split.waiting.pop_front() {
             self.stat_part(job, &part, &mut split.children);
             queue.queue.push(split.children.drain(..));
         }
+        split.chunk.in_flight.wait();
         read.record_error(&mut dir.batch);
         if let Some(live) = self.live {
             live.add_entries(dir.batch.entries % PUBLISH_EVERY);
@@ -905,7 +908,11 @@ impl<'a> Walker<'a> {
     ) {
         let sorted = dir.chunk.sorts(split.in_chunk, fd);
         split.chunks += 1;
-        let next = Arc::new(ChunkJoin::new(fd.clone(), split.chunks));
+        let next = Arc::new(ChunkJoin::new(
+            fd.clone(),
+            split.chunks,
+            split.chunk.in_flight.clone(),
+        ));
         let chunk = std::mem::replace(&mut split.chunk, next);
         if let Some(parts) = chunk.close(split.parts, sorted) {
             self.join_chunk(job, &chunk, parts, &mut split.children);
@@ -1096,6 +1103,7 @@ impl<'a> Walker<'a> {
         if let Some(parts) = part.chunk.hand_in(part.number, stated) {
             self.join_chunk(job, &part.chunk, parts, children);
         }
+        part.chunk.in_flight.end();
     }
 
     /// Sends `batch` (all of a directory or one part of it) and appends

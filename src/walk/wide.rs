@@ -13,7 +13,7 @@
 //! this module.
 
 use std::ffi::CStr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use rustix::fd::OwnedFd;
@@ -175,12 +175,18 @@ impl Part {
     }
 
     /// Its names, for the one worker that takes them; their memory goes
-    /// with them, whoever still holds the part.
+    /// with them, whoever still holds the part. The taker says
+    /// [`InFlight::end`] when it has handed the part in.
     pub fn take(&self) -> Option<Names> {
-        self.names
+        let names = self
+            .names
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .take()
+            .take();
+        if names.is_some() {
+            self.chunk.in_flight.start();
+        }
+        names
     }
 
     pub fn taken(&self) -> bool {
@@ -188,6 +194,45 @@ impl Part {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .is_none()
+    }
+}
+
+/// The parts of one directory being stat'ed. Its reader waits for them
+/// before it lets go of its place among the directories open at once: the
+/// parts use its descriptor.
+#[derive(Default)]
+pub struct InFlight {
+    count: Mutex<usize>,
+    none: Condvar,
+}
+
+impl InFlight {
+    fn lock(&self) -> std::sync::MutexGuard<'_, usize> {
+        self.count.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn start(&self) {
+        *self.lock() += 1;
+    }
+
+    /// A part taken is handed in.
+    pub fn end(&self) {
+        let mut count = self.lock();
+        *count -= 1;
+        if *count == 0 {
+            self.none.notify_all();
+        }
+    }
+
+    /// Waits until no part taken is still being stat'ed.
+    pub fn wait(&self) {
+        let mut count = self.lock();
+        while *count > 0 {
+            count = self
+                .none
+                .wait(count)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
     }
 }
 
@@ -199,6 +244,8 @@ pub struct ChunkJoin {
     pub fd: Arc<OwnedFd>,
     /// Its number among the directory's chunks (its batch's part).
     pub chunk: u32,
+    /// The directory's parts being stat'ed, in every chunk.
+    pub in_flight: Arc<InFlight>,
     state: Mutex<JoinState>,
 }
 
@@ -225,10 +272,11 @@ impl JoinState {
 }
 
 impl ChunkJoin {
-    pub fn new(fd: Arc<OwnedFd>, chunk: u32) -> Self {
+    pub fn new(fd: Arc<OwnedFd>, chunk: u32, in_flight: Arc<InFlight>) -> Self {
         ChunkJoin {
             fd,
             chunk,
+            in_flight,
             state: Mutex::default(),
         }
     }
@@ -322,7 +370,7 @@ mod tests {
             inos: Vec::new(),
         };
         // The reader counts the parts after one came and before the other.
-        let join = ChunkJoin::new(fd.clone(), 3);
+        let join = ChunkJoin::new(fd.clone(), 3, Arc::default());
         assert!(join.hand_in(1, stated(1)).is_none());
         assert!(join.close(2, true).is_none());
         let (parts, sorted) = join.hand_in(0, stated(0)).expect("complete");
@@ -330,7 +378,7 @@ mod tests {
         let order: Vec<u64> = parts.iter().map(|p| p.batch.entries).collect();
         assert_eq!(order, [0, 1]);
         // All in before the reader counts them.
-        let join = ChunkJoin::new(fd, 4);
+        let join = ChunkJoin::new(fd, 4, Arc::default());
         assert!(join.hand_in(0, stated(5)).is_none());
         assert!(join.close(1, false).is_some());
     }
@@ -342,7 +390,7 @@ mod tests {
         );
         let mut names = Names::default();
         names.push(c"x", 1, FileType::RegularFile);
-        let part = Part::new(names, 0, Arc::new(ChunkJoin::new(fd, 0)));
+        let part = Part::new(names, 0, Arc::new(ChunkJoin::new(fd, 0, Arc::default())));
         assert!(!part.taken());
         assert_eq!(part.take().map(|n| n.len()), Some(1));
         assert!(part.taken());
