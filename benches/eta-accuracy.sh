@@ -34,7 +34,8 @@ fs)
     ;;
 history)
     unset CDU_NO_HISTORY
-    "$cdu" -sv --tick 10m "$dir" >/dev/null 2>&1
+    # At the measured runs' tick, so that its pace is kept too.
+    "$cdu" -sv --tick "$tick" "$dir" >/dev/null 2>&1
     ;;
 *)
     echo "unknown case $case_" >&2
@@ -52,9 +53,12 @@ drop() {
 echo "# $case_ $dir $cache, load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-4s %-6s %8s %8s %10s %8s %8s\n' run point elapsed left eta_shown eta_raw error
 for run in $(seq "$runs"); do
+    pace_ms=0
+    pace=-
     if [ "$case_" = history ]; then
-        # The baseline is the last scan's entries, as the history keeps them.
-        total=$(tail -1 "$XDG_CACHE_HOME/cdu/history" | cut -d' ' -f3)
+        # The baseline is the last scan's entries, as the history keeps
+        # them, and its length and pace, which the estimate follows.
+        read -r total pace_ms pace < <(tail -1 "$XDG_CACHE_HOME/cdu/history" | cut -d' ' -f3,5,6)
     fi
     drop
     start=$(date +%s%N)
@@ -64,7 +68,24 @@ for run in $(seq "$runs"); do
         cp "$work/log" "$KEEP_LOGS/$case_-$cache-$run.log"
         echo "$(((end - start) / 1000000)) $total" >"$KEEP_LOGS/$case_-$cache-$run.ms"
     fi
-    awk -v run="$run" -v total_s="$(((end - start) / 1000000))" -v total="$total" '
+    awk -v run="$run" -v total_s="$(((end - start) / 1000000))" -v total="$total" \
+        -v pace_ms="$pace_ms" -v pace="$pace" '
+        # The estimate of cdu (src/eta.rs) unrounded: with the last pace,
+        # the time it still took from this share on, scaled by the pace of
+        # this scan so far; without, the average rate since the start.
+        function at(k) { return k == 0 ? 0 : (k == 10 ? pace_ms : p[k]) }
+        function estimate(t, e,    f, k, from, to, then) {
+            if (e <= 0) return -1
+            f = e / total
+            if (np == 9 && pace_ms > 0) {
+                k = int(f * 10); if (k > 9) k = 9
+                from = at(k); to = at(k + 1); if (to < from) to = from
+                then = from + (to - from) * (f * 10 - k)
+                if (then > 0) return t * (pace_ms - then) / then
+            }
+            return t * (total - e) / e
+        }
+        BEGIN { np = (pace == "-") ? 0 : split(pace, p, ",") }
         / ETA / {
             n++
             t[n] = substr($2, 1, length($2) - 1) + 0
@@ -80,7 +101,7 @@ for run in $(seq "$runs"); do
                 for (j = 1; j <= n; j++)
                     if ((t[j] - want)^2 < (t[best] - want)^2) best = j
                 left = T - t[best]
-                raw = e[best] > 0 ? t[best] * (total - e[best]) / e[best] : -1
+                raw = estimate(t[best], e[best])
                 printf "%-4s %-6s %7.2fs %7.2fs %10s %7.2fs %+7.0f%%\n", run, pts[i] "%",
                     t[best], left, shown[best], raw, 100 * (raw - left) / left
             }

@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, Dereference, Operand};
 use crate::history::{self, History, Key, Totals};
+use crate::profile::Profile;
 use crate::stream::{Event, Sink};
 
 /// The totals of a scan that this one is expected to resemble.
@@ -33,6 +34,8 @@ pub struct Baseline {
     pub bytes: Option<u64>,
     /// How long it took, when known.
     pub seconds: Option<f64>,
+    /// Its pace, when known: one remembered operand's.
+    pub profile: Option<Profile>,
 }
 
 impl Baseline {
@@ -44,6 +47,8 @@ impl Baseline {
                 .zip(other.bytes)
                 .map(|(a, b)| a.saturating_add(b)),
             seconds: self.seconds.zip(other.seconds).map(|(a, b)| a + b),
+            // Two paces do not make one.
+            profile: None,
         }
     }
 
@@ -54,6 +59,7 @@ impl Baseline {
             entries,
             bytes: None,
             seconds: None,
+            profile: None,
         }
     }
 }
@@ -137,6 +143,7 @@ pub fn for_scan(
                     entries: t.entries,
                     bytes: Some(t.bytes),
                     seconds: Some(t.millis as f64 / 1000.0),
+                    profile: t.profile,
                 },
                 None => {
                     let dir = Path::new(std::ffi::OsStr::from_bytes(&key.path));
@@ -172,9 +179,10 @@ impl<'s> OperandTotals<'s> {
     }
 
     /// What the history should remember of a complete scan of `operands`
-    /// that counted `entries` and `bytes` in `elapsed`. One operand takes
-    /// the scan's own counts, which are what progress shows; several take
-    /// the inodes of their totals. Nothing when the operands and their
+    /// that counted `entries` and `bytes` in `elapsed`, at the pace of
+    /// `profile`. One operand takes the scan's own counts and pace, which
+    /// are what progress shows; several take the inodes of their totals,
+    /// and no pace. Nothing when the operands and their
     /// ends do not pair up (an operand named twice prints once).
     pub fn into_records(
         self,
@@ -182,6 +190,7 @@ impl<'s> OperandTotals<'s> {
         entries: u64,
         bytes: u64,
         elapsed: Duration,
+        profile: Option<Profile>,
     ) -> Vec<(Key, Totals)> {
         if self.ends.len() != operands.len() {
             return Vec::new();
@@ -191,6 +200,7 @@ impl<'s> OperandTotals<'s> {
                 entries,
                 bytes,
                 millis: elapsed.as_millis() as u64,
+                profile,
             };
             return vec![(key.clone(), totals)];
         }
@@ -205,6 +215,7 @@ impl<'s> OperandTotals<'s> {
                         entries,
                         bytes,
                         millis,
+                        profile: None,
                     },
                 ));
             }

@@ -6,9 +6,15 @@
 //! The time left is the time taken so far scaled by the share still to
 //! read: the average rate since the start, which settles as the scan goes
 //! on. A rate over the last second did no better on the measured runs and
-//! jumps with each stall (the measurements are in the README).
+//! jumps with each stall (the measurements are in the README). When the
+//! total comes with the pace of the scan it was taken from (a remembered
+//! scan's [`Profile`]), the time left is what that scan still took from
+//! the same share on, scaled by how much slower or faster this one has
+//! been so far: a slow start or a quick end is expected, not averaged in.
 
 use std::time::Duration;
+
+use crate::profile::Profile;
 
 /// The highest percentage shown while a scan runs: a scan that reaches
 /// its total before its end has outgrown the estimate, and says so rather
@@ -33,6 +39,8 @@ pub struct Estimate {
     outgrown: bool,
     /// The highest percentage shown, which is never taken back.
     shown: u8,
+    /// The pace of the scan the total comes from, and its length in ms.
+    pace: Option<(Profile, u64)>,
 }
 
 impl Estimate {
@@ -41,7 +49,14 @@ impl Estimate {
             total,
             outgrown: false,
             shown: 0,
+            pace: None,
         }
+    }
+
+    /// An estimate that expects the pace of a scan that took `total_ms`.
+    pub fn with_pace(mut self, profile: Profile, total_ms: u64) -> Self {
+        self.pace = (total_ms > 0).then_some((profile, total_ms));
+        self
     }
 
     /// Where a scan that has read `entries` in `elapsed` stands.
@@ -58,14 +73,28 @@ impl Estimate {
         }
         let percent = (u128::from(entries) * 100 / u128::from(self.total)) as u8;
         self.shown = self.shown.max(percent.min(MAX_RUNNING_PERCENT));
-        let left = (entries > 0).then(|| {
-            let still = (self.total - entries) as f64;
-            elapsed.mul_f64(still / entries as f64)
-        });
+        let left = (entries > 0).then(|| self.left(entries, elapsed));
         Eta {
             percent: self.shown,
             left,
         }
+    }
+}
+
+impl Estimate {
+    /// The time left after `entries` (more than none, fewer than the
+    /// total) in `elapsed`.
+    fn left(&self, entries: u64, elapsed: Duration) -> Duration {
+        let done = entries as f64 / self.total as f64;
+        if let Some((profile, total_ms)) = self.pace {
+            let then = profile.time_at(done, total_ms);
+            if then > 0.0 {
+                // What the earlier scan took from here, at this one's pace.
+                let rest = (total_ms as f64 - then).max(0.0);
+                return elapsed.mul_f64(rest / then);
+            }
+        }
+        elapsed.mul_f64((1.0 - done) / done)
     }
 }
 
@@ -118,6 +147,23 @@ mod tests {
         assert_eq!(eta.left, Some(30 * SEC));
         assert_eq!(plain_suffix(&eta), " 25% ETA 30s");
         assert_eq!(live_text(&eta), "25%  ETA 30s");
+    }
+
+    #[test]
+    fn a_remembered_slow_start_is_expected_again() {
+        // The last scan took 10 s, read nothing in its first 2 s and then
+        // went at an even pace: a quarter at 4 s, half at 6 s.
+        let pace = Profile([2800, 3600, 4400, 5200, 6000, 6800, 7600, 8400, 9200]);
+        let mut e = Estimate::new(1000).with_pace(pace, 10_000);
+        // This one goes the same way: 6 s left at a quarter, where the
+        // average rate so far would say 12.
+        assert_eq!(e.at(250, 4 * SEC).left, Some(6 * SEC));
+        assert_eq!(e.at(500, 6 * SEC).left, Some(4 * SEC));
+        // Twice as slow throughout: twice the time left.
+        let mut slow = Estimate::new(1000).with_pace(pace, 10_000);
+        assert_eq!(slow.at(500, 12 * SEC).left, Some(8 * SEC));
+        // Passing the total still ends the estimate.
+        assert_eq!(plain_suffix(&slow.at(1000, 20 * SEC)), " 99% ETA ?");
     }
 
     #[test]

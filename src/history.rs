@@ -4,17 +4,21 @@
 //! line per operand, newest last, at most [`KEEP`] of them:
 //!
 //! ```text
-//! cdu history 1
-//! DEV FLAGS ENTRIES BYTES MILLIS HEX-PATH
+//! cdu history 2
+//! DEV FLAGS ENTRIES BYTES MILLIS PACE HEX-PATH
 //! ```
 //!
 //! keyed by the device, the options that change what is counted (FLAGS)
-//! and the absolute path (hex, since a path need not be UTF-8). The file is
+//! and the absolute path (hex, since a path need not be UTF-8). PACE is
+//! the scan's [`Profile`] (nine times, in milliseconds, joined by commas)
+//! or `-` when it has none. A version 1 file (no PACE) is still read. The file is
 //! a cache: one that cannot be read, written or understood never fails a
 //! scan; the run says so in one line and goes on without it.
 
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+
+use crate::profile::Profile;
 
 /// How many operands are remembered: enough for every directory a person
 /// looks at with -v, small enough (about 30 KB) to read in no time.
@@ -24,7 +28,10 @@ pub const KEEP: usize = 300;
 /// about 4,200 bytes, a path of PATH_MAX in hex).
 const MAX_SIZE: u64 = 2 << 20;
 
-const HEADER: &str = "cdu history 1";
+const HEADER: &str = "cdu history 2";
+
+/// The first version, without the pace, still read.
+const HEADER_1: &str = "cdu history 1";
 
 /// What identifies a remembered operand.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,6 +50,8 @@ pub struct Totals {
     pub entries: u64,
     pub bytes: u64,
     pub millis: u64,
+    /// Its pace, when it was sampled (one operand, long enough).
+    pub profile: Option<Profile>,
 }
 
 /// The history as read at the start of a run.
@@ -139,24 +148,37 @@ impl History {
 fn parse(text: &[u8]) -> Option<Vec<(Key, Totals)>> {
     let text = std::str::from_utf8(text).ok()?;
     let mut lines = text.lines();
-    if lines.next()? != HEADER {
-        return None;
-    }
+    let with_pace = match lines.next()? {
+        HEADER => true,
+        HEADER_1 => false,
+        _ => return None,
+    };
     lines
         .map(|line| {
             let f: Vec<&str> = line.split(' ').collect();
-            let [dev, flags, entries, bytes, millis, path] = f[..] else {
-                return None;
+            let (dev, flags, entries, bytes, millis, pace, path) = match (with_pace, &f[..]) {
+                (true, &[dev, flags, entries, bytes, millis, pace, path]) => {
+                    (dev, flags, entries, bytes, millis, Some(pace), path)
+                }
+                (false, &[dev, flags, entries, bytes, millis, path]) => {
+                    (dev, flags, entries, bytes, millis, None, path)
+                }
+                _ => return None,
             };
             let key = Key {
                 dev: dev.parse().ok()?,
                 flags: flags.to_string(),
                 path: from_hex(path)?,
             };
+            let profile = match pace {
+                None | Some("-") => None,
+                Some(text) => Some(Profile::from_text(text)?),
+            };
             let totals = Totals {
                 entries: entries.parse().ok()?,
                 bytes: bytes.parse().ok()?,
                 millis: millis.parse().ok()?,
+                profile,
             };
             Some((key, totals))
         })
@@ -167,9 +189,10 @@ fn format(records: &[(Key, Totals)]) -> String {
     use std::fmt::Write as _;
     let mut out = format!("{HEADER}\n");
     for (k, t) in records {
+        let pace = t.profile.map_or_else(|| "-".to_string(), |p| p.to_text());
         let _ = write!(
             out,
-            "{} {} {} {} {} ",
+            "{} {} {} {} {} {pace} ",
             k.dev, k.flags, t.entries, t.bytes, t.millis
         );
         for b in &k.path {
@@ -226,6 +249,7 @@ mod tests {
             entries: n,
             bytes: n * 4096,
             millis: n * 3,
+            profile: (n % 2 == 0).then_some(Profile([n, n, n, n, n, n, n, n, n + 1])),
         }
     }
 
@@ -261,10 +285,33 @@ mod tests {
     }
 
     #[test]
+    fn a_first_version_file_is_read_without_a_pace() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("history");
+        std::fs::write(&file, b"cdu history 1\n7 - 10 4096 30 2f64\n").unwrap();
+        let mut h = History::load(file);
+        assert_eq!(h.take_problem(), None);
+        let key = Key {
+            dev: 7,
+            flags: "-".into(),
+            path: b"/d".to_vec(),
+        };
+        let want = Totals {
+            entries: 10,
+            bytes: 4096,
+            millis: 30,
+            profile: None,
+        };
+        assert_eq!(h.get(&key), Some(want));
+    }
+
+    #[test]
     fn a_damaged_file_is_noted_and_ignored() {
         for text in [
             &b"not a history\n"[..],
             b"cdu history 1\n1 - x 2 3 2f\n",
+            b"cdu history 2\n1 - 1 2 3 2f\n",
+            b"cdu history 2\n1 - 1 2 3 1,2 2f\n",
             b"\xff",
         ] {
             let dir = tempfile::tempdir().unwrap();

@@ -24,6 +24,7 @@ pub mod mounts;
 pub mod operands;
 pub mod output;
 pub mod path;
+pub mod profile;
 pub mod progress;
 pub mod quote;
 pub mod run;

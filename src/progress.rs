@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::baseline::Baseline;
 use crate::eta::{self, Estimate, Eta};
+use crate::profile::{Profile, Samples};
 use crate::stream::Counts;
 use crate::walk::Live;
 
@@ -176,6 +177,8 @@ pub struct Progress {
     hint: Option<&'static str>,
     /// How far the scan has come, when its total is known.
     estimate: Option<Estimate>,
+    /// Entries read at each tick, for the pace the history keeps.
+    samples: Samples,
 }
 
 impl Progress {
@@ -183,7 +186,15 @@ impl Progress {
     /// `tick` otherwise. `hint` says how to stop the scan, if it can be;
     /// with a `baseline`, the display shows how far the scan has come.
     pub fn new(tick: Duration, hint: Option<&'static str>, baseline: Option<Baseline>) -> Progress {
-        let estimate = baseline.map(|b| Estimate::new(b.entries));
+        let estimate = baseline.map(|b| {
+            let estimate = Estimate::new(b.entries);
+            match (b.profile, b.seconds) {
+                (Some(pace), Some(seconds)) => {
+                    estimate.with_pace(pace, (seconds * 1000.0).round() as u64)
+                }
+                _ => estimate,
+            }
+        });
         if std::io::stderr().is_terminal() {
             // The bar counts percent; indicatif draws it.
             let (length, template) = match baseline {
@@ -203,6 +214,7 @@ impl Progress {
                 every: tick.min(LIVE_REFRESH),
                 hint,
                 estimate,
+                samples: Samples::default(),
             }
         } else {
             Progress {
@@ -210,6 +222,7 @@ impl Progress {
                 every: tick,
                 hint,
                 estimate,
+                samples: Samples::default(),
             }
         }
     }
@@ -221,6 +234,7 @@ impl Progress {
 
     /// Shows the state of the scan.
     pub fn show(&mut self, tick: &Tick) {
+        self.samples.note(tick.entries(), tick.elapsed);
         let eta = self
             .estimate
             .as_mut()
@@ -255,6 +269,12 @@ impl Progress {
             Sink::Live { bar, .. } => Some(bar.clone()),
             Sink::Plain => None,
         }
+    }
+
+    /// The pace of the scan shown, which read `entries` in `elapsed`:
+    /// none if it was too short to have been sampled.
+    pub fn profile(&self, entries: u64, elapsed: Duration) -> Option<Profile> {
+        self.samples.profile(entries, elapsed)
     }
 
     /// Clears the live line, before the last results print.

@@ -176,7 +176,11 @@ pub fn run(config: &Config) -> ExitStatus {
             && summary.error.is_none()
         {
             let c = summary.counts;
-            recorded = Some(tally.into_records(&operands, c.entries, c.bytes, start.elapsed()));
+            let elapsed = start.elapsed();
+            let pace = progress
+                .as_ref()
+                .and_then(|p| p.profile(c.entries, elapsed));
+            recorded = Some(tally.into_records(&operands, c.entries, c.bytes, elapsed, pace));
         }
         outcome
     };

@@ -68,6 +68,38 @@ fn scan_v(cache: &Path, dir: &Path, extra: &[&str]) -> Output {
     run(command)
 }
 
+/// The fields of the history's one line: DEV FLAGS ENTRIES BYTES MILLIS
+/// PACE HEX-PATH.
+fn history_fields(cache: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(history_file(cache)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    lines[1].split(' ').map(str::to_string).collect()
+}
+
+#[test]
+fn a_sampled_scan_leaves_its_pace_for_the_next() {
+    let env = tree();
+    let cache = tempfile::tempdir().unwrap();
+    scan_v(cache.path(), env.root(), &[]);
+    let f = history_fields(cache.path());
+    assert_eq!(f.len(), 7, "{f:?}");
+    let millis: u64 = f[4].parse().unwrap();
+    let pace: Vec<u64> = f[5].split(',').map(|n| n.parse().unwrap()).collect();
+    assert_eq!(pace.len(), 9, "nine tenths: {f:?}");
+    assert!(pace.windows(2).all(|w| w[0] <= w[1]), "{f:?}");
+    assert!(pace[8] <= millis, "nine tenths after the end: {f:?}");
+    // Ticks too far apart to sample the scan: no pace, and the total is
+    // still remembered.
+    let cache = tempfile::tempdir().unwrap();
+    let mut command = cdu_with_cache(cache.path());
+    command.args(["-v", "--tick", "10m", "-s"]).arg(env.root());
+    run(command);
+    let f = history_fields(cache.path());
+    assert_eq!(f[5], "-", "{f:?}");
+    assert!(f[2].parse::<u64>().unwrap() > 20_000, "{f:?}");
+}
+
 #[test]
 fn a_second_v_scan_shows_its_progress_against_the_first() {
     let env = tree();
@@ -106,7 +138,7 @@ fn history_is_written_only_with_v_and_under_xdg_cache_home() {
         .bytes()
         .map(|b| format!("{b:02x}"))
         .collect();
-    assert!(text.starts_with("cdu history 1\n"), "{text}");
+    assert!(text.starts_with("cdu history 2\n"), "{text}");
     assert!(text.lines().any(|l| l.ends_with(&hex)), "{text}");
 }
 
