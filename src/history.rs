@@ -249,7 +249,9 @@ mod tests {
             entries: n,
             bytes: n * 4096,
             millis: n * 3,
-            profile: n.is_multiple_of(2).then_some(Profile([n, n, n, n, n, n, n, n, n + 1])),
+            profile: n
+                .is_multiple_of(2)
+                .then_some(Profile([n, n, n, n, n, n, n, n, n + 1])),
         }
     }
 

@@ -14,13 +14,14 @@
 
 use std::ffi::CStr;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use rustix::fd::OwnedFd;
+use rustix::fd::{BorrowedFd, OwnedFd};
 use rustix::fs::FileType;
+use rustix::fs::RawDir;
 
-use super::SubDir;
-use crate::batch::Batch;
+use super::{Gather, Job, PUBLISH_EVERY, Reading, Spread, SubDir, Walker, order};
+use crate::batch::{Batch, ErrorKind, Message};
 
 /// Names in a part at most: enough that a part's batch and queue entry
 /// cost little next to its stats (a few milliseconds of them on a local
@@ -332,6 +333,265 @@ pub fn join(parts: Vec<Stated>, sorted: bool) -> (Batch, Vec<SubDir>) {
         super::order::sort_items(&mut batch, 0, &inos, &mut subdirs);
     }
     (batch, subdirs)
+}
+
+/// Names of a wide directory a reader lets wait for other workers before
+/// it stats a part itself: enough to keep them busy while it reads, few
+/// enough that the names held stay small.
+const READ_AHEAD_NAMES: usize = 4 * PART;
+
+/// A wide directory being split: the chunk being read, with how many
+/// parts and entries it has so far, how many chunks came before, the
+/// parts queued that may not have been taken, and how many names a part
+/// takes.
+struct Split {
+    chunk: Arc<ChunkJoin>,
+    chunks: u32,
+    parts: u32,
+    in_chunk: usize,
+    waiting: std::collections::VecDeque<Arc<Part>>,
+    children: Vec<Job>,
+    part_size: usize,
+}
+
+/// The walker's side of the split: deciding, reading the names ahead,
+/// handing out parts, stating them and joining each chunk.
+impl Walker<'_> {
+    /// Names per part if the directory whose first `entries` were read
+    /// since `opened` is to be split now: it has been slow, and a worker
+    /// is there to help.
+    pub(super) fn split_now(
+        &self,
+        entries: u64,
+        opened: Instant,
+        queue: &Spread<'_>,
+    ) -> Option<usize> {
+        if self.forced_part.is_some() {
+            return self.forced_part;
+        }
+        part_size(entries, opened.elapsed()).filter(|_| (queue.help_at_hand)())
+    }
+
+    /// Splits the directory of `job`, whose first entries its reader has
+    /// stat'ed into `dir` and whose rest `raw` reads: the entries stat'ed
+    /// are the first part of the first chunk, and the names that follow
+    /// are cut into parts of `part_size` as they are read, each queued for
+    /// any worker; when many names wait, the reader stats a part itself,
+    /// so the names kept stay few. A chunk's batch is sent when its last
+    /// part is done; the closing batch, with what the reading found (its
+    /// entries, its error), is sent here.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn split(
+        &self,
+        job: &Job,
+        fd: &Arc<OwnedFd>,
+        raw: &mut RawDir<'_, BorrowedFd<'_>>,
+        mut read: Reading,
+        mut dir: Gather,
+        queue: &Spread<'_>,
+        part_size: usize,
+    ) {
+        let config = self.config;
+        let mut split = Split {
+            chunk: Arc::new(ChunkJoin::new(fd.clone(), 0, Arc::default())),
+            chunks: 0,
+            parts: 1,
+            in_chunk: dir.chunk.seen,
+            waiting: std::collections::VecDeque::new(),
+            children: Vec::new(),
+            part_size,
+        };
+        // What the reader stat'ed is part 0. The closing batch keeps the
+        // count of entries read.
+        let mut first = Batch::new(job.node, config.time.is_some(), config.details);
+        std::mem::swap(&mut first.items, &mut dir.batch.items);
+        first.files = std::mem::take(&mut dir.batch.files);
+        first.dir_bytes = std::mem::take(&mut dir.batch.dir_bytes);
+        let stated = Stated {
+            batch: first,
+            subdirs: std::mem::take(&mut dir.subdirs),
+            inos: std::mem::take(&mut dir.chunk.inos),
+        };
+        let none_yet = split.chunk.hand_in(0, stated);
+        debug_assert!(none_yet.is_none(), "the chunk is not closed yet");
+        let mut ended = false;
+        let mut name_bytes = 16;
+        while !ended {
+            let room = split.part_size.min(order::CHUNK - split.in_chunk);
+            let mut part = Names::with_room(room, name_bytes);
+            ended = self.read_names(raw, &mut read, &mut dir.batch, &mut part, room);
+            if part.len() > 0 {
+                name_bytes = part.name_bytes();
+                self.add_part(job, part, &mut split, queue);
+            }
+            if split.in_chunk == order::CHUNK {
+                self.close_chunk(job, fd, &mut split, &mut dir, queue);
+            }
+            // Read ahead of the stats by so many names only.
+            split.waiting.retain(|p| !p.taken());
+            while split.waiting.len() * split.part_size > READ_AHEAD_NAMES {
+                let part = split.waiting.pop_front().expect("more than none");
+                self.stat_part(job, &part, &mut split.children);
+                queue.queue.push(split.children.drain(..));
+            }
+        }
+        if split.parts > 0 {
+            self.close_chunk(job, fd, &mut split, &mut dir, queue);
+        }
+        // Help with what is left, then wait for the parts others took:
+        // this reader's place among the directories open at once covers
+        // the descriptor they use.
+        while let Some(part) = split.waiting.pop_front() {
+            self.stat_part(job, &part, &mut split.children);
+            queue.queue.push(split.children.drain(..));
+        }
+        split.chunk.in_flight.wait();
+        read.record_error(&mut dir.batch);
+        if let Some(live) = self.live {
+            live.add_entries(dir.batch.entries % PUBLISH_EVERY);
+        }
+        dir.batch.part = split.chunks;
+        self.send(Message::Dir(dir.batch));
+    }
+
+    /// Queues `names` as the next part of the chunk being read.
+    fn add_part(&self, job: &Job, names: Names, split: &mut Split, queue: &Spread<'_>) {
+        split.in_chunk += names.len();
+        let part = Arc::new(Part::new(names, split.parts, split.chunk.clone()));
+        split.parts += 1;
+        queue.queue.push(std::iter::once(job.part_job(&part)));
+        (queue.grow)();
+        split.waiting.push_back(part);
+    }
+
+    /// Ends the chunk being read (it has parts), and starts the next.
+    fn close_chunk(
+        &self,
+        job: &Job,
+        fd: &Arc<OwnedFd>,
+        split: &mut Split,
+        dir: &mut Gather,
+        queue: &Spread<'_>,
+    ) {
+        let sorted = dir.chunk.sorts(split.in_chunk, fd);
+        split.chunks += 1;
+        let next = Arc::new(ChunkJoin::new(
+            fd.clone(),
+            split.chunks,
+            split.chunk.in_flight.clone(),
+        ));
+        let chunk = std::mem::replace(&mut split.chunk, next);
+        if let Some(parts) = chunk.close(split.parts, sorted) {
+            self.join_chunk(job, &chunk, parts, &mut split.children);
+            queue.queue.push(split.children.drain(..));
+        }
+        split.parts = 0;
+        split.in_chunk = 0;
+    }
+
+    /// Sends a chunk whose parts are all done as one batch, in fts's
+    /// order, and adds the jobs of its subdirectories to `children`.
+    fn join_chunk(
+        &self,
+        job: &Job,
+        chunk: &ChunkJoin,
+        (parts, sorted): (Vec<Stated>, bool),
+        children: &mut Vec<Job>,
+    ) {
+        let (mut batch, subdirs) = join(parts, sorted);
+        batch.part = chunk.chunk;
+        batch.last = false;
+        self.finish(job, chunk.fd.clone(), None, batch, subdirs, children);
+    }
+
+    /// Counts an entry read and keeps its name for later; false when the
+    /// run is cancelled or the names are too many to keep.
+    fn take_name(
+        &self,
+        (name, ino, dtype): (&CStr, u64, FileType),
+        read: &mut Reading,
+        batch: &mut Batch,
+        names: &mut Names,
+    ) -> bool {
+        match self.count_entry(name, read, batch) {
+            None => true,
+            Some(false) => false,
+            Some(true) => {
+                if names.push(name, ino, dtype) {
+                    return true;
+                }
+                batch.dir_error = Some((ErrorKind::ReadPartial, libc::ENOMEM));
+                false
+            }
+        }
+    }
+
+    /// Reads names into `names` until it holds `room`; true when the
+    /// directory has nothing more to read (its end, an error, which
+    /// `read` keeps, or a cancel, which `batch` records).
+    fn read_names(
+        &self,
+        raw: &mut RawDir<'_, BorrowedFd<'_>>,
+        read: &mut Reading,
+        batch: &mut Batch,
+        names: &mut Names,
+        room: usize,
+    ) -> bool {
+        while names.len() < room {
+            let Some(entry) = read.next(raw) else {
+                return true;
+            };
+            let entry = (entry.file_name(), entry.ino(), entry.file_type());
+            if !self.take_name(entry, read, batch, names) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Stats the names of `part` in read order, unless another worker
+    /// took them, and hands the result to its chunk: the last part done
+    /// of a chunk whose parts are all known joins and sends it.
+    pub(super) fn stat_part(&self, job: &Job, part: &Part, children: &mut Vec<Job>) {
+        let Some(names) = part.take() else {
+            return;
+        };
+        let config = self.config;
+        let fd = &part.chunk.fd;
+        let mut batch = Batch::new(job.node, config.time.is_some(), config.details);
+        let mut scratch = self.scratch(job);
+        let mut subdirs = Vec::new();
+        let mut inos = Vec::new();
+        for i in 0..names.len() {
+            if self.cancel.is_cancelled() {
+                batch.incomplete = true;
+                break;
+            }
+            let (name, ino, dtype) = names.get(i);
+            let before = batch.items.len();
+            self.add_entry(
+                job,
+                fd,
+                (name, dtype),
+                &mut scratch,
+                &mut batch,
+                &mut subdirs,
+            );
+            if batch.items.len() > before {
+                inos.push(ino);
+            }
+        }
+        drop(names);
+        let stated = Stated {
+            batch,
+            subdirs,
+            inos,
+        };
+        if let Some(parts) = part.chunk.hand_in(part.number, stated) {
+            self.join_chunk(job, &part.chunk, parts, children);
+        }
+        part.chunk.in_flight.end();
+    }
 }
 
 #[cfg(test)]
