@@ -306,8 +306,11 @@ impl<'s> Stream<'s> {
                         ..Batch::default()
                     },
                     None => {
+                        let node = top.node;
                         if let Some(backlog) = self.backlog {
-                            backlog.await_node(top.node);
+                            let len = self.stack.len();
+                            let within = len.checked_sub(2).map(|i| self.stack[i].node);
+                            backlog.await_node(node, within);
                         }
                         return;
                     }

@@ -197,6 +197,9 @@ struct DirHandle {
     /// order.
     index: u32,
     part: u32,
+    /// The directory's node, for the hold-back's "below the directory
+    /// the output is in".
+    node: NodeId,
     active: Arc<Active>,
 }
 
@@ -274,6 +277,18 @@ pub(crate) struct Job {
 }
 
 impl Job {
+    /// Whether the directory it reads is below directory `node`.
+    pub(crate) fn is_below(&self, node: NodeId) -> bool {
+        let mut up = self.parent.as_deref();
+        while let Some(dir) = up {
+            if dir.node == node {
+                return true;
+            }
+            up = dir.parent.as_deref();
+        }
+        false
+    }
+
     /// Whether it stats a part of a directory rather than reading one.
     pub(crate) fn is_part(&self) -> bool {
         self.work.is_some()
@@ -491,14 +506,26 @@ impl<'a> Walker<'a> {
         !job.is_part() && self.backlog.is_some_and(|b| b.awaited() == job.node)
     }
 
-    /// Whether `job` must wait: the output is too far behind and the
-    /// job neither reads the directory it waits for nor stats a part of
-    /// a directory being read (which adds nothing to what waits).
+    /// Whether `job` must wait: the output is too far behind, and the job
+    /// neither reads the directory the output waits for, nor (unless the
+    /// output is very far behind) one below the directory it is in, nor
+    /// stats a part of a directory being read (which adds nothing to what
+    /// waits). What is below the output's directory is printed before
+    /// anything that waits beyond it, so taking it does not run ahead.
     pub(crate) fn held_back(&self, job: &Job) -> bool {
-        !job.is_part()
-            && self.backlog.is_some_and(Backlog::over)
-            && !self.output_awaits(job)
-            && !self.cancel.is_cancelled()
+        let Some(backlog) = self.backlog else {
+            return false;
+        };
+        if job.is_part() || !backlog.over() || self.cancel.is_cancelled() {
+            return false;
+        }
+        if self.output_awaits(job) {
+            return false;
+        }
+        match backlog.within() {
+            Some(dir) if !backlog.far_over() => !job.is_below(dir),
+            _ => true,
+        }
     }
 
     /// Counts what is sent into `backlog`, which the stream empties.
@@ -908,6 +935,7 @@ impl<'a> Walker<'a> {
         drop(permit);
         self.active.insert((job.dev, job.ino));
         let handle = Arc::new(DirHandle {
+            node: job.node,
             fd: Mutex::new(kept),
             unopened: AtomicUsize::new(names.len()),
             parent: job.parent.clone(),

@@ -235,6 +235,8 @@ mod tests {
             ino: u64::from(index),
             index,
             part: 0,
+            // Nodes in these tests: 100 plus the index.
+            node: 100 + index,
             active: Arc::default(),
         })
     }
@@ -254,6 +256,22 @@ mod tests {
             part: 0,
             work: None,
         }
+    }
+
+    #[test]
+    fn a_job_is_below_each_directory_on_its_way_up_and_no_other() {
+        let root = handle(None, 0);
+        let a = handle(Some(root.clone()), 1);
+        let b = handle(Some(root.clone()), 2);
+        let under_a = job(Some(&a), 2, 0, 0);
+        assert!(under_a.is_below(101), "its parent");
+        assert!(under_a.is_below(100), "its grandparent");
+        assert!(!under_a.is_below(102), "a sibling of its parent");
+        assert!(!job(Some(&b), 2, 0, 0).is_below(101));
+        assert!(
+            !job(None, 0, 0, 0).is_below(100),
+            "an operand is below nothing"
+        );
     }
 
     #[test]
