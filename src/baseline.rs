@@ -7,7 +7,8 @@
 //! 2. **The history** of earlier `-v` scans ([`crate::history`]), for each
 //!    directory operand by its canonical path, device and counting options.
 //! 3. **The file system**, for a directory operand that is the root of a
-//!    mounted one ([`crate::mounts`]).
+//!    mounted one ([`crate::mounts`]), unless it is FUSE or a network
+//!    file system, whose counts are their servers'.
 //!
 //! A non-directory operand counts one entry. When some operand has no
 //! total, the scan has none: a percentage of part of the work would mislead.

@@ -63,9 +63,19 @@ pub fn file_system_entries(dir: &Path, dev: u64, one_file_system: bool) -> Optio
     Some(total)
 }
 
-/// f_files - f_ffree; None when the file system keeps no count.
+/// f_files - f_ffree; None when the file system keeps no count, or when
+/// the count is its server's: a FUSE file system such as bindfs passes on
+/// the count of the whole file system it serves from, and an NFS export
+/// of a directory that of the server's disk, both more than the tree.
 fn used_inodes(dir: &Path) -> Option<u64> {
     let s = rustix::fs::statfs(dir).ok()?;
+    #[allow(clippy::unnecessary_cast)]
+    if matches!(
+        crate::walk::FsKind::of_magic(s.f_type as i64),
+        crate::walk::FsKind::Fuse | crate::walk::FsKind::Network
+    ) {
+        return None;
+    }
     let (files, free) = (s.f_files as u64, s.f_ffree as u64);
     (files > 0).then(|| files.saturating_sub(free))
 }

@@ -217,6 +217,29 @@ fn cdu_matches_gnu_du_through_latencyfs() {
 }
 
 #[test]
+fn a_bindfs_mount_root_shows_no_percentage_from_the_disk_beneath() {
+    // bindfs passes on the inode count of the whole file system it serves
+    // from: a percentage from it would stay near 0% and end far short.
+    let Some(m) = FuseMount::bindfs(FIXTURES) else {
+        return;
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_cdu"))
+        .env("CDU_NO_HISTORY", "1")
+        .args(["-sv", "--tick", "1ms"])
+        .arg(m.mnt())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run cdu -v");
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(" entries "), "no progress line: {stderr}");
+    assert!(
+        !stderr.contains("ETA"),
+        "a total from the disk beneath: {stderr}"
+    );
+}
+
+#[test]
 fn a_hard_link_seen_twice_through_bindfs_is_counted_once() {
     // What a user of a FUSE mount would check by hand: the same totals as
     // on the directory itself, hard links once.
