@@ -90,8 +90,10 @@ struct State {
     busy: usize,
     /// More operands may still be added.
     open: bool,
-    /// Workers waiting for a job.
+    /// Workers waiting for a job, none being queued.
     idle: usize,
+    /// Workers waiting while held back.
+    held: usize,
     /// A held-back worker is looking at the clock; the others held back
     /// sleep until it wakes one.
     polling: bool,
@@ -110,6 +112,7 @@ impl Queue {
                 busy: 0,
                 open: true,
                 idle: 0,
+                held: 0,
                 polling: false,
             }),
             ready: Condvar::new(),
@@ -156,7 +159,7 @@ impl Queue {
         }
         loop {
             if state.busy > 0 && state.heap.peek().is_some_and(|q| hold_back(&q.0)) {
-                state.idle += 1;
+                state.held += 1;
                 if state.polling {
                     state = self
                         .ready
@@ -173,13 +176,14 @@ impl Queue {
                         .0;
                     state.polling = false;
                 }
-                state.idle -= 1;
+                state.held -= 1;
                 continue;
             }
             if let Some(Queued(job)) = state.heap.pop() {
                 state.busy += 1;
-                // A worker that slept while another polled may have work.
-                let more = !state.heap.is_empty() && state.idle > 0;
+                // Held-back workers sleep while one polls; if none polls
+                // now (this one did), one of them takes its turn.
+                let more = !state.heap.is_empty() && state.held > 0 && !state.polling;
                 drop(state);
                 if more {
                     self.ready.notify_one();
@@ -201,13 +205,15 @@ impl Queue {
     }
 
     /// Whether more jobs wait than idle workers will take: another worker
-    /// would have something to do.
+    /// would have something to do (a held-back one would not).
     pub fn wants_worker(&self) -> bool {
         let state = self.lock();
-        state.heap.len() > state.idle
+        state.heap.len() > state.idle + state.held
     }
 
-    /// Whether a worker waits for a job: work queued now is taken at once.
+    /// Whether a worker waits for want of a job: work queued now is taken
+    /// at once. Held-back workers do not count: they wait because the
+    /// output is behind, which is when the walk is busy enough already.
     pub fn has_idle(&self) -> bool {
         self.lock().idle > 0
     }
