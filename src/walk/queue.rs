@@ -90,10 +90,8 @@ struct State {
     busy: usize,
     /// More operands may still be added.
     open: bool,
-    /// Workers waiting for a job, none being queued.
+    /// Workers waiting for a job.
     idle: usize,
-    /// Workers waiting while held back.
-    held: usize,
     /// A held-back worker is looking at the clock; the others held back
     /// sleep until it wakes one.
     polling: bool,
@@ -112,7 +110,6 @@ impl Queue {
                 busy: 0,
                 open: true,
                 idle: 0,
-                held: 0,
                 polling: false,
             }),
             ready: Condvar::new(),
@@ -159,7 +156,7 @@ impl Queue {
         }
         loop {
             if state.busy > 0 && state.heap.peek().is_some_and(|q| hold_back(&q.0)) {
-                state.held += 1;
+                state.idle += 1;
                 if state.polling {
                     state = self
                         .ready
@@ -176,14 +173,13 @@ impl Queue {
                         .0;
                     state.polling = false;
                 }
-                state.held -= 1;
+                state.idle -= 1;
                 continue;
             }
             if let Some(Queued(job)) = state.heap.pop() {
                 state.busy += 1;
-                // Held-back workers sleep while one polls; if none polls
-                // now (this one did), one of them takes its turn.
-                let more = !state.heap.is_empty() && state.held > 0 && !state.polling;
+                // A worker that slept while another polled may have work.
+                let more = !state.heap.is_empty() && state.idle > 0;
                 drop(state);
                 if more {
                     self.ready.notify_one();
@@ -205,15 +201,13 @@ impl Queue {
     }
 
     /// Whether more jobs wait than idle workers will take: another worker
-    /// would have something to do (a held-back one would not).
+    /// would have something to do.
     pub fn wants_worker(&self) -> bool {
         let state = self.lock();
-        state.heap.len() > state.idle + state.held
+        state.heap.len() > state.idle
     }
 
-    /// Whether a worker waits for want of a job: work queued now is taken
-    /// at once. Held-back workers do not count: they wait because the
-    /// output is behind, which is when the walk is busy enough already.
+    /// Whether a worker waits for a job: work queued now is taken at once.
     pub fn has_idle(&self) -> bool {
         self.lock().idle > 0
     }
