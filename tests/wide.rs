@@ -118,6 +118,20 @@ fn cdu(root: &Path, pre: &[&str], args: &[&str]) -> Output {
     cdu_split(root, None, pre, args)
 }
 
+/// A parallel run `split` printed, and exited, as the sequential `one`.
+fn assert_same_as_sequential(split: &Output, one: &Output, what: &str) {
+    assert_eq!(split.status.code(), one.status.code(), "{what}: exit");
+    assert!(
+        split.stdout == one.stdout,
+        "{what}: output differs from --mode sequential"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&split.stderr),
+        String::from_utf8_lossy(&one.stderr),
+        "{what}: stderr"
+    );
+}
+
 #[test]
 fn a_directory_stat_in_parts_prints_what_one_thread_prints() {
     let env = TestEnv::new(TREE);
@@ -139,16 +153,7 @@ fn a_directory_stat_in_parts_prints_what_one_thread_prints() {
         for (mode, threads, parts) in runs {
             let split = cdu_split(env.root(), parts, &["--mode", mode, "-j", threads], args);
             let what = format!("{args:?} --mode {mode} -j {threads} parts {parts:?}");
-            assert_eq!(split.status.code(), one.status.code(), "{what}: exit");
-            assert!(
-                split.stdout == one.stdout,
-                "{what}: output differs from --mode sequential"
-            );
-            assert_eq!(
-                String::from_utf8_lossy(&split.stderr),
-                String::from_utf8_lossy(&one.stderr),
-                "{what}: stderr"
-            );
+            assert_same_as_sequential(&split, &one, &what);
         }
     }
 }
@@ -249,16 +254,7 @@ fn a_directory_of_several_chunks_prints_what_one_thread_prints() {
         for (pre, parts) in runs {
             let split = cdu_split(env.root(), parts, pre, args);
             let what = format!("{pre:?} {args:?} parts {parts:?}");
-            assert_eq!(split.status.code(), one.status.code(), "{what}: exit");
-            assert!(
-                split.stdout == one.stdout,
-                "{what}: output differs from --mode sequential"
-            );
-            assert_eq!(
-                String::from_utf8_lossy(&split.stderr),
-                String::from_utf8_lossy(&one.stderr),
-                "{what}: stderr"
-            );
+            assert_same_as_sequential(&split, &one, &what);
         }
     }
 }
