@@ -430,9 +430,7 @@ impl Walker<'_> {
             // Read ahead of the stats by so many names only.
             split.waiting.retain(|p| !p.taken());
             while split.waiting.len() * split.part_size > READ_AHEAD_NAMES {
-                let part = split.waiting.pop_front().expect("more than none");
-                self.stat_part(job, &part, &mut split.children);
-                queue.queue.push(split.children.drain(..));
+                self.stat_oldest(job, &mut split, queue);
             }
         }
         if split.parts > 0 {
@@ -441,9 +439,8 @@ impl Walker<'_> {
         // Help with what is left, then wait for the parts others took:
         // this reader's place among the directories open at once covers
         // the descriptor they use.
-        while let Some(part) = split.waiting.pop_front() {
-            self.stat_part(job, &part, &mut split.children);
-            queue.queue.push(split.children.drain(..));
+        while !split.waiting.is_empty() {
+            self.stat_oldest(job, &mut split, queue);
         }
         split.chunk.in_flight.wait();
         read.record_error(&mut dir.batch);
@@ -452,6 +449,15 @@ impl Walker<'_> {
         }
         dir.batch.part = split.chunks;
         self.send(Message::Dir(dir.batch));
+    }
+
+    /// The reader stats the oldest part still waiting itself (unless a
+    /// worker took it meanwhile) and queues the subdirectories it found.
+    fn stat_oldest(&self, job: &Job, split: &mut Split, queue: &Spread<'_>) {
+        if let Some(part) = split.waiting.pop_front() {
+            self.stat_part(job, &part, &mut split.children);
+            queue.queue.push(split.children.drain(..));
+        }
     }
 
     /// Queues `names` as the next part of the chunk being read.
