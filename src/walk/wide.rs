@@ -41,13 +41,21 @@ const SPLIT_AFTER: Duration = Duration::from_millis(2);
 /// About how long a part's stats should take.
 const PART_TIME: Duration = Duration::from_millis(2);
 
+/// How often a reader looks again once it has read 64 entries. Every
+/// look costs a clock read (and, past [`SPLIT_AFTER`], the queue's lock
+/// to see whether anyone is free), nothing next to 64 stats; looking
+/// seldom costs a slow file system dearly: behind 1 ms a reader that found
+/// every worker busy at its 1,024th entry and looked next at its 2,048th
+/// read on alone for a second while the rest had nothing to do.
+const LOOK_EVERY: u64 = 64;
+
 /// Whether a reader that has read `entries` of a directory looks at the
-/// time it has taken: at 16, 32, 64, ... and every 1,024 from then on,
-/// within the first fts chunk (later ones are never split).
+/// time it has taken: at 16, 32, 64 and every 64 from then on, within the
+/// first fts chunk (later ones are never split).
 pub fn looks_at(entries: u64) -> bool {
     entries >= FIRST_LOOK
         && entries < super::order::CHUNK as u64
-        && (entries.is_power_of_two() || entries.is_multiple_of(1024))
+        && (entries.is_power_of_two() || entries.is_multiple_of(LOOK_EVERY))
 }
 
 /// Names per part, if a directory whose first `entries` took `elapsed`
