@@ -128,10 +128,11 @@ impl Plan {
             FsKind::Local => (default_threads(), MOST_THREADS),
             // Nothing blocks: more threads than this only take turns.
             FsKind::Memory => (default_threads(), default_threads()),
-            // bindfs over /usr: 32 and 64 threads tie, 128 and 256 are
-            // 10% slower, 8 is slower still; behind 0.2 ms and 1 ms of
-            // latency 256 is best and 64 saves the tuner a step.
-            FsKind::Fuse => (2 * default_threads(), MOST_THREADS),
+            // benches/fuse.sh on /usr/share: through bindfs 32 threads
+            // are best (64 to 256 are 10-20% slower); behind 0.2 ms and
+            // 1 ms of latency 128 and 256 are, which the tuner reaches
+            // by doubling in 150 ms.
+            FsKind::Fuse => (default_threads(), MOST_THREADS),
             // Not measured here (no NFS server): a remote server takes
             // many calls at once, so start higher and let it grow.
             FsKind::Network => ((cores * 32).clamp(64, MOST_THREADS), MOST_THREADS),
