@@ -17,7 +17,8 @@
 //! judges the raises. Entries come in bursts (a directory's count lands
 //! when it is read), so a rate over 50 ms says more about the tree than
 //! about the count; behind 1 ms of latency it stopped the tuner at 48 or
-//! 72 threads in half the runs, where 256 took half the time.
+//! 72 threads in half the runs, where 256 took half the time. Without a
+//! rate to mislead it, the tuner there decides every 20 ms.
 
 use std::os::unix::ffi::OsStrExt;
 use std::sync::Mutex;
@@ -131,7 +132,7 @@ impl Plan {
             // benches/fuse.sh on /usr/share: through bindfs 32 threads
             // are best (64 to 256 are 10-20% slower); behind 0.2 ms and
             // 1 ms of latency 128 and 256 are, which the tuner reaches
-            // by doubling in 150 ms.
+            // by doubling in 60 ms.
             FsKind::Fuse => (default_threads(), MOST_THREADS),
             // Not measured here (no NFS server): a remote server takes
             // many calls at once, so start higher and let it grow.
@@ -152,6 +153,10 @@ impl Plan {
 
 /// How long the tuner measures before it decides.
 const INTERVAL: Duration = Duration::from_millis(50);
+/// The same on FUSE, where no rate is judged and so a short interval
+/// cannot mislead: behind 1 ms of latency the default took 1.94 s deciding
+/// every 50 ms and 1.68 s every 20 ms, as fast as a fixed `-j256`.
+const FUSE_INTERVAL: Duration = Duration::from_millis(20);
 /// The idle share of the processors above which the threads are taken to
 /// be waiting rather than working.
 const IDLE_ENOUGH: f64 = 0.25;
@@ -191,6 +196,7 @@ struct State {
 /// The count of threads the walk may use, and what raises it.
 pub struct Tuner {
     plan: Plan,
+    interval: Duration,
     start: Instant,
     target: AtomicUsize,
     /// Nanoseconds after `start` of the next decision.
@@ -200,11 +206,17 @@ pub struct Tuner {
 
 impl Tuner {
     pub fn new(plan: Plan) -> Tuner {
+        let interval = if plan.kind.is_some_and(FsKind::served_here) {
+            FUSE_INTERVAL
+        } else {
+            INTERVAL
+        };
         Tuner {
             plan,
+            interval,
             start: Instant::now(),
             target: AtomicUsize::new(plan.start),
-            next: AtomicU64::new(INTERVAL.as_nanos() as u64),
+            next: AtomicU64::new(interval.as_nanos() as u64),
             state: Mutex::new(State {
                 last: None,
                 before_raise: None,
@@ -236,7 +248,7 @@ impl Tuner {
             return;
         }
         self.next
-            .store(now + INTERVAL.as_nanos() as u64, Ordering::Relaxed);
+            .store(now + self.interval.as_nanos() as u64, Ordering::Relaxed);
         let Some(cpu) = cpu_times() else {
             state.stopped = true;
             return;
@@ -311,7 +323,7 @@ mod tests {
         assert!(Plan::for_kind(FsKind::Local).start < Plan::for_kind(FsKind::Network).start);
     }
 
-    /// Feeds `tuner` samples 50 ms apart: (entries per interval, idle
+    /// Feeds `tuner` samples an interval apart: (entries per interval, idle
     /// share of the processors), each with the pool saturated or not.
     fn feed(tuner: &Tuner, samples: &[(u64, f64, bool)]) -> Vec<usize> {
         let mut state = tuner.state.lock().unwrap();
@@ -323,7 +335,7 @@ mod tests {
             idle += (share * 100.0) as u64;
             all += 100;
             let sample = Sample {
-                at: at + INTERVAL * i as u32,
+                at: at + tuner.interval * i as u32,
                 entries,
                 cpu: (idle, all),
             };
