@@ -452,9 +452,13 @@ impl<'a> Walker<'a> {
         };
         let limit = open_file_limit();
         // Half of what is left after the reserve reads directories, at
-        // most one per thread; the rest may be kept for children.
+        // most one per thread; the rest may be kept for children. A reader
+        // may hold two at once (its directory, and an ancestor it reopens
+        // by name from), so each reader counts twice: counted once, under
+        // `ulimit -n 32` with 64 threads the 8 readers, 8 kept and their
+        // reopening went past the limit in a loaded test run (EMFILE).
         let readers = ((limit - RESERVED_FDS) / 2).clamp(1, threads.min(1 << 16) as isize);
-        let keep = (limit - RESERVED_FDS - readers).clamp(0, 1024);
+        let keep = (limit - RESERVED_FDS - 2 * readers).clamp(0, 1024);
         Walker {
             config,
             cancel,

@@ -612,6 +612,20 @@ impl Walker<'_> {
 mod tests {
     use super::*;
 
+    /// A reader that found no one free looks again soon: behind a slow
+    /// file system each entry it reads alone costs a round trip.
+    #[test]
+    fn a_reader_looks_at_16_and_32_and_then_never_more_than_64_entries_apart() {
+        let chunk = super::super::order::CHUNK as u64;
+        let looks: Vec<u64> = (0..chunk + 2048).filter(|&n| looks_at(n)).collect();
+        assert_eq!(looks[..3], [16, 32, 64]);
+        assert!(looks.windows(2).all(|w| w[1] - w[0] <= 64));
+        assert!(
+            *looks.last().unwrap() >= chunk - 64 && *looks.last().unwrap() < chunk,
+            "looks run to the end of the first chunk and stop there"
+        );
+    }
+
     #[test]
     fn a_name_takes_12_bytes_and_keeps_its_inode_and_type() {
         assert_eq!(std::mem::size_of::<Ent>(), 12);
