@@ -451,13 +451,15 @@ impl<'a> Walker<'a> {
             1
         };
         let limit = open_file_limit();
-        // Half of what is left after the reserve reads directories, at
-        // most one per thread; the rest may be kept for children. A reader
-        // may hold two at once (its directory, and an ancestor it reopens
-        // by name from), so each reader counts twice: counted once, under
+        // A reader may hold two descriptors at once (its directory, and an
+        // ancestor it reopens by name from), so readers take half of what
+        // is left after the reserve, two each, at most one reader per
+        // thread; the rest may be kept for children. Counted once, under
         // `ulimit -n 32` with 64 threads the 8 readers, 8 kept and their
-        // reopening went past the limit in a loaded test run (EMFILE).
-        let readers = ((limit - RESERVED_FDS) / 2).clamp(1, threads.min(1 << 16) as isize);
+        // reopening went past the limit in a loaded test run (EMFILE);
+        // with none left to keep, a 30,000-deep chain reopened every
+        // directory from the top and took minutes.
+        let readers = ((limit - RESERVED_FDS) / 4).clamp(1, threads.min(1 << 16) as isize);
         let keep = (limit - RESERVED_FDS - 2 * readers).clamp(0, 1024);
         Walker {
             config,
@@ -917,22 +919,31 @@ impl<'a> Walker<'a> {
             Vec::new()
         };
         if !self.send(Message::Dir(batch)) || !walk_children {
+            // The descriptor goes before the place among the readers
+            // (parameters would drop the other way round).
+            drop(fd);
+            drop(permit);
             return;
         }
         // Keep this descriptor for the children if the budget allows;
         // otherwise they reopen it by name. A part shares the descriptor
-        // with the other parts, so it keeps a copy of its own.
-        let kept = (self.keep_budget.fetch_sub(1, Ordering::Relaxed) > 0)
-            .then(|| {
-                Arc::try_unwrap(fd)
-                    .or_else(|shared| rustix::io::dup(&*shared))
-                    .ok()
-            })
-            .flatten()
-            .map(|fd| KeptFd {
-                fd,
-                budget: self.keep_budget.clone(),
-            });
+        // with the other parts, so it keeps a copy of its own. Either way
+        // it is closed or counted before the permit goes: a worker
+        // descheduled between the two held a descriptor nobody counted,
+        // and under `ulimit -n 20` and 64 threads, 9 directories were
+        // open where 1 reader and 2 kept were allowed (EMFILE).
+        let kept = if self.keep_budget.fetch_sub(1, Ordering::Relaxed) > 0 {
+            Arc::try_unwrap(fd)
+                .or_else(|shared| rustix::io::dup(&*shared))
+                .ok()
+                .map(|fd| KeptFd {
+                    fd,
+                    budget: self.keep_budget.clone(),
+                })
+        } else {
+            drop(fd);
+            None
+        };
         if kept.is_none() {
             self.keep_budget.fetch_add(1, Ordering::Relaxed);
         }

@@ -187,14 +187,15 @@ impl Part {
     /// with them, whoever still holds the part. The taker says
     /// [`InFlight::end`] when it has handed the part in.
     pub fn take(&self) -> Option<Names> {
-        let names = self
-            .names
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+        let mut slot = self.names.lock().unwrap_or_else(PoisonError::into_inner);
+        let names = slot.take();
+        // Counted before the slot is let go: a reader that then finds it
+        // empty and waits for the parts in flight waits for this one too,
+        // and keeps the descriptor it uses.
         if names.is_some() {
             self.chunk.in_flight.start();
         }
+        drop(slot);
         names
     }
 
@@ -249,8 +250,11 @@ impl InFlight {
 /// chunk (its last part done, or the reader saying how many parts there
 /// are, whichever comes last) gets them all to join.
 pub struct ChunkJoin {
-    /// The directory, for the parts' fstatat calls.
-    pub fd: Arc<OwnedFd>,
+    /// The directory, for the parts' fstatat calls, until its reader is
+    /// done: parts already stat'ed may wait in the queue long after, and
+    /// must not keep the descriptor open past the reader's place among
+    /// the directories open at once.
+    fd: Mutex<Option<Arc<OwnedFd>>>,
     /// Its number among the directory's chunks (its batch's part).
     pub chunk: u32,
     /// The directory's parts being stat'ed, in every chunk.
@@ -283,7 +287,7 @@ impl JoinState {
 impl ChunkJoin {
     pub fn new(fd: Arc<OwnedFd>, chunk: u32, in_flight: Arc<InFlight>) -> Self {
         ChunkJoin {
-            fd,
+            fd: Mutex::new(Some(fd)),
             chunk,
             in_flight,
             state: Mutex::default(),
@@ -292,6 +296,23 @@ impl ChunkJoin {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, JoinState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The directory's descriptor, while a part may still need it.
+    pub fn fd(&self) -> Arc<OwnedFd> {
+        self.fd
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .expect("no part is stat'ed after its reader is done")
+    }
+
+    /// Lets go of the descriptor: every part is in.
+    fn release(&self) {
+        self.fd
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
     }
 
     /// Hands in part `number`.
@@ -354,6 +375,8 @@ const READ_AHEAD_NAMES: usize = 4 * PART;
 /// takes.
 struct Split {
     chunk: Arc<ChunkJoin>,
+    /// The chunks closed before `chunk`, to release their descriptors.
+    closed: Vec<Arc<ChunkJoin>>,
     chunks: u32,
     parts: u32,
     in_chunk: usize,
@@ -402,6 +425,7 @@ impl Walker<'_> {
         let config = self.config;
         let mut split = Split {
             chunk: Arc::new(ChunkJoin::new(fd.clone(), 0, Arc::default())),
+            closed: Vec::new(),
             chunks: 0,
             parts: 1,
             in_chunk: dir.chunk.seen,
@@ -451,6 +475,9 @@ impl Walker<'_> {
             self.stat_oldest(job, &mut split, queue);
         }
         split.chunk.in_flight.wait();
+        for chunk in split.closed.iter().chain([&split.chunk]) {
+            chunk.release();
+        }
         read.record_error(&mut dir.batch);
         if let Some(live) = self.live {
             live.add_entries(dir.batch.entries % PUBLISH_EVERY);
@@ -499,6 +526,7 @@ impl Walker<'_> {
             self.join_chunk(job, &chunk, parts, &mut split.children);
             queue.queue.push(split.children.drain(..));
         }
+        split.closed.push(chunk);
         split.parts = 0;
         split.in_chunk = 0;
     }
@@ -515,7 +543,7 @@ impl Walker<'_> {
         let (mut batch, subdirs) = join(parts, sorted);
         batch.part = chunk.chunk;
         batch.last = false;
-        self.finish(job, chunk.fd.clone(), None, batch, subdirs, children);
+        self.finish(job, chunk.fd(), None, batch, subdirs, children);
     }
 
     /// Counts an entry read and keeps its name for later; false when the
@@ -571,7 +599,7 @@ impl Walker<'_> {
             return;
         };
         let config = self.config;
-        let fd = &part.chunk.fd;
+        let fd = &part.chunk.fd();
         let mut batch = Batch::new(job.node, config.time.is_some(), config.details);
         let mut scratch = self.scratch(job);
         let mut subdirs = Vec::new();
