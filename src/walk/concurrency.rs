@@ -157,6 +157,11 @@ const INTERVAL: Duration = Duration::from_millis(50);
 /// cannot mislead: behind 1 ms of latency the default took 1.94 s deciding
 /// every 50 ms and 1.68 s every 20 ms, as fast as a fixed `-j256`.
 const FUSE_INTERVAL: Duration = Duration::from_millis(20);
+/// How long the tuner measures before it decides, on FUSE or elsewhere.
+fn interval(server_here: bool) -> Duration {
+    if server_here { FUSE_INTERVAL } else { INTERVAL }
+}
+
 /// The idle share of the processors above which the threads are taken to
 /// be waiting rather than working.
 const IDLE_ENOUGH: f64 = 0.25;
@@ -196,7 +201,9 @@ struct State {
 /// The count of threads the walk may use, and what raises it.
 pub struct Tuner {
     plan: Plan,
-    interval: Duration,
+    /// The file system's server runs here (FUSE): the processors judge
+    /// the raises, not the rate, and decisions come every 20 ms.
+    server_here: bool,
     start: Instant,
     target: AtomicUsize,
     /// Nanoseconds after `start` of the next decision.
@@ -206,17 +213,13 @@ pub struct Tuner {
 
 impl Tuner {
     pub fn new(plan: Plan) -> Tuner {
-        let interval = if plan.kind.is_some_and(FsKind::served_here) {
-            FUSE_INTERVAL
-        } else {
-            INTERVAL
-        };
+        let server_here = plan.kind.is_some_and(FsKind::served_here);
         Tuner {
             plan,
-            interval,
+            server_here,
             start: Instant::now(),
             target: AtomicUsize::new(plan.start),
-            next: AtomicU64::new(interval.as_nanos() as u64),
+            next: AtomicU64::new(interval(server_here).as_nanos() as u64),
             state: Mutex::new(State {
                 last: None,
                 before_raise: None,
@@ -247,8 +250,10 @@ impl Tuner {
             self.next.store(u64::MAX, Ordering::Relaxed);
             return;
         }
-        self.next
-            .store(now + self.interval.as_nanos() as u64, Ordering::Relaxed);
+        self.next.store(
+            now + interval(self.server_here).as_nanos() as u64,
+            Ordering::Relaxed,
+        );
         let Some(cpu) = cpu_times() else {
             state.stopped = true;
             return;
@@ -274,8 +279,7 @@ impl Tuner {
         }
         let rate = sample.entries.saturating_sub(last.entries) as f64 / seconds;
         let idle = sample.cpu.0.saturating_sub(last.cpu.0) as f64 / all as f64;
-        let server_here = self.plan.kind.is_some_and(FsKind::served_here);
-        if let Some(before) = state.before_raise.take().filter(|_| !server_here) {
+        if let Some(before) = state.before_raise.take().filter(|_| !self.server_here) {
             if rate >= before * PAYS {
                 state.misses = 0;
             } else {
@@ -288,7 +292,7 @@ impl Tuner {
         }
         let target = self.target();
         if idle >= IDLE_ENOUGH && target < self.plan.most && saturated() {
-            let step = if server_here { target } else { target / 2 };
+            let step = if self.server_here { target } else { target / 2 };
             let raised = (target + step).max(target + 1).min(self.plan.most);
             self.target.store(raised, Ordering::Relaxed);
             state.before_raise = Some(rate);
@@ -335,7 +339,7 @@ mod tests {
             idle += (share * 100.0) as u64;
             all += 100;
             let sample = Sample {
-                at: at + tuner.interval * i as u32,
+                at: at + interval(tuner.server_here) * i as u32,
                 entries,
                 cpu: (idle, all),
             };
