@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # How good is the ETA? Scans DIR with -v --tick $TICK, stderr piped, and
 # compares the time left that the plain lines show at 25%, 50% and 75% of
-# the real duration with the time that was actually left (the run's total
-# minus the line's elapsed). Prints one table row per point.
+# the real duration with the time that was actually left: the scan's length
+# minus the moment the line arrived, both timed here to a tenth of a
+# millisecond. Prints one table row per point.
 #
 #   benches/eta-accuracy.sh fs      DIR [warm|cold] [RUNS]  # DIR a mount root
 #   benches/eta-accuracy.sh history DIR [warm|cold] [RUNS]  # a remembered DIR
@@ -61,18 +62,30 @@ for run in $(seq "$runs"); do
         read -r total pace_ms pace < <(tail -1 "$XDG_CACHE_HOME/cdu/history" | cut -d' ' -f3,5,6)
     fi
     drop
-    start=$(date +%s%N)
-    "$cdu" -sv --tick "$tick" "$dir" >/dev/null 2>"$work/log"
-    end=$(date +%s%N)
+    # Each progress line is stamped with the milliseconds since the scan
+    # began as it arrives, and the last line is the scan's whole length:
+    # the line's own elapsed, to a tenth of a second, is a third of the
+    # time gone at the 25% point of a one-second scan.
+    python3 - "$cdu" -sv --tick "$tick" "$dir" >"$work/log" <<'STAMP'
+import subprocess, sys, time
+start = time.monotonic()
+scan = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+for line in scan.stderr:
+    ms = (time.monotonic() - start) * 1000
+    print(f"{ms:.1f} {line.decode(errors='replace').rstrip()}")
+scan.wait()
+print(f"{(time.monotonic() - start) * 1000:.1f} end")
+STAMP
     if [ -n "${KEEP_LOGS:-}" ]; then
         cp "$work/log" "$KEEP_LOGS/$case_-$cache-$run.log"
-        echo "$(((end - start) / 1000000)) $total" >"$KEEP_LOGS/$case_-$cache-$run.ms"
     fi
-    awk -v run="$run" -v total_s="$(((end - start) / 1000000))" -v total="$total" \
+    awk -v run="$run" -v total="$total" \
         -v pace_ms="$pace_ms" -v pace="$pace" '
-        # The estimate of cdu (src/eta.rs) unrounded: with the last pace,
-        # the time it still took from this share on, scaled by the pace of
-        # this scan so far; without, the average rate since the start.
+        # The estimate of cdu (src/eta.rs) unrounded: the average rate
+        # since the start; with the last pace, the mean of that and the
+        # time the last scan still took from this share on, scaled by the
+        # pace of this scan so far.
         function at(k) { return k == 0 ? 0 : (k == 10 ? pace_ms : p[k]) }
         function estimate(t, e,    f, k, from, to, then) {
             if (e <= 0) return -1
@@ -81,17 +94,19 @@ for run in $(seq "$runs"); do
                 k = int(f * 10); if (k > 9) k = 9
                 from = at(k); to = at(k + 1); if (to < from) to = from
                 then = from + (to - from) * (f * 10 - k)
-                if (then > 0) return t * (pace_ms - then) / then
+                if (then > 0) return t * ((pace_ms - then) / then + (total - e) / e) / 2
             }
             return t * (total - e) / e
         }
         BEGIN { np = (pace == "-") ? 0 : split(pace, p, ",") }
+        # A stamped line: MS cdu: SECONDSs ENTRIES entries ... ETA LEFTs
         / ETA / {
             n++
-            t[n] = substr($2, 1, length($2) - 1) + 0
-            e[n] = $3 + 0
+            t[n] = $1 / 1000
+            e[n] = $4 + 0
             shown[n] = $(NF)
         }
+        $2 == "end" { total_s = $1 }
         END {
             T = total_s / 1000
             split("25 50 75", pts, " ")

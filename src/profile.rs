@@ -2,9 +2,9 @@
 //! tenths, ... nine tenths. The history keeps it with a scan's totals, and
 //! the next scan of the same tree measures its own pace against it, so a
 //! scan that starts slowly (threads starting, the walk fanning out from one
-//! directory) or speeds up later (cached directories first) does so again
-//! and the estimate expects it, instead of taking the average rate so far
-//! for the rate to come.
+//! directory) or speeds up later (cached directories first) is expected to
+//! do so again, and the estimate does not take the average rate so far for
+//! the rate to come alone.
 
 use std::time::Duration;
 
