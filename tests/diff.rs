@@ -131,6 +131,21 @@ fn threshold_depth_and_total_shape_the_rows() {
 }
 
 #[test]
+fn separate_dirs_is_refused_rather_than_ignored() {
+    let env = TestEnv::new("file a/f 1000\n");
+    listing(&env);
+    let out = cdu(&["-b", "-S", "--diff=old.txt", "root"], env.tempdir());
+    assert_eq!(out.status.code(), Some(1));
+    let bin = env!("CARGO_BIN_EXE_cdu");
+    assert_eq!(
+        text(&out.stderr).replace(bin, "cdu"),
+        "cdu: --diff and --separate-dirs cannot be used together\n\
+         Try 'cdu --help' for more information.\n"
+    );
+    assert_eq!(text(&out.stdout), "");
+}
+
+#[test]
 fn json_rows_carry_old_new_change_and_status() {
     if !have("jq", "--diff --json") {
         return;

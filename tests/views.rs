@@ -228,6 +228,121 @@ fn tree_and_top_together_are_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid number of files "));
 }
 
+#[test]
+fn top_takes_du_a_threshold_time_and_total() {
+    let env = TestEnv::new(PROJECT);
+    // -t: only the files `du -a -t` would print.
+    assert_eq!(
+        stdout_of(&env, &["--top=10", "-b", "-t", "1000", "."]),
+        "5000\t./docs/guide\n4000\t./src/walk.rs\n2000\t./src/lib.rs\n"
+    );
+    assert_eq!(
+        stdout_of(&env, &["--top=2", "-b", "-t", "-50", "."]),
+        "50\t./docs/faq\n30\t./src/util/c.rs\n"
+    );
+    // -c: du's total line last, the operands' sum as `cdu -c` gives it.
+    let du_total = stdout_of(&env, &["-b", "-c", "src", "docs"]);
+    let out = stdout_of(&env, &["--top=1", "-b", "-c", "src", "docs"]);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        ["5000\tdocs/guide", du_total.lines().last().unwrap()]
+    );
+    assert!(out.ends_with("\ttotal\n"), "{out}");
+    // --time: each line exactly as `cdu -a --time` prints it.
+    let all = stdout_of(&env, &["-a", "-b", "--time", "."]);
+    let top = stdout_of(&env, &["--top=3", "-b", "--time", "."]);
+    assert_eq!(top.lines().count(), 3, "{top}");
+    for line in top.lines() {
+        assert_eq!(line.split('\t').count(), 3, "no time column: {line}");
+        assert!(all.lines().any(|l| l == line), "{line} not in\n{all}");
+    }
+    // -S sizes directories only: the files are what they were.
+    assert_eq!(
+        stdout_of(&env, &["--top=3", "-b", "-S", "."]),
+        stdout_of(&env, &["--top=3", "-b", "."])
+    );
+}
+
+#[test]
+fn a_threshold_folds_small_entries_into_rest_rows() {
+    let env = TestEnv::new(PROJECT);
+    let out = tree(&env, &["-t", "4"]);
+    // docs (3), README and empty are too small; so is all of src but util.
+    assert_eq!(
+        out,
+        "  15 100.0% ████████████ .
+   9  60.0% ███████▎░░░░ ├─ src/
+   4  26.7% ███▎░░░░░░░░ │  ├─ util/
+   5  33.3% ████░░░░░░░░ │  └─ … 4 more entries
+   6  40.0% ████▊░░░░░░░ └─ … 3 more entries
+"
+    );
+    let rows = parse_tree(&out);
+    assert_eq!(children_sum(&rows, 0), rows[0].size);
+    assert!(rows.iter().all(|r| r.rest || r.size >= 4), "{out}");
+}
+
+#[test]
+fn total_ends_the_trees_with_the_operands_sum() {
+    let env = TestEnv::new(PROJECT);
+    let args = ["--tree", "--inodes", "--width=60", "--color=never"];
+    let out = stdout_of(&env, &[&args[..], &["-c", "src", "docs"]].concat());
+    let du_total = stdout_of(&env, &["--inodes", "-c", "-s", "src", "docs"]);
+    let want = du_total.lines().last().unwrap().replace('\t', " ");
+    assert_eq!(want, "12 total");
+    assert_eq!(out.lines().last().unwrap(), want, "{out}");
+    // Both trees are drawn above it, and without -c there is no total.
+    assert_eq!(out.matches("100.0%").count(), 2, "{out}");
+    assert!(!tree(&env, &[]).contains("total"));
+}
+
+#[test]
+fn options_a_view_cannot_show_are_refused() {
+    let env = TestEnv::new(PROJECT);
+    for (args, message) in [
+        (
+            &["--tree", "-S"][..],
+            "--tree and --separate-dirs cannot be used together",
+        ),
+        (
+            &["--tree", "--time"],
+            "--tree and --time cannot be used together",
+        ),
+        (
+            &["--tree", "--diff=old"],
+            "--tree and --diff cannot be used together",
+        ),
+        (
+            &["--top=3", "--diff=old"],
+            "--top and --diff cannot be used together",
+        ),
+        (
+            &["--tree", "--json"],
+            "--tree and --json cannot be used together",
+        ),
+        (
+            &["--top=3", "--json"],
+            "--top and --json cannot be used together",
+        ),
+        (
+            &["--tree", "-t", "-5"],
+            "--tree hides entries smaller than a positive --threshold; \
+             a negative one cannot be used with it",
+        ),
+    ] {
+        let mut all = args.to_vec();
+        all.push(".");
+        let out = cdu_in(&env, &all);
+        assert_eq!(describe(out.status), "exit 1", "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("cdu: {message}\nTry 'cdu --help' for more information.\n"),
+            "{args:?}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
 /// cdu without the power to read any directory, even as root: through
 /// setpriv with the capabilities that bypass permissions dropped. None if
 /// that is not possible here.

@@ -6,6 +6,7 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
 use super::Env;
+use super::combinations;
 use super::list_file;
 use super::messages::{Diagnostics, argmatch, num_error_message};
 use super::options::{Cli, ColorArg, ModeArg};
@@ -271,6 +272,7 @@ pub(super) fn build(
     config.export = cli.export.clone();
     config.import = cli.import.clone();
     config.diff = cli.diff.clone();
+    combinations::refuse(&config, diag)?;
     if config.diff.is_some() {
         // Every file is matched with the old side, listed or not.
         config.list_all = true;

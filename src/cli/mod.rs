@@ -5,11 +5,13 @@
 //! rest, and clap's errors are reworded as getopt words them.
 //!
 //! `options` is the clap table, `build` the replay into a [`Config`],
+//! `combinations` the options a view or the diff refuses,
 //! `values` the parsers of single option values, `list_file` the reading of
 //! an `--exclude-from` list, `messages` the diagnostics, `help` the help text,
 //! `generate` the man page and completions.
 
 mod build;
+mod combinations;
 mod generate;
 mod help;
 mod list_file;

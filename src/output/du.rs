@@ -21,12 +21,16 @@ pub fn value(config: &Config, usage: Usage) -> u64 {
 
 /// Whether du prints an entry of this value at this depth (`-t`, `-d`).
 pub fn shown(config: &Config, value: u64, depth: usize) -> bool {
-    let big_enough = if config.threshold < 0 {
+    within_threshold(config, value) && (depth == 0 || depth as i64 <= config.max_depth)
+}
+
+/// Whether a value passes `-t`: at least SIZE, or at most -SIZE.
+pub fn within_threshold(config: &Config, value: u64) -> bool {
+    if config.threshold < 0 {
         value <= config.threshold.unsigned_abs()
     } else {
         value >= config.threshold as u64
-    };
-    big_enough && (depth == 0 || depth as i64 <= config.max_depth)
+    }
 }
 
 /// Whether du prints a file at this depth at all: operands always, the
@@ -67,15 +71,19 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
     /// Writes the grand total if `-c` asked for it, and flushes.
     pub fn finish(&mut self) -> io::Result<()> {
         if self.config.total {
-            self.line.clear();
-            let total = self.total;
-            format_size(self.value(total), &self.config.format, &mut self.line);
-            self.push_time(total.time)?;
-            self.line.extend_from_slice(b"\ttotal");
-            self.line.push(if self.config.null { 0 } else { b'\n' });
-            self.out.write_all(&self.line)?;
+            self.print_total(self.total)?;
         }
         self.out.flush()
+    }
+
+    /// Writes `-c`'s line for `total`: du's `SIZE<TAB>total`.
+    pub fn print_total(&mut self, total: Usage) -> io::Result<()> {
+        self.print_line(self.value(total), total.time, b"", b"total")
+    }
+
+    /// A warning on stderr, after the lines written so far; not an error.
+    pub fn warn(&mut self, parts: &[&[u8]]) {
+        self.diag.warn(&mut self.out, parts);
     }
 
     /// Writes any buffered lines.

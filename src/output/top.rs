@@ -1,18 +1,19 @@
 //! `--top=N`: the N largest files under the operands, biggest first, as
-//! the lines du -a prints for them. Only N files are kept at any time; of
-//! files of one size, those met first in du's traversal order are kept
-//! (so the walk can leave out any file not larger than the smallest kept),
-//! and lines of one size are printed by path.
+//! the lines du -a prints for them (with `--time`, its time column; with
+//! `-c`, its total of the operands last). Only N files are kept at any
+//! time; of files of one size, those met first in du's traversal order are
+//! kept (so the walk can leave out any file not larger than the smallest
+//! kept), and lines of one size are printed by path. `-t` leaves out the
+//! files du -a would not print; `-S` changes no file's size.
 
 use std::io::{self, Write};
 use std::sync::atomic::Ordering;
 
 use super::Report;
-use super::diagnostic::report_error;
+use super::du::{DuWriter, value, within_threshold};
 use super::largest::Largest;
+use crate::batch::Usage;
 use crate::config::Config;
-use crate::message::write_error;
-use crate::size::format_size;
 use crate::stream::{Event, Sink};
 
 /// A file in the running: greater is larger, then met earlier.
@@ -20,6 +21,7 @@ use crate::stream::{Event, Sink};
 struct Candidate {
     value: u64,
     seq: u64,
+    time: i128,
     path: Box<[u8]>,
 }
 
@@ -39,23 +41,29 @@ impl PartialOrd for Candidate {
 
 pub struct TopView<'c, W: Write, E: Write> {
     config: &'c Config,
-    out: W,
-    err: E,
+    /// du's lines and diagnostics, as `cdu -a` writes them.
+    lines: DuWriter<'c, W, E>,
     largest: Largest<Candidate>,
     /// Files met so far.
     seq: u64,
-    errors: bool,
+    /// The operands' sum, for `-c`.
+    total: Usage,
 }
 
 impl<'c, W: Write, E: Write> TopView<'c, W, E> {
     pub fn new(config: &'c Config, n: usize, out: W, err: E) -> Self {
+        if config.threshold > 0 {
+            // No file below the threshold is listed, so none need be named.
+            config
+                .list_floor
+                .fetch_max(config.threshold as u64, Ordering::Relaxed);
+        }
         TopView {
             config,
-            out,
-            err,
+            lines: DuWriter::new(config, out, err),
             largest: Largest::new(n),
             seq: 0,
-            errors: false,
+            total: Usage::default(),
         }
     }
 }
@@ -63,25 +71,24 @@ impl<'c, W: Write, E: Write> TopView<'c, W, E> {
 impl<W: Write, E: Write> Sink for TopView<'_, W, E> {
     fn event(&mut self, event: &Event<'_>) -> io::Result<()> {
         match *event {
-            Event::Invalid { message } => {
-                self.errors = true;
-                write_error(&mut self.err, &[message]);
-            }
-            Event::Error { path, kind, errno } => {
-                self.errors = true;
-                report_error(&mut self.err, kind, path, errno, self.config.locale);
-            }
+            // In du's words, as du writes them.
+            Event::Invalid { .. } | Event::Error { .. } => self.lines.event(event)?,
+            Event::DirEnd {
+                depth: 0, total, ..
+            } => self.total.add(total),
             Event::File {
                 path, depth, usage, ..
             } => {
+                if depth == 0 {
+                    self.total.add(usage);
+                }
                 if depth as i64 > self.config.max_depth && depth > 0 {
                     return Ok(());
                 }
-                let value = if self.config.inodes {
-                    usage.inodes
-                } else {
-                    usage.bytes
-                };
+                let value = value(self.config, usage);
+                if !within_threshold(self.config, value) {
+                    return Ok(());
+                }
                 let seq = self.seq;
                 self.seq += 1;
                 // Equal to the smallest kept is not enough: it came later.
@@ -89,6 +96,7 @@ impl<W: Write, E: Write> Sink for TopView<'_, W, E> {
                     self.largest.push(Candidate {
                         value,
                         seq,
+                        time: usage.time,
                         path: path.into(),
                     });
                     // The walk need not name files smaller than every one
@@ -108,25 +116,20 @@ impl<W: Write, E: Write> Sink for TopView<'_, W, E> {
 
 impl<W: Write, E: Write> Report for TopView<'_, W, E> {
     fn finish(&mut self, summary: &crate::Summary) -> io::Result<()> {
-        let cancelled = summary.cancelled;
         let largest = std::mem::replace(&mut self.largest, Largest::new(0));
-        let mut line = Vec::with_capacity(256);
         let mut files = largest.into_sorted();
         files.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.path.cmp(&b.path)));
         for file in files {
-            line.clear();
-            format_size(file.value, &self.config.format, &mut line);
-            line.push(b'\t');
-            line.extend_from_slice(&file.path);
-            line.push(if self.config.null { 0 } else { b'\n' });
-            self.out.write_all(&line)?;
+            self.lines
+                .print_line(file.value, file.time, b"", &file.path)?;
         }
-        self.out.flush()?;
-        if cancelled {
-            write_error(
-                &mut self.err,
-                &[b"the scan was stopped before the end: larger files may be missing"],
-            );
+        if self.config.total {
+            self.lines.print_total(self.total)?;
+        }
+        self.lines.flush()?;
+        if summary.cancelled {
+            self.lines
+                .warn(&[b"the scan was stopped before the end: larger files may be missing"]);
         }
         Ok(())
     }
@@ -136,6 +139,6 @@ impl<W: Write, E: Write> Report for TopView<'_, W, E> {
     }
 
     fn had_errors(&self) -> bool {
-        self.errors
+        self.lines.had_errors()
     }
 }

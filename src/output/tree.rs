@@ -3,6 +3,8 @@
 //! the depth shown and a bounded heap of its largest files, and draws the
 //! tree when the operand ends; diagnostics go to stderr as du's do. As
 //! the heap fills, the walk is told to stop naming files too small for it.
+//! `-t SIZE` gives no row to an entry smaller than SIZE, and `-c` ends the
+//! trees with the operands' total.
 
 use std::io::{self, Write};
 use std::sync::atomic::Ordering;
@@ -10,8 +12,8 @@ use std::sync::atomic::Ordering;
 use super::Report;
 use super::diagnostic::report_error;
 use super::largest::Largest;
-use super::tree_layout::{Dir, KeptFile, Row, RowKind, Scanned, layout};
-use super::tree_rows::{Look, render, render_note};
+use super::tree_layout::{Dir, KeptFile, Limits, Row, RowKind, Scanned, layout};
+use super::tree_rows::{Look, render, render_note, render_total};
 use crate::batch::{ErrorKind, Usage};
 use crate::config::Config;
 use crate::message::write_error;
@@ -31,8 +33,7 @@ pub struct TreeView<'c, W: Write, E: Write> {
     out: W,
     err: E,
     look: Look,
-    rows: usize,
-    max_depth: usize,
+    limits: Limits,
     scanned: Scanned,
     files: Largest<KeptFile>,
     /// The directories entered and not yet ended, by index.
@@ -46,11 +47,17 @@ pub struct TreeView<'c, W: Write, E: Write> {
     raise_floor: bool,
     /// Files of this operand met so far.
     seq: u64,
+    /// The operands' sum, for `-c`.
+    total: u64,
 }
 
 impl<'c, W: Write, E: Write> TreeView<'c, W, E> {
     pub fn new(config: &'c Config, screen: Screen, out: W, err: E) -> Self {
         let rows = screen.rows.max(1);
+        // Negative thresholds are refused with the options.
+        let min_value = config.threshold.max(0) as u64;
+        // No file smaller than the threshold gets a row: none need be named.
+        config.list_floor.fetch_max(min_value, Ordering::Relaxed);
         TreeView {
             config,
             out,
@@ -61,8 +68,11 @@ impl<'c, W: Write, E: Write> TreeView<'c, W, E> {
                 format: config.format,
                 locale: config.locale,
             },
-            rows,
-            max_depth: config.max_depth.max(0).try_into().unwrap_or(usize::MAX),
+            limits: Limits {
+                rows,
+                max_depth: config.max_depth.max(0).try_into().unwrap_or(usize::MAX),
+                min_value,
+            },
             scanned: Scanned::default(),
             files: Largest::new(rows),
             open: Vec::new(),
@@ -71,6 +81,7 @@ impl<'c, W: Write, E: Write> TreeView<'c, W, E> {
             errors: false,
             raise_floor: config.operands.len() == 1 && config.files0_from.is_none(),
             seq: 0,
+            total: 0,
         }
     }
 
@@ -121,9 +132,9 @@ impl<'c, W: Write, E: Write> TreeView<'c, W, E> {
 
     fn end_operand_dir(&mut self) -> io::Result<()> {
         let mut scanned = std::mem::take(&mut self.scanned);
-        let files = std::mem::replace(&mut self.files, Largest::new(self.rows));
+        let files = std::mem::replace(&mut self.files, Largest::new(self.limits.rows));
         scanned.files = files.into_sorted();
-        let rows = layout(&scanned, self.rows, self.max_depth);
+        let rows = layout(&scanned, self.limits);
         self.scanned = scanned;
         self.draw(rows)
     }
@@ -159,6 +170,7 @@ impl<W: Write, E: Write> Sink for TreeView<'_, W, E> {
             } => {
                 let value = self.value(usage);
                 if depth == 0 {
+                    self.total = self.total.saturating_add(value);
                     let row = Row {
                         kind: RowKind::File,
                         name: path.to_vec(),
@@ -168,7 +180,7 @@ impl<W: Write, E: Write> Sink for TreeView<'_, W, E> {
                     };
                     return self.draw(vec![row]);
                 }
-                if depth > self.max_depth {
+                if depth > self.limits.max_depth || value < self.limits.min_value {
                     return Ok(());
                 }
                 let Some(&parent) = self.open.last() else {
@@ -195,7 +207,7 @@ impl<W: Write, E: Write> Sink for TreeView<'_, W, E> {
                 }
             }
             Event::DirStart { path, depth, .. } => {
-                if depth > self.max_depth {
+                if depth > self.limits.max_depth {
                     return Ok(());
                 }
                 let (parent, name) = match self.open.last() {
@@ -224,10 +236,13 @@ impl<W: Write, E: Write> Sink for TreeView<'_, W, E> {
                 separate,
                 ..
             } => {
-                if depth > self.max_depth {
+                if depth > self.limits.max_depth {
                     return Ok(());
                 }
                 let value = self.value(total);
+                if depth == 0 {
+                    self.total = self.total.saturating_add(value);
+                }
                 if let Some(index) = self.open.pop() {
                     let dir = &mut self.scanned.dirs[index as usize];
                     dir.value = value;
@@ -251,15 +266,18 @@ impl<W: Write, E: Write> Sink for TreeView<'_, W, E> {
 impl<W: Write, E: Write> Report for TreeView<'_, W, E> {
     fn finish(&mut self, summary: &crate::Summary) -> io::Result<()> {
         let cancelled = summary.cancelled;
+        let mut text = String::new();
+        if self.config.total {
+            render_total(self.total, &self.look, &mut text);
+        }
         if cancelled {
-            let mut text = String::new();
             render_note(
                 "the scan was stopped before the end: every size is a lower bound",
                 &self.look,
                 &mut text,
             );
-            self.out.write_all(text.as_bytes())?;
         }
+        self.out.write_all(text.as_bytes())?;
         self.out.flush()
     }
 

@@ -157,9 +157,25 @@ fn children(s: &Scanned) -> Children {
     Children { start, list }
 }
 
-/// The rows of `s`'s tree: at most `budget` (at least the operand's), no
-/// entry deeper than `max_depth`.
-pub fn layout(s: &Scanned, budget: usize, max_depth: usize) -> Vec<Row> {
+/// What a tree may show.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The most rows, at least the operand's.
+    pub rows: usize,
+    /// No entry deeper than this.
+    pub max_depth: usize,
+    /// No row for an entry smaller than this (`-t`); the operand's row
+    /// stays, and what is hidden goes into rest rows.
+    pub min_value: u64,
+}
+
+/// The rows of `s`'s tree, within `limits`.
+pub fn layout(s: &Scanned, limits: Limits) -> Vec<Row> {
+    let Limits {
+        rows: budget,
+        max_depth,
+        min_value,
+    } = limits;
     if s.dirs.is_empty() {
         return Vec::new();
     }
@@ -181,8 +197,11 @@ pub fn layout(s: &Scanned, budget: usize, max_depth: usize) -> Vec<Row> {
     // Offers: (size, earlier directory first, directory, its depth).
     let mut offers = BinaryHeap::new();
     let offer = |offers: &mut BinaryHeap<_>, dir: usize, depth: usize, seq: u32, k: u32| {
+        // Children come largest first: once one is too small, so is the
+        // rest of its directory.
         if depth < max_depth
             && let Some(&c) = children.of(dir).get(k as usize)
+            && value(c) >= min_value
         {
             offers.push((value(c), Reverse(seq), dir, depth));
         }
@@ -317,7 +336,7 @@ mod tests {
 
     #[test]
     fn all_rows_fit() {
-        let rows = layout(&sample(), 100, usize::MAX);
+        let rows = layout(&sample(), at_most(100));
         let want = [
             ("root", 100),
             ("a", 60),
@@ -335,7 +354,7 @@ mod tests {
     fn the_rest_row_keeps_the_sum() {
         // Four rows: x would need a's rest row too, so a stays closed and
         // the smaller f and g take the rows left.
-        let rows = layout(&sample(), 4, usize::MAX);
+        let rows = layout(&sample(), at_most(4));
         let got = names(&rows);
         assert_eq!(
             got,
@@ -345,19 +364,56 @@ mod tests {
         );
         let top =
             |rows: &[Row]| -> u64 { rows.iter().filter(|r| r.depth == 1).map(|r| r.value).sum() };
-        let rows = layout(&sample(), 5, usize::MAX);
+        let rows = layout(&sample(), at_most(5));
         assert_eq!(rows.len(), 5);
         assert_eq!(top(&rows), 100);
         // Everything shown: only root's own entry (5) is not a row.
-        let rows = layout(&sample(), 6, usize::MAX);
+        let rows = layout(&sample(), at_most(6));
         assert_eq!(rows.len(), 6);
         assert_eq!(top(&rows), 95);
     }
 
+    /// At most `n` rows, at any depth, of any size.
+    fn at_most(n: usize) -> Limits {
+        Limits {
+            rows: n,
+            max_depth: usize::MAX,
+            min_value: 0,
+        }
+    }
+
     #[test]
     fn depth_limits_expansion() {
-        let rows = layout(&sample(), 100, 1);
+        let limits = Limits {
+            max_depth: 1,
+            ..at_most(100)
+        };
+        let rows = layout(&sample(), limits);
         assert!(rows.iter().all(|r| r.depth <= 1));
         assert_eq!(rows.len(), 4);
+    }
+
+    #[test]
+    fn entries_below_the_threshold_go_into_rest_rows() {
+        let limits = Limits {
+            min_value: 30,
+            ..at_most(100)
+        };
+        let got = names(&layout(&sample(), limits));
+        // y (9) and g (5) are too small: each directory ends with a rest
+        // row holding it and the directory's own entry, so the sums stay.
+        assert_eq!(
+            got,
+            [
+                ("root", 100),
+                ("a", 60),
+                ("x", 50),
+                ("+1", 10),
+                ("f", 30),
+                ("+1", 10)
+            ]
+            .map(|(n, v)| (n.to_string(), v))
+            .to_vec()
+        );
     }
 }

@@ -188,6 +188,13 @@ pub fn render_note(text: &str, look: &Look, out: &mut String) {
     out.push('\n');
 }
 
+/// `-c`'s last line under the trees: the operands' total, in the trees'
+/// units, as `SIZE total`.
+pub fn render_total(value: u64, look: &Look, out: &mut String) {
+    out.push_str(&size_text(value, &look.format));
+    out.push_str(" total\n");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
