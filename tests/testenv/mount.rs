@@ -67,6 +67,11 @@ impl Mounted {
         }
     }
 
+    /// Where the file system is mounted: its root directory.
+    pub fn mount_point(&self) -> PathBuf {
+        self.dir.path().join("mnt")
+    }
+
     pub fn root(&self) -> PathBuf {
         self.dir.path().join("mnt").join("root")
     }
