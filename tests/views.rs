@@ -236,6 +236,15 @@ fn top_takes_du_a_threshold_time_and_total() {
         stdout_of(&env, &["--top=10", "-b", "-t", "1000", "."]),
         "5000\t./docs/guide\n4000\t./src/walk.rs\n2000\t./src/lib.rs\n"
     );
+    // The same from a saved scan, which the walk's floor does not filter.
+    let saved = env.tempdir().join("saved.json");
+    let export = format!("--export={}", saved.display());
+    stdout_of(&env, &[&export[..], "."]);
+    let import = format!("--import={}", saved.display());
+    assert_eq!(
+        stdout_of(&env, &[&import[..], "--top=10", "-b", "-t", "1000"]),
+        "5000\t./docs/guide\n4000\t./src/walk.rs\n2000\t./src/lib.rs\n"
+    );
     assert_eq!(
         stdout_of(&env, &["--top=2", "-b", "-t", "-50", "."]),
         "50\t./docs/faq\n30\t./src/util/c.rs\n"
@@ -633,6 +642,51 @@ proptest! {
         for pair in lines.windows(2) {
             prop_assert!(pair[0].0 > pair[1].0 || pair[0].1 < pair[1].1, "{}", top);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_threshold_keeps_the_sums_and_top_matches_du_a_t(
+        description in arb_tree(),
+        threshold in 0u64..30_000,
+        n in 1usize..12,
+    ) {
+        let env = TestEnv::new(&description);
+        let t = threshold.to_string();
+        let out = stdout_of(&env, &["--tree", "-b", "--color=never", "--rows=100", "-t", &t, "."]);
+        let parsed = parse_tree(&out);
+        // No row below the threshold but the operand's and the rests'.
+        for row in &parsed[1..] {
+            prop_assert!(row.rest || row.size >= threshold, "-t {}:\n{}", t, out);
+        }
+        let top_level: Vec<&TreeRow> = parsed.iter().filter(|r| r.depth == 1).collect();
+        if !top_level.is_empty() {
+            let sum: u64 = top_level.iter().map(|r| r.size).sum();
+            prop_assert_eq!(sum, parsed[0].size, "{}", out);
+        }
+
+        // --top=N -t: the N largest of the files cdu -a -t prints.
+        let dirs: HashSet<String> = stdout_of(&env, &["-b", "."])
+            .lines()
+            .map(|l| l.split_once('\t').unwrap().1.to_string())
+            .collect();
+        let mut sizes: Vec<u64> = stdout_of(&env, &["-a", "-b", "-t", &t, "."])
+            .lines()
+            .map(|l| l.split_once('\t').unwrap())
+            .filter(|(_, p)| !dirs.contains(*p))
+            .map(|(s, _)| s.parse().unwrap())
+            .collect();
+        sizes.sort_by_key(|&s| std::cmp::Reverse(s));
+        sizes.truncate(n);
+        let top = stdout_of(&env, &["--top", &n.to_string(), "-b", "-t", &t, "."]);
+        let got: Vec<u64> = top
+            .lines()
+            .map(|l| l.split_once('\t').unwrap().0.parse().unwrap())
+            .collect();
+        prop_assert_eq!(got, sizes, "{}", top);
     }
 }
 
