@@ -306,6 +306,41 @@ fn total_ends_the_trees_with_the_operands_sum() {
 }
 
 #[test]
+fn every_mode_and_thread_count_draws_the_same_views() {
+    // Sizes up to 64 bytes: many ties at the edge of what is kept, which
+    // the walk's floor, raised as the workers go, must not change.
+    let env = TestEnv::new("generate . files=5000 dirs=120 seed=3 maxsize=64");
+    let views: [&[&str]; 3] = [
+        &["--tree", "-b", "--rows=60", "--width=100", "--color=never"],
+        &[
+            "--tree",
+            "-b",
+            "-t",
+            "40",
+            "--rows=60",
+            "--width=100",
+            "--color=never",
+        ],
+        &["--top=25", "-b"],
+    ];
+    for view in views {
+        let run = |how: &[&str]| stdout_of(&env, &[view, how, &["."]].concat());
+        let sequential = run(&["--mode", "sequential"]);
+        assert!(sequential.lines().count() >= 25, "{sequential}");
+        for how in [
+            &["--mode", "verbose"][..],
+            &["--mode", "parallel", "-j", "1"],
+            &["--mode", "parallel", "-j", "3"],
+            &["--mode", "parallel", "-j", "32"],
+            &["--mode", "cancellable", "-j", "3"],
+            &["--mode", "cancellable"],
+        ] {
+            assert_eq!(run(how), sequential, "{view:?} {how:?}");
+        }
+    }
+}
+
+#[test]
 fn options_a_view_cannot_show_are_refused() {
     let env = TestEnv::new(PROJECT);
     for (args, message) in [
