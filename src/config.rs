@@ -3,7 +3,7 @@
 //! aggregator and the output.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::exclude::Excludes;
@@ -151,8 +151,9 @@ pub struct Config {
     pub list_all: bool,
     /// Files measuring less than this (bytes, or inodes with `--inodes`)
     /// are left out of [`Config::list_all`]'s listing. A view raises it
-    /// past its smallest kept file as that grows, so that the walk names
-    /// only files that could still be shown; it only ever rises.
+    /// (through [`Config::raise_list_floor`]) past its smallest kept file
+    /// as that grows, and to `-t`, so that the walk names only files that
+    /// could still be shown; it only ever rises.
     pub list_floor: Arc<AtomicU64>,
     /// Each entry carries its type, its size in the other measure and its
     /// links, and excluded and other-file-system entries are handed on
@@ -183,6 +184,15 @@ pub struct Config {
 }
 
 impl Config {
+    /// Tells the walk that no file measuring less than `floor` need be
+    /// named: unless an export is written beside the view, which needs
+    /// every file.
+    pub fn raise_list_floor(&self, floor: u64) {
+        if self.export.is_none() {
+            self.list_floor.fetch_max(floor, Ordering::Relaxed);
+        }
+    }
+
     /// A configuration with du's defaults for the given operands.
     pub fn new(operands: Vec<Vec<u8>>) -> Self {
         let hash_all = operands.len() > 1;

@@ -306,6 +306,32 @@ fn total_ends_the_trees_with_the_operands_sum() {
 }
 
 #[test]
+fn an_export_beside_a_view_keeps_every_file() {
+    let env = TestEnv::new("generate . files=3000 dirs=60 seed=5");
+    // The scan as saved without a view, less the header's timestamp.
+    let saved = |args: &[&str]| -> String {
+        let file = env.tempdir().join("saved.json");
+        let export = format!("--export={}", file.display());
+        stdout_of(&env, &[args, &[&export[..], "."]].concat());
+        let text = std::fs::read_to_string(&file).unwrap();
+        let tree = text.find("},").expect("a header object");
+        text[tree..].to_string()
+    };
+    let alone = saved(&[]);
+    assert_eq!(alone.matches("\"name\":\"f").count(), 3000);
+    // The views let the walk skip files they cannot show; the export
+    // beside them still needs every one.
+    for view in [
+        &["--top=2"][..],
+        &["--top=2", "-t", "4000"],
+        &["--tree", "--rows=3"],
+        &["--tree", "-t", "4000"],
+    ] {
+        assert_eq!(saved(view), alone, "{view:?}");
+    }
+}
+
+#[test]
 fn every_mode_and_thread_count_draws_the_same_views() {
     // Sizes up to 64 bytes: many ties at the edge of what is kept, which
     // the walk's floor, raised as the workers go, must not change.

@@ -7,7 +7,6 @@
 //! files du -a would not print; `-S` changes no file's size.
 
 use std::io::{self, Write};
-use std::sync::atomic::Ordering;
 
 use super::Report;
 use super::du::{DuWriter, value, within_threshold};
@@ -52,12 +51,8 @@ pub struct TopView<'c, W: Write, E: Write> {
 
 impl<'c, W: Write, E: Write> TopView<'c, W, E> {
     pub fn new(config: &'c Config, n: usize, out: W, err: E) -> Self {
-        if config.threshold > 0 {
-            // No file below the threshold is listed, so none need be named.
-            config
-                .list_floor
-                .fetch_max(config.threshold as u64, Ordering::Relaxed);
-        }
+        // No file below the threshold is listed, so none need be named.
+        config.raise_list_floor(config.threshold.max(0) as u64);
         TopView {
             config,
             lines: DuWriter::new(config, out, err),
@@ -103,8 +98,7 @@ impl<W: Write, E: Write> Sink for TopView<'_, W, E> {
                     // kept.
                     if let Some(smallest) = self.largest.floor() {
                         self.config
-                            .list_floor
-                            .fetch_max(smallest.value.saturating_add(1), Ordering::Relaxed);
+                            .raise_list_floor(smallest.value.saturating_add(1));
                     }
                 }
             }

@@ -7,7 +7,6 @@
 //! trees with the operands' total.
 
 use std::io::{self, Write};
-use std::sync::atomic::Ordering;
 
 use super::Report;
 use super::diagnostic::report_error;
@@ -57,7 +56,7 @@ impl<'c, W: Write, E: Write> TreeView<'c, W, E> {
         // Negative thresholds are refused with the options.
         let min_value = config.threshold.max(0) as u64;
         // No file smaller than the threshold gets a row: none need be named.
-        config.list_floor.fetch_max(min_value, Ordering::Relaxed);
+        config.raise_list_floor(min_value);
         TreeView {
             config,
             out,
@@ -201,8 +200,7 @@ impl<W: Write, E: Write> Sink for TreeView<'_, W, E> {
                         && let Some(smallest) = self.files.floor()
                     {
                         self.config
-                            .list_floor
-                            .fetch_max(smallest.value.saturating_add(1), Ordering::Relaxed);
+                            .raise_list_floor(smallest.value.saturating_add(1));
                     }
                 }
             }
