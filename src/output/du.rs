@@ -71,14 +71,15 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
     /// Writes the grand total if `-c` asked for it, and flushes.
     pub fn finish(&mut self) -> io::Result<()> {
         if self.config.total {
-            self.print_total(self.total)?;
+            let total = self.total;
+            self.print_line(self.value(total), total.time, b"", b"total")?;
         }
         self.out.flush()
     }
 
-    /// Writes `-c`'s line for `total`: du's `SIZE<TAB>total`.
-    pub fn print_total(&mut self, total: Usage) -> io::Result<()> {
-        self.print_line(self.value(total), total.time, b"", b"total")
+    /// Counts an operand's usage into `-c`'s total.
+    pub fn add_to_total(&mut self, usage: Usage) {
+        self.total.add(usage);
     }
 
     /// A warning on stderr, after the lines written so far; not an error.
@@ -171,7 +172,7 @@ impl<W: Write, E: Write> Sink for DuWriter<'_, W, E> {
                 path, depth, usage, ..
             } => {
                 if depth == 0 {
-                    self.total.add(usage);
+                    self.add_to_total(usage);
                 }
                 if file_listed(self.config, depth) {
                     self.print(usage, path, depth)?;
@@ -185,7 +186,7 @@ impl<W: Write, E: Write> Sink for DuWriter<'_, W, E> {
                 separate,
             } => {
                 if depth == 0 {
-                    self.total.add(total);
+                    self.add_to_total(total);
                 }
                 let shown = if self.config.separate_dirs {
                     separate

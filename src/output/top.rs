@@ -11,7 +11,6 @@ use std::io::{self, Write};
 use super::Report;
 use super::du::{DuWriter, value, within_threshold};
 use super::largest::Largest;
-use crate::batch::Usage;
 use crate::config::Config;
 use crate::stream::{Event, Sink};
 
@@ -45,8 +44,6 @@ pub struct TopView<'c, W: Write, E: Write> {
     largest: Largest<Candidate>,
     /// Files met so far.
     seq: u64,
-    /// The operands' sum, for `-c`.
-    total: Usage,
 }
 
 impl<'c, W: Write, E: Write> TopView<'c, W, E> {
@@ -58,7 +55,6 @@ impl<'c, W: Write, E: Write> TopView<'c, W, E> {
             lines: DuWriter::new(config, out, err),
             largest: Largest::new(n),
             seq: 0,
-            total: Usage::default(),
         }
     }
 }
@@ -70,12 +66,12 @@ impl<W: Write, E: Write> Sink for TopView<'_, W, E> {
             Event::Invalid { .. } | Event::Error { .. } => self.lines.event(event)?,
             Event::DirEnd {
                 depth: 0, total, ..
-            } => self.total.add(total),
+            } => self.lines.add_to_total(total),
             Event::File {
                 path, depth, usage, ..
             } => {
                 if depth == 0 {
-                    self.total.add(usage);
+                    self.lines.add_to_total(usage);
                 }
                 if depth as i64 > self.config.max_depth && depth > 0 {
                     return Ok(());
@@ -117,10 +113,8 @@ impl<W: Write, E: Write> Report for TopView<'_, W, E> {
             self.lines
                 .print_line(file.value, file.time, b"", &file.path)?;
         }
-        if self.config.total {
-            self.lines.print_total(self.total)?;
-        }
-        self.lines.flush()?;
+        // -c's line, then everything out before the warning.
+        self.lines.finish()?;
         if summary.cancelled {
             self.lines
                 .warn(&[b"the scan was stopped before the end: larger files may be missing"]);
