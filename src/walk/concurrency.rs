@@ -279,7 +279,7 @@ impl Tuner {
         }
         let rate = sample.entries.saturating_sub(last.entries) as f64 / seconds;
         let idle = sample.cpu.0.saturating_sub(last.cpu.0) as f64 / all as f64;
-        if let Some(before) = state.before_raise.take().filter(|_| !self.server_here) {
+        if let Some(before) = state.before_raise.take() {
             if rate >= before * PAYS {
                 state.misses = 0;
             } else {
@@ -295,7 +295,9 @@ impl Tuner {
             let step = if self.server_here { target } else { target / 2 };
             let raised = (target + step).max(target + 1).min(self.plan.most);
             self.target.store(raised, Ordering::Relaxed);
-            state.before_raise = Some(rate);
+            // The next decision judges this raise by the rate, except on
+            // FUSE, where the processors alone judge.
+            state.before_raise = (!self.server_here).then_some(rate);
         }
     }
 }
