@@ -1,9 +1,10 @@
 //! A directory moved up the tree while cdu reads it. GNU du reads by path
 //! and stops with `fts_read failed: ...: No such file or directory`
 //! (status 1); cdu reads through the descriptor it holds, so the directory
-//! is read to its end wherever it went and the walk goes on (README,
-//! "Where cdu still differs from GNU du"). Only an entry that moved before
-//! it was looked at is reported, as du reports one gone by then.
+//! is read to its end wherever it went and the walk goes on
+//! (docs/usage.md, "Where cdu differs from GNU du"). Only an entry that
+//! moved before it was looked at is reported, as du reports one gone by
+//! then.
 
 mod testenv;
 
