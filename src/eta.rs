@@ -7,10 +7,11 @@
 //! read: the average rate since the start, which settles as the scan goes
 //! on. A rate over the last second did no better on the measured runs and
 //! jumps with each stall (the measurements are in
-//! docs/progress-accuracy.md). When the total comes with the pace of the scan it was taken from (a remembered
-//! scan's [`Profile`]), a second estimate is what that scan still took
-//! from the same share on, scaled by how much slower or faster this one
-//! has been so far, and the time left is the mean of the two. Alone, the
+//! docs/progress-accuracy.md). When the total comes with the pace of the
+//! scan it was taken from (a remembered scan's [`Profile`]), a second
+//! estimate is what that scan still took from the same share on, scaled
+//! by how much slower or faster this one has been so far, and the time
+//! left is the mean of the two. Alone, the
 //! pace expects a slow start or a quick end again but also every stall of
 //! the last scan, which a cold cache does not repeat; the mean had the
 //! smallest errors of the three on the measured runs.

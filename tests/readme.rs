@@ -60,9 +60,9 @@ fn sessions(text: &str) -> Vec<Session> {
                     shown: String::new(),
                 });
             } else {
-                let step = steps.last_mut().unwrap_or_else(|| {
-                    panic!("README line {}: output before any command", i + 1)
-                });
+                let step = steps
+                    .last_mut()
+                    .unwrap_or_else(|| panic!("README line {}: output before any command", i + 1));
                 step.shown.push_str(lines[i]);
                 step.shown.push('\n');
             }
@@ -89,13 +89,14 @@ fn run(session: &Session) -> Vec<String> {
         .prefix("cdu-readme-")
         .tempdir()
         .expect("create temporary directory");
-    tree::build_file(&dir.path().join("demo"), &testenv::TestEnv::fixture_path("readme"))
-        .expect("build fixtures/readme.tree");
-    let path = std::env::join_paths(
-        std::iter::once(cdu_dir()).chain(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        )),
+    tree::build_file(
+        &dir.path().join("demo"),
+        &testenv::TestEnv::fixture_path("readme"),
     )
+    .expect("build fixtures/readme.tree");
+    let path = std::env::join_paths(std::iter::once(cdu_dir()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
     .expect("PATH");
     let mut failures = Vec::new();
     for step in &session.steps {
