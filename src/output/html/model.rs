@@ -7,10 +7,18 @@
 use super::super::largest::Largest;
 use crate::diff::old::{NONE, OldTree};
 
-/// Files kept per directory: a directory's smaller files end up in its
-/// "more entries" box anyway, since a page holds far fewer boxes than a
-/// large tree has files (see `data::MAX_BOXES`).
-const FILES_PER_DIR: usize = 8;
+/// Files a directory keeps at most, and how many of its largest it keeps
+/// whatever their size. Its other files end up in its "more entries" box:
+/// a page holds far fewer boxes than a large tree has files (see
+/// `data::MAX_BOXES`).
+const FILES_PER_DIR: usize = 64;
+const FILES_ALWAYS: usize = 4;
+/// Beyond those, a file is kept only if it would show as a box worth
+/// seeing: at least this share of its directory when zoomed into it, and
+/// of all met so far (which bounds how many a large tree keeps: only the
+/// start of a scan, while that sum is small, keeps small files).
+const SHARE_OF_DIR: u64 = 500;
+const SHARE_OF_ALL: u64 = 50_000;
 
 /// How an entry compares with the old scan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +132,8 @@ pub struct Model {
     pub unread: u64,
     open: Vec<Open>,
     seq: u64,
+    /// Bytes met so far, in the run's measure.
+    met: u64,
     old: Option<OldTree>,
     /// Whether the old scan lists files, so that a file it lacks is new.
     old_has_files: bool,
@@ -164,6 +174,7 @@ impl Model {
             unread: 0,
             open: Vec::new(),
             seq: 0,
+            met: 0,
             old,
             old_has_files,
         }
@@ -227,6 +238,7 @@ impl Model {
         let old = self.old_child(name);
         let node = self.push_node(parent, name, true);
         self.both &= other.is_some();
+        self.met = self.met.saturating_add(own);
         self.open.push(Open {
             node,
             files: Largest::new(FILES_PER_DIR),
@@ -241,6 +253,7 @@ impl Model {
     pub fn file(&mut self, path: &[u8], depth: usize, size: u64, other: Option<u64>) {
         self.both &= other.is_some();
         let other = other.unwrap_or(size);
+        self.met = self.met.saturating_add(size);
         let seq = self.seq;
         self.seq += 1;
         if self.largest.would_keep(|s| size > s.size) {
@@ -306,7 +319,9 @@ impl Model {
         n.entries = open.entries;
         n.change = change;
         n.old = old_value;
-        for file in open.files.into_sorted() {
+        let floor = (self.met / SHARE_OF_ALL).max(size / SHARE_OF_DIR);
+        let files = open.files.into_sorted().into_iter().enumerate();
+        for (_, file) in files.filter(|(i, f)| *i < FILES_ALWAYS || f.size >= floor) {
             let node = self.push_node(open.node, &file.name, false);
             let n = &mut self.nodes[node as usize];
             (n.size, n.other, n.change, n.old) = (file.size, file.other, file.change, file.old);

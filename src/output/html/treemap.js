@@ -189,11 +189,11 @@
 
   function drawTreemap(W, H) {
     /* Breadth first, so that the budget of boxes goes to the top levels. */
-    var queue = [[zoom, 0, 0, W, H, 0, 0]];
+    var queue = [[zoom, 0, 0, W, H, 0, 0, false]];
     for (var q = 0; q < queue.length && drawn < MAX_DRAWN; q++) {
       var item = queue[q];
       var n = item[0], x = item[1], y = item[2], w = item[3], h = item[4];
-      var branch = item[5], depth = item[6];
+      var branch = item[5], depth = item[6], split = item[7];
       var kids = n.kind === DIR ? sortedKids(n) : [];
       var head = kids.length && w >= 50 && h >= 40 ? 16 : 0;
       var pad = w >= 12 && h >= 12 ? 3 : 0;
@@ -202,9 +202,12 @@
       if (!kids.length || iw < 4 || ih < 4) { continue; }
       var index = 0;
       squarify(kids, x + pad, y + (head || pad), iw, ih, function (kid, kx, ky, kw, kh) {
-        var b = n === zoom ? index : branch;
+        /* Hues part at the first level that has more than one box. */
+        var b = split ? branch : index;
         index++;
-        if (kw >= 2 && kh >= 2) { queue.push([kid, kx, ky, kw, kh, b, depth + 1]); }
+        if (kw >= 2 && kh >= 2) {
+          queue.push([kid, kx, ky, kw, kh, b, depth + 1, split || kids.length > 1]);
+        }
       });
     }
   }
@@ -212,16 +215,19 @@
   function drawIcicle(W, H) {
     var levels = Math.max(1, Math.floor(H / ICICLE_ROW));
     var row = H / levels;
-    var queue = [[zoom, 0, W, 0, 0]];
+    var queue = [[zoom, 0, W, 0, 0, false]];
     for (var q = 0; q < queue.length && drawn < MAX_DRAWN; q++) {
       var item = queue[q];
       var n = item[0], x = item[1], w = item[2], branch = item[3], depth = item[4];
+      var split = item[5];
       addBox(n, x, depth * row, w, row, branch, depth, true);
       if (n.kind !== DIR || depth + 1 >= levels || size(n) <= 0) { continue; }
       var kids = sortedKids(n), at = x;
       for (var k = 0; k < kids.length; k++) {
         var kw = w * size(kids[k]) / size(n);
-        if (kw >= 1) { queue.push([kids[k], at, kw, n === zoom ? k : branch, depth + 1]); }
+        if (kw >= 1) {
+          queue.push([kids[k], at, kw, split ? branch : k, depth + 1, split || kids.length > 1]);
+        }
         at += kw;
       }
     }
