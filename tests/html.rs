@@ -496,6 +496,51 @@ fn structural_stopped_scan_says_partial() -> Result<(), Failed> {
     check_sums(&tree_of(&data)?[0], 1)
 }
 
+fn structural_refuses_what_it_cannot_draw() -> Result<(), Failed> {
+    let env = TestEnv::new(TREE);
+    let file = env.tempdir().join("refused.html");
+    let arg = format!("--html={}", file.display());
+    for (html, other, message) in [
+        (
+            arg.as_str(),
+            "--inodes",
+            "--html and --inodes cannot be used together",
+        ),
+        (
+            arg.as_str(),
+            "-S",
+            "--html and --separate-dirs cannot be used together",
+        ),
+        ("--html=-", "--export=-", "cannot both write to stdout"),
+        (arg.as_str(), "--diff=-", "name a file, not -"),
+    ] {
+        let out = cdu(env.root(), &[html, other, "."]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        if out.status.code() != Some(1)
+            || !err.contains(message)
+            || file.exists()
+            || !out.stdout.is_empty()
+        {
+            return Err(format!("{other}: {} {err:?}", describe(out.status)).into());
+        }
+    }
+    Ok(())
+}
+
+fn structural_a_view_beside_keeps_every_file() -> Result<(), Failed> {
+    // --top and --tree tell the walk to leave out small files; the page
+    // needs them, and must not change with the view beside it.
+    let env = TestEnv::new("generate g files=400 dirs=10 seed=3 maxsize=64K\n");
+    let alone = data_of(&page(&env, &["."])?)?;
+    for view in [["--top=1"], ["--tree"]] {
+        let beside = data_of(&page(&env, &[view[0], "."])?)?;
+        if beside["nodes"] != alone["nodes"] || beside["largest"] != alone["largest"] {
+            return Err(format!("the page differs beside {}", view[0]).into());
+        }
+    }
+    Ok(())
+}
+
 /// Where the browser trials find their tools, or why they cannot run.
 fn browser_tools() -> Result<(PathBuf, PathBuf), String> {
     let find = |names: &[&str]| {
@@ -739,7 +784,7 @@ type Check = fn() -> Result<(), Failed>;
 
 fn main() {
     let args = Arguments::from_args();
-    let structural: [(&str, Check); 11] = [
+    let structural: [(&str, Check); 13] = [
         ("page_is_well_formed", structural_page_is_well_formed),
         (
             "page_refers_to_nothing_outside",
@@ -768,6 +813,14 @@ fn main() {
         (
             "stopped_scan_says_partial",
             structural_stopped_scan_says_partial,
+        ),
+        (
+            "refuses_what_it_cannot_draw",
+            structural_refuses_what_it_cannot_draw,
+        ),
+        (
+            "a_view_beside_keeps_every_file",
+            structural_a_view_beside_keeps_every_file,
         ),
     ];
     let mut trials: Vec<Trial> = structural
