@@ -5,19 +5,20 @@
 //! `chromium-driver`; where either is missing they are reported as
 //! ignored, never as passed.
 
+mod page_check;
 mod session;
 mod testenv;
+mod webdriver;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::{Output, Stdio};
 
 use libtest_mimic::{Arguments, Failed, Trial};
+use page_check::{Node, check_sums, check_well_formed, data_of, tree_of, without_comments};
 use serde_json::{Value, json};
 use session::{Session, Stdout, describe, slow_tree};
 use testenv::TestEnv;
+use webdriver::{Browser, browser_tools};
 
 /// A tree with one clearly largest directory, and a largest file elsewhere.
 const TREE: &str = "
@@ -71,169 +72,6 @@ fn du_total(env: &TestEnv, args: &[&str]) -> Result<u64, Failed> {
     let text = String::from_utf8(out.stdout)?;
     let number = text.split('\t').next().unwrap_or("");
     Ok(number.trim().parse()?)
-}
-
-/// The JSON the page holds.
-fn data_of(page: &str) -> Result<Value, Failed> {
-    let open = "<script id=\"cdu-data\" type=\"application/json\">";
-    let start = page.find(open).ok_or("no data element")? + open.len();
-    let end = start + page[start..].find("</script>").ok_or("data never ends")?;
-    Ok(serde_json::from_str(&page[start..end])?)
-}
-
-/// A node of the page's tree: its row and its children.
-struct Node {
-    row: Vec<Value>,
-    kids: Vec<Node>,
-}
-
-impl Node {
-    fn name(&self) -> &str {
-        self.row[0].as_str().unwrap_or("")
-    }
-    fn kind(&self) -> u64 {
-        self.row[1].as_u64().unwrap_or(9)
-    }
-    fn size(&self, measure: usize) -> u64 {
-        self.row[2 + measure].as_u64().unwrap_or(u64::MAX)
-    }
-    fn child(&self, name: &str) -> Option<&Node> {
-        self.kids.iter().find(|k| k.name() == name && k.kind() != 2)
-    }
-    fn change(&self) -> u64 {
-        self.row[6].as_u64().unwrap_or(99)
-    }
-}
-
-/// The roots of the page's tree, rebuilt from its preorder rows.
-fn tree_of(data: &Value) -> Result<Vec<Node>, Failed> {
-    fn take(rows: &[Value], at: &mut usize) -> Result<Node, Failed> {
-        let row = rows
-            .get(*at)
-            .and_then(Value::as_array)
-            .ok_or("a row is missing")?
-            .clone();
-        *at += 1;
-        let n = row[5].as_u64().ok_or("no child count")?;
-        let mut kids = Vec::new();
-        for _ in 0..n {
-            kids.push(take(rows, at)?);
-        }
-        Ok(Node { row, kids })
-    }
-    let rows = data["nodes"].as_array().ok_or("no nodes")?;
-    let mut at = 0;
-    let mut roots = Vec::new();
-    for _ in 0..data["roots"].as_u64().ok_or("no roots")? {
-        roots.push(take(rows, &mut at)?);
-    }
-    if at != rows.len() {
-        return Err(format!("{} rows, {at} in the tree", rows.len()).into());
-    }
-    Ok(roots)
-}
-
-/// Checks that every directory's boxes add up to it, in both measures.
-fn check_sums(node: &Node, measures: usize) -> Result<(), Failed> {
-    if node.kind() == 1 && !node.kids.is_empty() {
-        for m in 0..measures {
-            let sum: u64 = node.kids.iter().map(|k| k.size(m)).sum();
-            if sum != node.size(m) {
-                return Err(format!(
-                    "{:?}: boxes add up to {sum}, not {} (measure {m})",
-                    node.name(),
-                    node.size(m)
-                )
-                .into());
-            }
-        }
-    }
-    node.kids.iter().try_for_each(|k| check_sums(k, measures))
-}
-
-/// Well-formedness, as a browser would need it here: every element that
-/// is opened is closed in order (the void ones excepted), attributes are
-/// quoted, comments end, and a script's or style's text runs to its own
-/// end tag.
-fn check_well_formed(html: &str) -> Result<(), Failed> {
-    const VOID: &[&str] = &["meta", "br", "img", "input", "link", "hr", "wbr"];
-    let mut open: Vec<String> = Vec::new();
-    let mut rest = html
-        .strip_prefix("<!DOCTYPE html>")
-        .ok_or("no doctype first")?;
-    while let Some(lt) = rest.find('<') {
-        rest = &rest[lt..];
-        if let Some(comment) = rest.strip_prefix("<!--") {
-            let end = comment.find("-->").ok_or("a comment never ends")?;
-            rest = &comment[end + 3..];
-            continue;
-        }
-        let gt = rest.find('>').ok_or("a tag never ends")?;
-        let tag = &rest[1..gt];
-        rest = &rest[gt + 1..];
-        if let Some(name) = tag.strip_prefix('/') {
-            let top = open.pop().ok_or(format!("</{name}> closes nothing"))?;
-            if top != name {
-                return Err(format!("</{name}> closes <{top}>").into());
-            }
-            continue;
-        }
-        let name: String = tag
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        if name.is_empty() {
-            return Err(format!("a tag without a name: <{tag}>").into());
-        }
-        if tag.matches('"').count() % 2 != 0 {
-            return Err(format!("an attribute's quotes do not pair: <{tag}>").into());
-        }
-        if VOID.contains(&name.as_str()) {
-            continue;
-        }
-        if name == "script" || name == "style" {
-            let end = format!("</{name}>");
-            let at = rest.find(&end).ok_or(format!("<{name}> never ends"))?;
-            rest = &rest[at + end.len()..];
-            continue;
-        }
-        open.push(name);
-    }
-    if !open.is_empty() {
-        return Err(format!("left open: {open:?}").into());
-    }
-    if !rest.trim().is_empty() {
-        return Err(format!("text after the document: {rest:?}").into());
-    }
-    Ok(())
-}
-
-/// The page with its comments taken out: `<!-- -->` in the markup and
-/// `/* */` in the style and the script.
-fn without_comments(html: &str) -> String {
-    let mut out = String::new();
-    let mut rest = html;
-    loop {
-        let a = rest.find("<!--");
-        let b = rest.find("/*");
-        let (at, open, close) = match (a, b) {
-            (Some(a), Some(b)) if a < b => (a, "<!--", "-->"),
-            (Some(a), None) => (a, "<!--", "-->"),
-            (_, Some(b)) => (b, "/*", "*/"),
-            (None, None) => break,
-        };
-        out.push_str(&rest[..at]);
-        let after = &rest[at + open.len()..];
-        match after.find(close) {
-            Some(end) => rest = &after[end + close.len()..],
-            None => {
-                rest = "";
-                break;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 fn structural_page_is_well_formed() -> Result<(), Failed> {
@@ -541,157 +379,6 @@ fn structural_a_view_beside_keeps_every_file() -> Result<(), Failed> {
     Ok(())
 }
 
-/// Where the browser trials find their tools, or why they cannot run.
-fn browser_tools() -> Result<(PathBuf, PathBuf), String> {
-    let find = |names: &[&str]| {
-        names.iter().find_map(|n| {
-            std::env::split_paths(&std::env::var_os("PATH")?)
-                .map(|d| d.join(n))
-                .find(|p| p.is_file())
-        })
-    };
-    let chromium = find(&["chromium", "chromium-browser"]).ok_or("chromium is not installed")?;
-    let driver = find(&["chromedriver"]).ok_or("chromium-driver is not installed")?;
-    Ok((chromium, driver))
-}
-
-/// A WebDriver session in headless chromium, ended on drop.
-struct Browser {
-    driver: Child,
-    port: u16,
-    session: String,
-    _profile: tempfile::TempDir,
-}
-
-impl Browser {
-    fn start(chromium: &Path, driver: &Path) -> Result<Browser, Failed> {
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let child = Command::new(driver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let profile = tempfile::tempdir()?;
-        let mut browser = Browser {
-            driver: child,
-            port,
-            session: String::new(),
-            _profile: profile,
-        };
-        // The driver answers once it listens.
-        let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if start.elapsed() > session::DEADLINE {
-                return Err("chromedriver never listened".into());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let args = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=1280,900",
-        ]
-        .iter()
-        .map(|a| a.to_string())
-        .chain([format!(
-            "--user-data-dir={}",
-            browser._profile.path().display()
-        )])
-        .collect::<Vec<_>>();
-        let caps = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium, "args": args},
-            "goog:loggingPrefs": {"browser": "ALL"}
-        }}});
-        let answer = browser.call("POST", "/session", &caps)?;
-        browser.session = answer["value"]["sessionId"]
-            .as_str()
-            .ok_or(format!("no session: {answer}"))?
-            .to_string();
-        Ok(browser)
-    }
-
-    /// One WebDriver command: plain HTTP with a JSON body.
-    fn call(&self, method: &str, path: &str, body: &Value) -> Result<Value, Failed> {
-        let body = if method == "GET" {
-            String::new()
-        } else {
-            body.to_string()
-        };
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
-        stream.set_read_timeout(Some(session::DEADLINE))?;
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )?;
-        // The driver may keep the connection open: read the head, then
-        // as many bytes as it says the body has.
-        let mut answer = Vec::new();
-        let mut buf = [0u8; 8192];
-        let (head_end, length) = loop {
-            let n = stream.read(&mut buf)?;
-            if n == 0 {
-                return Err("the driver closed the connection early".into());
-            }
-            answer.extend_from_slice(&buf[..n]);
-            if let Some(at) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&answer[..at]).to_ascii_lowercase();
-                let length = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse::<usize>().ok())
-                    .ok_or("no Content-Length")?;
-                break (at + 4, length);
-            }
-        };
-        while answer.len() < head_end + length {
-            let n = stream.read(&mut buf)?;
-            if n == 0 {
-                return Err("the driver's answer was cut short".into());
-            }
-            answer.extend_from_slice(&buf[..n]);
-        }
-        let text = std::str::from_utf8(&answer[head_end..head_end + length])?;
-        let value: Value = serde_json::from_str(text)?;
-        if value["value"]["error"].is_string() {
-            return Err(format!("{method} {path}: {}", value["value"]).into());
-        }
-        Ok(value)
-    }
-
-    fn session_call(&self, method: &str, path: &str, body: Value) -> Result<Value, Failed> {
-        let path = format!("/session/{}{path}", self.session);
-        Ok(self.call(method, &path, &body)?["value"].take())
-    }
-
-    fn script(&self, script: &str) -> Result<Value, Failed> {
-        self.session_call(
-            "POST",
-            "/execute/sync",
-            json!({"script": script, "args": []}),
-        )
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        if !self.session.is_empty() {
-            let path = format!("/session/{}", self.session);
-            let _ = self.call("DELETE", &path, &Value::Null);
-        }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
-}
-
 fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
@@ -733,38 +420,40 @@ fn browser_shows_the_page_and_zooms(chromium: &Path, driver: &Path) -> Result<()
     if !errors.is_empty() {
         return Err(format!("console errors: {errors:?}").into());
     }
+    // Hovering a box tells its path, exact size and share of the whole.
+    let lone_size = du_total(&env, &["-s", "-B1", "lone"])?;
+    let lone = browser.element(".box[data-name=\"lone\"]")?;
+    browser.pointer(&lone, 0, 0, false)?;
+    let tip = browser.script("return document.getElementById('tip').innerText;")?;
+    let tip = tip.as_str().ok_or("no tooltip")?;
+    for want in [
+        "./lone".to_string(),
+        format!("({} bytes)", group(lone_size)),
+        "% of the whole".to_string(),
+    ] {
+        if !tip.contains(&want) {
+            return Err(format!("the tooltip lacks {want:?}: {tip:?}").into());
+        }
+    }
+    // The other measure, where both were measured, gives another total.
+    let apparent = du_total(&env, &["-sb", "."])?;
+    let button = browser.element("#measure-1")?;
+    browser.session_call("POST", &format!("/element/{button}/click"), json!({}))?;
+    let summary = browser.script("return document.getElementById('summary').innerText;")?;
+    let summary = summary.as_str().ok_or("no summary")?;
+    if !summary.contains(&format!("({} bytes) of apparent size", group(apparent))) {
+        return Err(format!("after the switch: {summary:?}").into());
+    }
     // A click on the largest directory zooms into it: the breadcrumb ends
     // with its name.
-    let found = browser.session_call(
-        "POST",
-        "/element",
-        json!({"using": "css selector", "value": ".box.dir[data-name=\"big\"]"}),
-    )?;
-    let id = found
-        .as_object()
-        .and_then(|o| o.values().next())
-        .and_then(Value::as_str)
-        .ok_or(format!("no box for big: {found}"))?
-        .to_string();
+    let big = browser.element(".box.dir[data-name=\"big\"]")?;
     // On its name, at the top: the middle holds its children's boxes.
-    let rect = browser.session_call("GET", &format!("/element/{id}/rect"), Value::Null)?;
+    let rect = browser.session_call("GET", &format!("/element/{big}/rect"), Value::Null)?;
     let (w, h) = (
         rect["width"].as_f64().ok_or("no width")?,
         rect["height"].as_f64().ok_or("no height")?,
     );
-    let origin = json!({"element-6066-11e4-a52e-4f735466cecf": id});
-    let (x, y) = ((12.0 - w / 2.0) as i64, (8.0 - h / 2.0) as i64);
-    browser.session_call(
-        "POST",
-        "/actions",
-        json!({"actions": [{"type": "pointer", "id": "mouse",
-        "parameters": {"pointerType": "mouse"},
-        "actions": [
-            {"type": "pointerMove", "origin": origin, "x": x, "y": y},
-            {"type": "pointerDown", "button": 0},
-            {"type": "pointerUp", "button": 0}
-        ]}]}),
-    )?;
+    browser.pointer(&big, (12.0 - w / 2.0) as i64, (8.0 - h / 2.0) as i64, true)?;
     let crumbs = browser.script("return document.getElementById('crumbs').innerText;")?;
     let crumbs = crumbs.as_str().ok_or("no breadcrumb")?;
     if !crumbs.trim_end().ends_with("big") || !crumbs.starts_with('.') {
