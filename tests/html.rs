@@ -306,6 +306,10 @@ fn structural_diff_colours_changes() -> Result<(), Failed> {
             return Err(format!("{what}: change {got:?}, not {want}").into());
         }
     }
+    // The directory that lost it counts it, for its dashed border.
+    if root.row[8] != 1 {
+        return Err(format!("the root counts {} entries gone", root.row[8]).into());
+    }
     let gone = data["gone"].as_array().ok_or("no gone table")?;
     if !gone.iter().any(|r| r[0] == "./lone") {
         return Err(format!("lone is not listed as gone: {gone:?}").into());

@@ -134,7 +134,7 @@
   function addBox(n, x, y, w, h, branch, depth, withLabel) {
     var el = document.createElement("div");
     el.className = "box" + (n.kind === DIR ? " dir" : n.kind === REST ? " rest" : "") +
-      (n === zoom ? " here" : "");
+      (n === zoom ? " here" : "") + (n.goneCount > 0 ? " lost" : "");
     el.style.left = x + "px";
     el.style.top = y + "px";
     el.style.width = Math.max(w, 1) + "px";
@@ -406,6 +406,10 @@
       legend.appendChild(sw);
       legend.appendChild(document.createTextNode(p[1]));
     });
+    var lost = document.createElement("span");
+    lost.className = "swatch lost-swatch";
+    legend.appendChild(lost);
+    legend.appendChild(document.createTextNode("holds entries now gone (listed beside)"));
     if (data.gone.length) {
       document.getElementById("gone-part").hidden = false;
       fillTable("gone", data.gone);
