@@ -17,6 +17,14 @@ use crate::diff::old::NONE;
 /// page near 2 MB, and one screen never shows more than a few thousand.
 pub const MAX_BOXES: usize = 40_000;
 
+/// Bytes of names and numbers the boxes may take, so that a tree of long
+/// names still makes a page under 5 MB.
+const MAX_BYTES: usize = 4_000_000;
+
+/// What one box's row costs in the JSON besides its name (an estimate
+/// from the rows of the million-file tree, rounded up).
+const ROW_BYTES: usize = 60;
+
 /// What the page says about the run besides the tree.
 pub struct Header<'a> {
     /// The run's measure: "disk usage" or "apparent size".
@@ -136,7 +144,8 @@ impl Children {
     }
 }
 
-/// Which nodes get a box: the largest first until `MAX_BOXES`, a node
+/// Which nodes get a box: the largest first until `MAX_BOXES` (or
+/// `MAX_BYTES`), a node
 /// only after its parent.
 fn choose(nodes: &[Node], children: &Children, roots: &[u32]) -> Vec<bool> {
     let mut chosen = vec![false; nodes.len()];
@@ -144,9 +153,12 @@ fn choose(nodes: &[Node], children: &Children, roots: &[u32]) -> Vec<bool> {
     for &r in roots {
         heap.push((nodes[r as usize].size, std::cmp::Reverse(r)));
     }
-    let mut boxes = 0;
+    let (mut boxes, mut bytes) = (0, 0);
     while let Some((_, std::cmp::Reverse(i))) = heap.pop() {
-        if boxes >= MAX_BOXES {
+        let n = &nodes[i as usize];
+        // A name may grow fourfold when escaped (`\xFF`).
+        bytes += ROW_BYTES + 4 * (n.name.1 - n.name.0) as usize;
+        if boxes >= MAX_BOXES || bytes > MAX_BYTES {
             break;
         }
         chosen[i as usize] = true;
@@ -287,4 +299,41 @@ fn push_table(out: &mut String, key: &str, rows: Vec<Listed>) {
         let _ = write!(out, ",{},{}]", row.size, row.other);
     }
     out.push(']');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Header<'static> {
+        Header {
+            measure: "disk usage",
+            other_measure: "apparent size",
+            partial: false,
+            written: String::new(),
+            version: "test",
+            old_name: None,
+        }
+    }
+
+    #[test]
+    fn long_names_still_make_a_small_page() {
+        let mut model = Model::new(None, false);
+        model.dir_start(b"root", 0, 4096, Some(0));
+        let name = vec![b'n'; 250];
+        for i in 0..20_000u64 {
+            let mut path = b"root/".to_vec();
+            path.extend_from_slice(&name);
+            path.extend_from_slice(i.to_string().as_bytes());
+            model.dir_start(&path, 1, 4096 + i, Some(0));
+            model.dir_end(&path, Some(4096 + i));
+        }
+        let total = 4096 + (0..20_000u64).map(|i| 4096 + i).sum::<u64>();
+        model.dir_end(b"root", Some(total));
+        let json = to_json(&mut model, &header());
+        assert!(json.len() < 5_000_000, "{} bytes", json.len());
+        assert!(json.contains(&format!("[\"root\",1,{total},")));
+        // What did not fit is one box that keeps the sum.
+        assert!(json.contains("[\"\",2,"), "no 'more entries' box");
+    }
 }
