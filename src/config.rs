@@ -181,14 +181,17 @@ pub struct Config {
     /// `--diff=OLD`: print what changed since the saved scan or du
     /// listing OLD instead of du's lines (`-`: stdin).
     pub diff: Option<std::ffi::OsString>,
+    /// `--html=FILE`: also draw the scan as one self-contained HTML page
+    /// (`-`: to stdout, instead of the lines).
+    pub html: Option<std::ffi::OsString>,
 }
 
 impl Config {
     /// Tells the walk that no file measuring less than `floor` need be
-    /// named: unless an export is written beside the view, which needs
-    /// every file.
+    /// named: unless an export or a page is written beside the view,
+    /// which need every file.
     pub fn raise_list_floor(&self, floor: u64) {
-        if self.export.is_none() {
+        if self.export.is_none() && self.html.is_none() {
             self.list_floor.fetch_max(floor, Ordering::Relaxed);
         }
     }
@@ -233,6 +236,7 @@ impl Config {
             width: None,
             color: ColorWhen::Auto,
             diff: None,
+            html: None,
         }
     }
 

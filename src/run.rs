@@ -14,6 +14,7 @@ use crate::diff::DiffWriter;
 use crate::exit::ExitStatus;
 use crate::history::History;
 use crate::message;
+use crate::output::html::HtmlWriter;
 use crate::output::{
     AroundBar, DuWriter, JsonWriter, NcduWriter, Report, Screen, Tee, TopView, TreeView,
 };
@@ -81,11 +82,46 @@ fn open_export(config: &Config) -> Result<Option<Box<dyn Write>>, ExitStatus> {
     }
 }
 
+/// The page of `--html`, with its own copy of `--diff`'s old scan, made
+/// before the scan for the same reason as the export.
+fn open_html(config: &Config) -> Result<Option<HtmlWriter<'_>>, ExitStatus> {
+    let Some(file) = &config.html else {
+        return Ok(None);
+    };
+    // The page colours files too, so its copy holds them.
+    let mut with_files = config.clone();
+    with_files.all = true;
+    let old = match &config.diff {
+        Some(old) => match crate::diff::old::OldTree::load(&with_files, old) {
+            Ok(old) => Some(old),
+            Err(e) => {
+                message::error(&[e.to_string().as_bytes()]);
+                return Err(ExitStatus::Failure);
+            }
+        },
+        None => None,
+    };
+    HtmlWriter::create(config, file, old)
+        .map(Some)
+        .map_err(|e| {
+            message::error(&[
+                &quote_if_needed(file.as_bytes(), config.locale),
+                b": ",
+                message::strerror(e.raw_os_error().unwrap_or(0)).as_bytes(),
+            ]);
+            ExitStatus::Failure
+        })
+}
+
 /// Scans (or imports) and prints as `config` says: results stream to
 /// stdout as the scan completes them.
 pub fn run(config: &Config) -> ExitStatus {
     let export_out = match open_export(config) {
         Ok(out) => out,
+        Err(status) => return status,
+    };
+    let mut html = match open_html(config) {
+        Ok(html) => html,
         Err(status) => return status,
     };
     let old = match &config.diff {
@@ -123,8 +159,10 @@ pub fn run(config: &Config) -> ExitStatus {
         Progress::new(config.tick, hint, total)
     });
     let bar = progress.as_ref().and_then(Progress::live_bar);
-    let out: Box<dyn Write> = if config.export.as_deref() == Some(std::ffi::OsStr::new("-")) {
-        // The export takes stdout's place.
+    let dash = Some(std::ffi::OsStr::new("-"));
+    let out: Box<dyn Write> = if config.export.as_deref() == dash || config.html.as_deref() == dash
+    {
+        // The export or the page takes stdout's place.
         Box::new(io::sink())
     } else {
         Box::new(AroundBar::new(stdio_state::stdout(), bar.clone(), true))
@@ -141,7 +179,7 @@ pub fn run(config: &Config) -> ExitStatus {
     let start = Instant::now();
     let mut recorded = None;
     let outcome = {
-        let mut tee;
+        let (mut tee, mut page);
         let both: &mut dyn Sink = match &mut export {
             Some(export) => {
                 tee = Tee {
@@ -151,6 +189,16 @@ pub fn run(config: &Config) -> ExitStatus {
                 &mut tee
             }
             None => &mut *report,
+        };
+        let both: &mut dyn Sink = match &mut html {
+            Some(html) => {
+                page = Tee {
+                    first: both,
+                    second: html,
+                };
+                &mut page
+            }
+            None => both,
         };
         // Each operand's totals, for the history of progress.
         let mut tally = OperandTotals::new(both);
@@ -206,10 +254,16 @@ pub fn run(config: &Config) -> ExitStatus {
     };
     let written = match summary.error {
         Some(ref e) => Err(io::Error::new(e.kind(), e.to_string())),
-        None => report.finish(&summary).and_then(|()| match &mut export {
-            Some(export) => export.finish(),
-            None => Ok(()),
-        }),
+        None => report
+            .finish(&summary)
+            .and_then(|()| match &mut export {
+                Some(export) => export.finish(),
+                None => Ok(()),
+            })
+            .and_then(|()| match &mut html {
+                Some(html) => html.finish(summary.cancelled),
+                None => Ok(()),
+            }),
     };
     let mut status = match written {
         Ok(()) if report.had_errors() => ExitStatus::Failure,

@@ -285,8 +285,13 @@ pub(super) fn build(
             return Err(true);
         }
     }
-    if config.json || config.export.is_some() {
-        // Both write every entry with its type and both measures.
+    config.html = cli.html.clone();
+    if config.html.is_some() {
+        html_options(&config, diag)?;
+    }
+    if config.json || config.export.is_some() || config.html.is_some() {
+        // Each writes every entry (the page keeps the largest of each
+        // directory) with its type and both measures.
         config.details = true;
         config.list_all = true;
     }
@@ -338,4 +343,34 @@ pub(super) fn build(
         config.hash_all = cli.files.len() > 1 || config.dereference == Dereference::Always;
     }
     Ok(config)
+}
+
+/// Options a page cannot honour: its boxes are sizes in bytes that add up
+/// to their directory (not `--inodes`, not `-S`), and stdout or OLD can be
+/// used once only.
+fn html_options(config: &Config, diag: &mut Diagnostics) -> Result<(), bool> {
+    let together = |diag: &mut Diagnostics, other: &str| {
+        diag.push(&[
+            b"--html and ",
+            other.as_bytes(),
+            b" cannot be used together",
+        ]);
+        Err(true)
+    };
+    let dash = |o: &Option<std::ffi::OsString>| o.as_deref() == Some(std::ffi::OsStr::new("-"));
+    if config.inodes {
+        return together(diag, "--inodes");
+    }
+    if config.separate_dirs {
+        return together(diag, "--separate-dirs");
+    }
+    if dash(&config.html) && dash(&config.export) {
+        diag.push(&[b"--html and --export cannot both write to stdout"]);
+        return Err(true);
+    }
+    if config.diff.is_some() && dash(&config.diff) {
+        diag.push(&[b"--html with --diff reads OLD twice: name a file, not -"]);
+        return Err(true);
+    }
+    Ok(())
 }

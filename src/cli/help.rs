@@ -88,6 +88,9 @@ cdu's own options:
       --diff=OLD        print what changed since OLD, a saved scan or a du
                           listing: the signed change, new/gone/changed and
                           the path, largest change first
+      --html=FILE       also draw the scan as one HTML page in FILE (- for
+                          stdout): a zoomable treemap and icicle, and the
+                          largest files; with --diff, coloured by change
       --tree            show each FILE as a tree of its largest entries,
                           biggest first, with sizes (human-readable unless
                           a size option is given), shares and bars; -d N

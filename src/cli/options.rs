@@ -47,7 +47,7 @@ it found.";
 
 /// The options of GNU du 9.7, and cdu's own (`--mode`, `-j`, `-v`,
 /// `--tick`, `--no-history`, `--bench-modes`, `--generate`, `--json`,
-/// `--export`, `--import`, `--diff` and the views' `--tree`, `--top`,
+/// `--export`, `--import`, `--diff`, `--html` and the views' `--tree`, `--top`,
 /// `--rows`, `--width`, `--color`), in the order of the help.
 #[derive(Parser, Debug)]
 #[command(
@@ -231,6 +231,14 @@ pub struct Cli {
     /// units the other options give.
     #[arg(long, value_name = "OLD", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
     pub diff: Option<OsString>,
+    /// also draw the scan as one self-contained HTML page in FILE (- for stdout)
+    ///
+    /// The page holds a treemap and an icicle of the tree that zoom on a
+    /// click, and a table of the largest files; it needs no network and no
+    /// other file. With --diff, entries are coloured by how they changed.
+    /// With -, the page takes stdout's place instead of the lines.
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
+    pub html: Option<OsString>,
     /// show each FILE as a tree of its largest entries, biggest first
     ///
     /// Each row holds a size (human-readable unless a size option says
@@ -310,6 +318,7 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "export",
     "import",
     "diff",
+    "html",
     "tree",
     "top",
     "rows",
@@ -318,7 +327,7 @@ const GNU_LONG_OPTIONS: &[&str] = &[
 ];
 
 /// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
-const CDU_LONG_OPTIONS: usize = 16;
+const CDU_LONG_OPTIONS: usize = 17;
 
 /// The option table getopt reads: clap's definition of [`Cli`], in GNU
 /// du's order of long options (the order of getopt's ambiguity list).
