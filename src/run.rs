@@ -6,6 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::Summary;
 use crate::baseline::{self, OperandTotals};
 use crate::cancel::{self, Cancel};
 use crate::cli::{self, Action};
@@ -14,11 +15,12 @@ use crate::diff::DiffWriter;
 use crate::exit::ExitStatus;
 use crate::history::History;
 use crate::message;
+use crate::output::file::{FileError, OutputFile};
 use crate::output::{
     AroundBar, DuWriter, JsonWriter, NcduWriter, Report, Screen, Tee, TopView, TreeView,
 };
 use crate::progress::{Progress, group_digits};
-use crate::quote::quote_if_needed;
+use crate::quote::{quote, quote_if_needed};
 use crate::stdio_state;
 use crate::stream::Sink;
 
@@ -59,24 +61,72 @@ pub fn main() -> ExitStatus {
 const HINT_KEYS: &str = "press any key or Ctrl-C to stop";
 const HINT_SIGNALS: &str = "Ctrl-C to stop";
 
-/// Where the export goes, opened before the scan so that a file that
-/// cannot be created stops the run before it starts.
-fn open_export(config: &Config) -> Result<Option<Box<dyn Write>>, ExitStatus> {
+/// Where the export goes, made before the scan so that a file that
+/// cannot be created stops the run before it starts. A file is written
+/// beside its target and put in place by [`save_export`].
+fn open_export(config: &Config) -> Result<Option<OutputFile>, ExitStatus> {
     let Some(file) = &config.export else {
         return Ok(None);
     };
     if file == "-" {
-        return Ok(Some(Box::new(stdio_state::stdout())));
+        return Ok(Some(OutputFile::Stream(Box::new(stdio_state::stdout()))));
     }
-    match std::fs::File::create(file) {
-        Ok(f) => Ok(Some(Box::new(f))),
+    match OutputFile::create(file) {
+        Ok(f) => Ok(Some(f)),
         Err(e) => {
-            message::error(&[
-                &quote_if_needed(file.as_bytes(), config.locale),
-                b": ",
-                message::strerror(e.raw_os_error().unwrap_or(0)).as_bytes(),
-            ]);
+            message::error(&[&e.message(&quote_if_needed(file.as_bytes(), config.locale))]);
             Err(ExitStatus::Failure)
+        }
+    }
+}
+
+/// Ends the export of a scan: a whole scan replaces the target; a stopped
+/// one, one that found nothing, or one whose writing failed leaves the
+/// target as it was (on stdout, a stopped scan's document is left
+/// unclosed, so no reader takes it for a whole one).
+fn save_export(
+    config: &Config,
+    mut export: NcduWriter<'_, OutputFile>,
+    summary: &Summary,
+) -> ExitStatus {
+    let file = config.export.as_deref().unwrap_or_default();
+    let to_file = file != "-";
+    let kept = |why: &str| {
+        if to_file {
+            message::error(&[
+                b"--export: ",
+                why.as_bytes(),
+                b"; ",
+                &quote(file.as_bytes(), config.locale),
+                b" is left as it was",
+            ]);
+        }
+    };
+    if summary.error.is_some() {
+        // The failed write was reported where it happened.
+        return ExitStatus::Failure;
+    }
+    if summary.cancelled {
+        kept("the scan was stopped");
+        return ExitStatus::Interrupted;
+    }
+    if !export.has_root() {
+        kept("nothing was scanned");
+        return ExitStatus::Failure;
+    }
+    let shown = quote_if_needed(file.as_bytes(), config.locale);
+    if let Err(e) = export.finish() {
+        if !to_file {
+            return write_failed(&e, false);
+        }
+        message::error(&[&FileError::from_io(&e).message(&shown)]);
+        return ExitStatus::Failure;
+    }
+    match export.into_inner().commit() {
+        Ok(()) => ExitStatus::Success,
+        Err(e) => {
+            message::error(&[&e.message(&shown)]);
+            ExitStatus::Failure
         }
     }
 }
@@ -206,10 +256,7 @@ pub fn run(config: &Config) -> ExitStatus {
     };
     let written = match summary.error {
         Some(ref e) => Err(io::Error::new(e.kind(), e.to_string())),
-        None => report.finish(&summary).and_then(|()| match &mut export {
-            Some(export) => export.finish(),
-            None => Ok(()),
-        }),
+        None => report.finish(&summary),
     };
     let mut status = match written {
         Ok(()) if report.had_errors() => ExitStatus::Failure,
@@ -225,6 +272,9 @@ pub fn run(config: &Config) -> ExitStatus {
         )
         .as_bytes()]);
         status = status.merge(ExitStatus::Interrupted);
+    }
+    if let Some(export) = export {
+        status = status.merge(save_export(config, export, &summary));
     }
     // A cache that failed is said once, and changes nothing else.
     if let Some(problem) = history.as_mut().and_then(History::take_problem) {
