@@ -299,6 +299,11 @@ pub(super) fn build(
         ModeArg::Cancellable => Mode::Cancellable,
     };
     if config.import.is_some() {
+        if config.time.is_some_and(|t| t != TimeKind::Modification) {
+            diag.push(&[b"--time with --import shows modification times only: \
+                          a saved scan holds no other"]);
+            return Err(true);
+        }
         if let Some(extra) = cli.files.first().or(cli.files0_from.as_ref()) {
             diag.push(&[b"extra operand ", &quote(extra.as_bytes(), locale)]);
             diag.lines

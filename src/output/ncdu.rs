@@ -16,8 +16,8 @@
 
 use std::io::{self, Write};
 
-use crate::batch::{Details, FileType, Usage};
-use crate::config::Config;
+use crate::batch::{Details, FileType, NO_TIME, Usage};
+use crate::config::{Config, TimeKind};
 use crate::stream::{Event, Sink, Skip};
 
 /// Appends `name` as an export string: raw bytes, minimal escapes.
@@ -162,6 +162,15 @@ impl<'c, W: Write> NcduWriter<'c, W> {
             (other, own.bytes)
         };
         let _ = write!(self.buf, ",\"asize\":{asize},\"dsize\":{dsize}");
+        if self.config.time == Some(TimeKind::Modification) && own.time != NO_TIME {
+            // Whole seconds, as ncdu -e saves them, so that --import
+            // can show --time.
+            let _ = write!(
+                self.buf,
+                ",\"mtime\":{}",
+                own.time.div_euclid(1_000_000_000)
+            );
+        }
         let dev = details.and_then(|d| d.dev);
         let parent_dev = match self.open.last() {
             Some(p) => p.dev,
