@@ -171,6 +171,6 @@ pub fn same_as_fd(identity: Option<(u64, u64)>, fd: impl std::os::fd::AsFd) -> b
     };
     rustix::fs::fstat(fd).is_ok_and(|st| {
         rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::RegularFile
-            && (st.st_dev as u64, st.st_ino as u64) == id
+            && (st.st_dev, st.st_ino) == id
     })
 }
