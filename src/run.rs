@@ -69,7 +69,7 @@ fn open_export(config: &Config) -> Result<Option<OutputFile>, ExitStatus> {
         return Ok(None);
     };
     if file == "-" {
-        return Ok(Some(OutputFile::Stream(Box::new(stdio_state::stdout()))));
+        return Ok(Some(OutputFile::stream(Box::new(stdio_state::stdout()))));
     }
     match OutputFile::create(file) {
         Ok(f) => Ok(Some(f)),
@@ -102,9 +102,21 @@ fn save_export(
             ]);
         }
     };
+    let shown = quote_if_needed(file.as_bytes(), config.locale);
+    let unwritten = |e: FileError| {
+        message::error(&[&e.message(&shown)]);
+        kept("it could not be written");
+        ExitStatus::Failure
+    };
     if summary.error.is_some() {
-        // The failed write was reported where it happened.
-        return ExitStatus::Failure;
+        return match export.output().failed() {
+            Some(e) => unwritten(e),
+            None => {
+                // The write that failed, to stdout, was reported as such.
+                kept("the scan stopped at a write error");
+                ExitStatus::Failure
+            }
+        };
     }
     if summary.cancelled {
         kept("the scan was stopped");
@@ -114,20 +126,15 @@ fn save_export(
         kept("nothing was scanned");
         return ExitStatus::Failure;
     }
-    let shown = quote_if_needed(file.as_bytes(), config.locale);
     if let Err(e) = export.finish() {
-        if !to_file {
-            return write_failed(&e, false);
-        }
-        message::error(&[&FileError::from_io(&e).message(&shown)]);
-        return ExitStatus::Failure;
+        return match to_file {
+            true => unwritten(FileError::from_io(&e)),
+            false => write_failed(&e, false),
+        };
     }
     match export.into_inner().commit() {
         Ok(()) => ExitStatus::Success,
-        Err(e) => {
-            message::error(&[&e.message(&shown)]);
-            ExitStatus::Failure
-        }
+        Err(e) => unwritten(e),
     }
 }
 
@@ -254,7 +261,13 @@ pub fn run(config: &Config) -> ExitStatus {
             return ExitStatus::Failure;
         }
     };
+    // A write to the export file that failed is reported with the file's
+    // name, by save_export.
+    let export_failed = export
+        .as_ref()
+        .is_some_and(|e| e.output().failed().is_some());
     let written = match summary.error {
+        Some(_) if export_failed => Ok(()),
         Some(ref e) => Err(io::Error::new(e.kind(), e.to_string())),
         None => report.finish(&summary),
     };

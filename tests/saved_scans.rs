@@ -258,6 +258,37 @@ fn a_scan_that_finds_nothing_writes_no_document_to_stdout() {
     assert_eq!(text(&out.stdout), "");
 }
 
+#[test]
+#[ignore = "needs root and unshare to mount a small tmpfs; run with --ignored"]
+fn a_full_disk_names_the_export_and_keeps_the_old_file() {
+    let env = TestEnv::new("generate g files=3000 dirs=30 seed=1\n");
+    // A 64K tmpfs in a mount namespace of its own: the export of 3,000
+    // entries does not fit.
+    let script = "set -e; mount -t tmpfs -o size=64k cdu-test small; echo old > small/e.json; \
+                  set +e; \"$0\" --export=small/e.json root >/dev/null; echo \"status $?\"; \
+                  cat small/e.json; ls -A small";
+    fs::create_dir(env.tempdir().join("small")).unwrap();
+    let out = Command::new("unshare")
+        .args(["-m", "--propagation", "private", "sh", "-c", script, CDU])
+        .current_dir(env.tempdir())
+        .env("LC_ALL", "C")
+        .output()
+        .expect("unshare is installed");
+    assert_eq!(
+        text(&out.stdout),
+        "status 1\nold\ne.json\n",
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "{CDU}: small/e.json: No space left on device\n\
+             {CDU}: --export: it could not be written; 'small/e.json' is left as it was\n"
+        )
+    );
+}
+
 // Item 5: absolute operand names round-trip.
 
 #[test]

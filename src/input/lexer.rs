@@ -95,7 +95,10 @@ impl<R: Read> Lexer<R> {
                     return Ok(true);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return self.fault(format!("read error: {e}")),
+                Err(e) => {
+                    let errno = e.raw_os_error().unwrap_or(libc::EIO);
+                    return self.fault(format!("read error: {}", crate::message::strerror(errno)));
+                }
             }
         }
     }

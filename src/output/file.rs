@@ -16,8 +16,14 @@ use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
+/// An output file, and the errno of its first failed write.
+pub struct OutputFile {
+    to: To,
+    failed: Option<i32>,
+}
+
 /// Where the bytes of an output file go until it is committed.
-pub enum OutputFile {
+enum To {
     /// Renamed onto `target` by [`OutputFile::commit`]; removed if
     /// dropped before.
     Staged {
@@ -48,7 +54,7 @@ impl OutputFile {
             && !meta.is_file()
         {
             return File::create(given)
-                .map(OutputFile::Direct)
+                .map(|f| OutputFile::new(To::Direct(f)))
                 .map_err(|e| FileError::from_io(&e));
         }
         let target = match fs::symlink_metadata(given) {
@@ -80,7 +86,34 @@ impl OutputFile {
                 .set_permissions(Permissions::from_mode(mode))
                 .map_err(|e| FileError::from_io(&e))?;
         }
-        Ok(OutputFile::Staged { temp, target })
+        Ok(OutputFile::new(To::Staged { temp, target }))
+    }
+
+    fn new(to: To) -> OutputFile {
+        OutputFile { to, failed: None }
+    }
+
+    /// Standard output (`--export=-`): written as it goes, and its
+    /// failures reported as stdout's.
+    pub fn stream(out: Box<dyn Write>) -> OutputFile {
+        OutputFile::new(To::Stream(out))
+    }
+
+    /// The errno of the first write to a file that failed.
+    pub fn failed(&self) -> Option<FileError> {
+        self.failed.map(|errno| FileError { errno })
+    }
+
+    /// Keeps the errno of a failed write to a file, to name the file in
+    /// the message rather than stdout.
+    fn note<T>(&mut self, result: io::Result<T>) -> io::Result<T> {
+        if let Err(e) = &result
+            && !matches!(self.to, To::Stream(_))
+            && self.failed.is_none()
+        {
+            self.failed = Some(FileError::from_io(e).errno);
+        }
+        result
     }
 
     /// The file's device and inode, when it is a regular file already.
@@ -92,8 +125,8 @@ impl OutputFile {
     /// Puts the whole file in place of its target: its bytes reach the
     /// disk first, so a crash leaves the old file or the new one.
     pub fn commit(self) -> Result<(), FileError> {
-        match self {
-            OutputFile::Staged { temp, target } => {
+        match self.to {
+            To::Staged { temp, target } => {
                 temp.as_file()
                     .sync_all()
                     .map_err(|e| FileError::from_io(&e))?;
@@ -101,8 +134,8 @@ impl OutputFile {
                     .map(drop)
                     .map_err(|e| FileError::from_io(&e.error))
             }
-            OutputFile::Direct(mut f) => f.flush().map_err(|e| FileError::from_io(&e)),
-            OutputFile::Stream(mut s) => s.flush().map_err(|e| FileError::from_io(&e)),
+            To::Direct(mut f) => f.flush().map_err(|e| FileError::from_io(&e)),
+            To::Stream(mut s) => s.flush().map_err(|e| FileError::from_io(&e)),
         }
     }
 }
@@ -140,27 +173,30 @@ impl FileError {
 
 impl Write for OutputFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            OutputFile::Staged { temp, .. } => temp.write(buf),
-            OutputFile::Direct(f) => f.write(buf),
-            OutputFile::Stream(s) => s.write(buf),
-        }
+        let result = match &mut self.to {
+            To::Staged { temp, .. } => temp.write(buf),
+            To::Direct(f) => f.write(buf),
+            To::Stream(s) => s.write(buf),
+        };
+        self.note(result)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match self {
-            OutputFile::Staged { temp, .. } => temp.write_all(buf),
-            OutputFile::Direct(f) => f.write_all(buf),
-            OutputFile::Stream(s) => s.write_all(buf),
-        }
+        let result = match &mut self.to {
+            To::Staged { temp, .. } => temp.write_all(buf),
+            To::Direct(f) => f.write_all(buf),
+            To::Stream(s) => s.write_all(buf),
+        };
+        self.note(result)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match self {
-            OutputFile::Staged { temp, .. } => temp.flush(),
-            OutputFile::Direct(f) => f.flush(),
-            OutputFile::Stream(s) => s.flush(),
-        }
+        let result = match &mut self.to {
+            To::Staged { temp, .. } => temp.flush(),
+            To::Direct(f) => f.flush(),
+            To::Stream(s) => s.flush(),
+        };
+        self.note(result)
     }
 }
 

@@ -98,6 +98,11 @@ impl<'c, W: Write> NcduWriter<'c, W> {
         self.started
     }
 
+    /// The output, as it is now.
+    pub fn output(&self) -> &W {
+        &self.out
+    }
+
     /// The output, to be put in place once the document is finished.
     pub fn into_inner(self) -> W {
         self.out
