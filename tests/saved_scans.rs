@@ -487,6 +487,18 @@ fn sizes_that_cannot_be_held_are_refused_with_their_place() {
         let out = cdu_with_input(&["--diff=-", "."], env.tempdir(), doc.as_bytes());
         refused(&out, &format!("-:{what}"));
     }
+    // Sizes that each fit but add up past 2^64-1 in one directory.
+    let half = 1u64 << 63;
+    let doc = export_of(&format!(
+        "[{{\"name\":\"d\"}},{{\"name\":\"x\",\"dsize\":{half}}},\n\
+         {{\"name\":\"y\",\"dsize\":{half}}}]"
+    ));
+    let out = cdu_with_input(&["--import=-", "-B1"], env.tempdir(), doc.as_bytes());
+    refused(
+        &out,
+        "-:4:41: the sizes up to here add up to more than 2^64-1 bytes",
+    );
+    assert_eq!(text(&out.stdout), "");
     // Numbers that are not read as sizes may be anything JSON allows.
     let doc = "[1,2,{\"timestamp\":-1.5e300},[{\"name\":\"r\",\"dsize\":1e3,\"x\":-2}]]";
     let out = cdu_with_input(&["--import=-", "-B1"], env.tempdir(), doc.as_bytes());

@@ -106,6 +106,7 @@ pub fn import(config: &Config, input: impl Read, sink: &mut dyn Sink) -> Result<
         open: Vec::new(),
         seen: HashSet::new(),
         counts: Counts::default(),
+        overflow: false,
     };
     let error = reader.document()?;
     Ok(Summary {
@@ -125,7 +126,19 @@ struct Reader<'a, R: Read> {
     open: Vec<Open>,
     seen: HashSet<(u64, u64)>,
     counts: Counts,
+    /// A directory's sizes added up past 2^64-1.
+    overflow: bool,
 }
+
+/// Adds `more` to `sum`, noting in `overflow` a total too large to hold
+/// (it would otherwise stay at the largest value, silently).
+fn add_checked(sum: &mut Usage, more: Usage, overflow: &mut bool) {
+    *overflow |= sum.bytes.checked_add(more.bytes).is_none();
+    sum.add(more);
+}
+
+/// What a directory whose sizes add up past what can be held is told.
+const TOO_MUCH: &str = "the sizes up to here add up to more than 2^64-1 bytes";
 
 /// The sink failed: stop reading, report that.
 type Step = Result<Result<(), io::Error>, Fault>;
@@ -184,6 +197,9 @@ impl<R: Read> Reader<'_, R> {
             if let Err(e) = sent {
                 return Ok(Err(e));
             }
+            if self.overflow {
+                return self.lex.fault(TOO_MUCH);
+            }
             // What follows it: more entries, or the end of directories.
             loop {
                 if self.open.is_empty() {
@@ -198,6 +214,9 @@ impl<R: Read> Reader<'_, R> {
                         self.lex.take();
                         if let Err(e) = self.leave() {
                             return Ok(Err(e));
+                        }
+                        if self.overflow {
+                            return self.lex.fault(TOO_MUCH);
                         }
                     }
                     _ => return self.lex.fault("expected ',' or ']' after an entry"),
@@ -391,7 +410,7 @@ impl<R: Read> Reader<'_, R> {
         self.path.truncate(open.path_len);
         let depth = self.depth();
         let mut total = open.here;
-        total.add(open.below);
+        add_checked(&mut total, open.below, &mut self.overflow);
         let path = std::mem::take(&mut self.path);
         let mut sent = Ok(());
         if open.read_error {
@@ -411,7 +430,7 @@ impl<R: Read> Reader<'_, R> {
         }
         self.path = path;
         if let Some(parent) = self.open.last_mut() {
-            parent.below.add(total);
+            add_checked(&mut parent.below, total, &mut self.overflow);
             self.path.truncate(parent.path_len);
         }
         sent
@@ -449,7 +468,7 @@ impl<R: Read> Reader<'_, R> {
             if first {
                 self.counts.bytes = self.counts.bytes.saturating_add(usage.bytes);
                 if let Some(top) = self.open.last_mut() {
-                    top.here.add(usage);
+                    add_checked(&mut top.here, usage, &mut self.overflow);
                 }
                 self.sink.event(&Event::File {
                     path: &path,
