@@ -601,3 +601,18 @@ fn an_ambiguous_listing_points_to_du_0() {
     refused(&out, "old.txt:2: ");
     assert!(text(&out.stderr).contains("du -0"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_listing_read_with_the_wrong_line_end_is_refused() {
+    let env = TestEnv::new(TREE);
+    fs::write(env.tempdir().join("nl.txt"), "1000\troot/a/f\n4700\troot\n").unwrap();
+    fs::write(
+        env.tempdir().join("nul.txt"),
+        "1000\troot/a/f\x004700\troot\x00",
+    )
+    .unwrap();
+    let out = cdu(&["-b", "-0", "--diff=nl.txt", "root"], env.tempdir());
+    refused(&out, "nl.txt:1: no line ends with a NUL byte");
+    let out = cdu(&["-b", "--diff=nul.txt", "root"], env.tempdir());
+    refused(&out, "nul.txt:1: a path holding a NUL byte");
+}

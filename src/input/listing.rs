@@ -50,6 +50,16 @@ pub fn parse<'a>(text: &'a [u8], null: bool, file: &[u8]) -> Result<Vec<Line<'a>
     if body.is_empty() {
         return Ok(lines);
     }
+    if null && !text.contains(&0) {
+        // du -0 ends every line with a NUL; without one this is a
+        // listing of newline-ended lines, which would read as one entry.
+        return Err(ListingError {
+            file: file.to_vec(),
+            line: 1,
+            what: "no line ends with a NUL byte: a listing made without -0 is read without -0"
+                .to_string(),
+        });
+    }
     let mut start = 0;
     for (i, line) in body.split(|&b| b == end).enumerate() {
         let line_start = start;
@@ -89,6 +99,11 @@ pub fn parse<'a>(text: &'a [u8], null: bool, file: &[u8]) -> Result<Vec<Line<'a>
         if path.is_empty() {
             return Err(fail("expected a path after the tab"));
         }
+        if path.contains(&0) {
+            return Err(fail(
+                "a path holding a NUL byte: a listing made with du -0 is read with -0",
+            ));
+        }
         lines.push(Line {
             number,
             path,
@@ -125,6 +140,21 @@ mod tests {
         let lines = parse(b"4\td/new\nline\n\n8\td\n", false, b"f").unwrap();
         let got: Vec<_> = lines.iter().map(|l| (l.number, l.path, l.at)).collect();
         assert_eq!(got, [(4, &b"d/new\nline\n"[..], 1), (8, &b"d"[..], 4)]);
+    }
+
+    #[test]
+    fn a_listing_read_with_the_wrong_line_end_is_refused() {
+        let e = parse(b"4\td/x\x008\td\x00", false, b"f").unwrap_err();
+        assert!(
+            e.to_string().starts_with("f:1: a path holding a NUL byte"),
+            "{e}"
+        );
+        let e = parse(b"4\td/x\n8\td\n", true, b"f").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("f:1: no line ends with a NUL byte"),
+            "{e}"
+        );
     }
 
     #[test]
