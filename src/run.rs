@@ -6,6 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::Summary;
 use crate::baseline::{self, OperandTotals};
 use crate::cancel::{self, Cancel};
 use crate::cli::{self, Action};
@@ -14,12 +15,13 @@ use crate::diff::DiffWriter;
 use crate::exit::ExitStatus;
 use crate::history::History;
 use crate::message;
+use crate::output::file::{FileError, OutputFile};
 use crate::output::html::HtmlWriter;
 use crate::output::{
     AroundBar, DuWriter, JsonWriter, NcduWriter, Report, Screen, Tee, TopView, TreeView,
 };
 use crate::progress::{Progress, group_digits};
-use crate::quote::quote_if_needed;
+use crate::quote::{quote, quote_if_needed};
 use crate::stdio_state;
 use crate::stream::Sink;
 
@@ -60,23 +62,20 @@ pub fn main() -> ExitStatus {
 const HINT_KEYS: &str = "press any key or Ctrl-C to stop";
 const HINT_SIGNALS: &str = "Ctrl-C to stop";
 
-/// Where the export goes, opened before the scan so that a file that
-/// cannot be created stops the run before it starts.
-fn open_export(config: &Config) -> Result<Option<Box<dyn Write>>, ExitStatus> {
+/// Where the export goes, made before the scan so that a file that
+/// cannot be created stops the run before it starts. A file is written
+/// beside its target and put in place by [`save_export`].
+fn open_export(config: &Config) -> Result<Option<OutputFile>, ExitStatus> {
     let Some(file) = &config.export else {
         return Ok(None);
     };
     if file == "-" {
-        return Ok(Some(Box::new(stdio_state::stdout())));
+        return Ok(Some(OutputFile::stream(Box::new(stdio_state::stdout()))));
     }
-    match std::fs::File::create(file) {
-        Ok(f) => Ok(Some(Box::new(f))),
+    match OutputFile::create(file) {
+        Ok(f) => Ok(Some(f)),
         Err(e) => {
-            message::error(&[
-                &quote_if_needed(file.as_bytes(), config.locale),
-                b": ",
-                message::strerror(e.raw_os_error().unwrap_or(0)).as_bytes(),
-            ]);
+            message::error(&[&e.message(&quote_if_needed(file.as_bytes(), config.locale))]);
             Err(ExitStatus::Failure)
         }
     }
@@ -111,6 +110,64 @@ fn open_html(config: &Config) -> Result<Option<HtmlWriter<'_>>, ExitStatus> {
             ]);
             ExitStatus::Failure
         })
+}
+
+/// Ends the export of a scan: a whole scan replaces the target; a stopped
+/// one, one that found nothing, or one whose writing failed leaves the
+/// target as it was (on stdout, a stopped scan's document is left
+/// unclosed, so no reader takes it for a whole one).
+fn save_export(
+    config: &Config,
+    mut export: NcduWriter<'_, OutputFile>,
+    summary: &Summary,
+) -> ExitStatus {
+    let file = config.export.as_deref().unwrap_or_default();
+    let to_file = file != "-";
+    let kept = |why: &str| {
+        if to_file {
+            message::error(&[
+                b"--export: ",
+                why.as_bytes(),
+                b"; ",
+                &quote(file.as_bytes(), config.locale),
+                b" is left as it was",
+            ]);
+        }
+    };
+    let shown = quote_if_needed(file.as_bytes(), config.locale);
+    let unwritten = |e: FileError| {
+        message::error(&[&e.message(&shown)]);
+        kept("it could not be written");
+        ExitStatus::Failure
+    };
+    if summary.error.is_some() {
+        return match export.output().failed() {
+            Some(e) => unwritten(e),
+            None => {
+                // The write that failed, to stdout, was reported as such.
+                kept("the scan stopped at a write error");
+                ExitStatus::Failure
+            }
+        };
+    }
+    if summary.cancelled {
+        kept("the scan was stopped");
+        return ExitStatus::Interrupted;
+    }
+    if !export.has_root() {
+        kept("nothing was scanned");
+        return ExitStatus::Failure;
+    }
+    if let Err(e) = export.finish() {
+        return match to_file {
+            true => unwritten(FileError::from_io(&e)),
+            false => write_failed(&e, false),
+        };
+    }
+    match export.into_inner().commit() {
+        Ok(()) => ExitStatus::Success,
+        Err(e) => unwritten(e),
+    }
 }
 
 /// Scans (or imports) and prints as `config` says: results stream to
@@ -252,18 +309,18 @@ pub fn run(config: &Config) -> ExitStatus {
             return ExitStatus::Failure;
         }
     };
+    // A write to the export file that failed is reported with the file's
+    // name, by save_export.
+    let export_failed = export
+        .as_ref()
+        .is_some_and(|e| e.output().failed().is_some());
     let written = match summary.error {
+        Some(_) if export_failed => Ok(()),
         Some(ref e) => Err(io::Error::new(e.kind(), e.to_string())),
-        None => report
-            .finish(&summary)
-            .and_then(|()| match &mut export {
-                Some(export) => export.finish(),
-                None => Ok(()),
-            })
-            .and_then(|()| match &mut html {
-                Some(html) => html.finish(summary.cancelled),
-                None => Ok(()),
-            }),
+        None => report.finish(&summary).and_then(|()| match &mut html {
+            Some(html) => html.finish(summary.cancelled),
+            None => Ok(()),
+        }),
     };
     let mut status = match written {
         Ok(()) if report.had_errors() => ExitStatus::Failure,
@@ -279,6 +336,9 @@ pub fn run(config: &Config) -> ExitStatus {
         )
         .as_bytes()]);
         status = status.merge(ExitStatus::Interrupted);
+    }
+    if let Some(export) = export {
+        status = status.merge(save_export(config, export, &summary));
     }
     // A cache that failed is said once, and changes nothing else.
     if let Some(problem) = history.as_mut().and_then(History::take_problem) {

@@ -183,7 +183,10 @@ fn a_malformed_listing_names_its_line_and_fails() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     assert!(
-        text(&out.stderr).ends_with(": bad.txt:2: expected a size in whole units before the tab\n"),
+        text(&out.stderr).ends_with(
+            ": bad.txt:2: expected a size in whole units before the tab (a name holding \
+             a newline makes a listing ambiguous: make it with du -0 and read it with -0)\n"
+        ),
         "{}",
         text(&out.stderr)
     );

@@ -138,16 +138,16 @@ const EVERY_FIELD: &str = r#"[1,2,{"progname":"hand","progver":"1","timestamp":1
 [{"name":"top","asize":4096,"dsize":4096,"dev":7,"ino":1,"mtime":1000,"unknown":[[[]]]},
  {"name":"f1","asize":100,"dsize":4096,"ino":10,"hlnkc":true,"nlink":2,"mtime":2000},
  [{"name":"sub","asize":4096,"dsize":4096,"mtime":500},
-  {"name":"f2","asize":100,"dsize":4096,"ino":10,"hlnkc":true,"nlink":2},
-  {"name":"other dev","asize":1,"dsize":8192,"dev":8,"ino":10,"hlnkc":true},
-  {"name":"link","asize":3,"dsize":0,"notreg":true,"hlnkc":false}],
+  {"name":"f2","asize":100,"dsize":4096,"ino":10,"hlnkc":true,"nlink":2,"mtime":1500},
+  {"name":"other dev","asize":1,"dsize":8192,"dev":8,"ino":10,"hlnkc":true,"mtime":1500},
+  {"name":"link","asize":3,"dsize":0,"notreg":true,"hlnkc":false,"mtime":1500}],
  [{"name":"shut","asize":4096,"dsize":4096,"read_error":true}],
  {"name":"x.o","excluded":"pattern"},
  {"name":"mnt","excluded":"otherfs"},
  {"name":"kern","excluded":"kernfs"},
  {"name":"old","excluded":true},
  {"name":"gone","read_error":true},
- {"name":"caf\u00e9 \ud83d\ude00 \"q\" \\","asize":5,"dsize":4096,"notreg":false}
+ {"name":"caf\u00e9 \ud83d\ude00 \"q\" \\","asize":5,"dsize":4096,"notreg":false,"mtime":1500}
 ]]"#;
 
 #[test]

@@ -10,6 +10,7 @@ use super::combinations;
 use super::list_file;
 use super::messages::{Diagnostics, argmatch, num_error_message};
 use super::options::{Cli, ColorArg, ModeArg};
+use super::shared_files;
 use super::values::{parse_count, parse_duration, parse_threads, time_format};
 use crate::config::{ColorWhen, Config, Dereference, Mode, Operand, TimeKind, View};
 use crate::exclude::Excludes;
@@ -273,6 +274,7 @@ pub(super) fn build(
     config.import = cli.import.clone();
     config.diff = cli.diff.clone();
     combinations::refuse(&config, diag)?;
+    shared_files::refuse(&cli, locale, diag)?;
     if config.diff.is_some() {
         // Every file is matched with the old side, listed or not.
         config.list_all = true;
@@ -302,6 +304,11 @@ pub(super) fn build(
         ModeArg::Cancellable => Mode::Cancellable,
     };
     if config.import.is_some() {
+        if config.time.is_some_and(|t| t != TimeKind::Modification) {
+            diag.push(&[b"--time with --import shows modification times only: \
+                          a saved scan holds no other"]);
+            return Err(true);
+        }
         if let Some(extra) = cli.files.first().or(cli.files0_from.as_ref()) {
             diag.push(&[b"extra operand ", &quote(extra.as_bytes(), locale)]);
             diag.lines

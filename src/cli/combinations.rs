@@ -23,6 +23,15 @@ pub(super) fn refuse(config: &Config, diag: &mut Diagnostics) -> Result<(), bool
         ]);
         Err(true)
     };
+    if config.export.as_deref() == Some(std::ffi::OsStr::new("-")) {
+        // The export takes standard output, where each of these writes.
+        let other = view
+            .or(config.json.then_some("--json"))
+            .or(config.diff.is_some().then_some("--diff"));
+        if let Some(other) = other {
+            return together(diag, "--export=-", other);
+        }
+    }
     if let Some(view) = view {
         // Each of these prints rows of its own, in place of the view's.
         if config.diff.is_some() {

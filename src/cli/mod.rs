@@ -17,6 +17,7 @@ mod help;
 mod list_file;
 mod messages;
 mod options;
+mod shared_files;
 mod values;
 
 use std::ffi::OsString;

@@ -48,6 +48,8 @@ pub struct OldTree {
 /// Why OLD could not be read.
 pub enum LoadError {
     Io(Vec<u8>, io::Error),
+    /// Nothing but white space: no scan to compare with.
+    Empty(Vec<u8>),
     Import(ImportError),
     Listing(ListingError),
 }
@@ -60,6 +62,11 @@ impl std::fmt::Display for LoadError {
                 "{}: {}",
                 String::from_utf8_lossy(file),
                 crate::message::strerror(e.raw_os_error().unwrap_or(0))
+            ),
+            LoadError::Empty(file) => write!(
+                f,
+                "{}: empty: no earlier scan to compare with",
+                String::from_utf8_lossy(file)
             ),
             LoadError::Import(e) => e.fmt(f),
             LoadError::Listing(e) => e.fmt(f),
@@ -161,6 +168,9 @@ impl OldTree {
             input
                 .read_to_end(&mut text)
                 .map_err(|e| LoadError::Io(shown.clone(), e))?;
+            if text.iter().all(|&b| b.is_ascii_whitespace() || b == 0) {
+                return Err(LoadError::Empty(shown));
+            }
             from_listing(config, &text, &shown).map_err(LoadError::Listing)
         }
     }
@@ -195,8 +205,19 @@ fn from_listing(config: &Config, text: &[u8], file: &[u8]) -> Result<OldTree, Li
     if prefix.last() != Some(&b'/') {
         prefix.push(b'/');
     }
+    let continued = lines.iter().any(|l| l.continued);
     for line in &lines {
-        let value = Some(line.number.saturating_mul(unit));
+        let Some(bytes) = line.number.checked_mul(unit) else {
+            return Err(ListingError {
+                file: file.to_vec(),
+                line: line.at,
+                what: format!(
+                    "{} units of {unit} bytes is too large to hold (the largest is 2^64-1 bytes)",
+                    line.number
+                ),
+            });
+        };
+        let value = Some(bytes);
         if line.path == root {
             tree.nodes[0].value = value;
             if config.inodes {
@@ -209,9 +230,14 @@ fn from_listing(config: &Config, text: &[u8], file: &[u8]) -> Result<OldTree, Li
                 file: file.to_vec(),
                 line: line.at,
                 what: format!(
-                    "{} is not below {}, the last line's path",
+                    "{} is not below {}, the last line's path{}",
                     String::from_utf8_lossy(line.path),
-                    String::from_utf8_lossy(root)
+                    String::from_utf8_lossy(root),
+                    if continued {
+                        format!(" ({})", listing::AMBIGUOUS)
+                    } else {
+                        String::new()
+                    }
                 ),
             });
         };

@@ -14,7 +14,7 @@ use std::fmt;
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
 
-use super::lexer::{Fault, Lexer};
+use super::lexer::{Fault, Lexer, Position};
 use crate::batch::{Details, ErrorKind, FileType, Link, NO_TIME, Usage};
 use crate::config::Config;
 use crate::path::join_path;
@@ -80,12 +80,15 @@ struct Fields {
     read_error: bool,
     notreg: bool,
     excluded: Option<Skip>,
-    mtime: Option<u64>,
+    mtime: Option<i64>,
 }
 
 /// A directory whose array is being read.
 struct Open {
     path_len: usize,
+    /// The names met in it so far: a name twice in one directory is no
+    /// scan of a file system.
+    names: HashSet<Box<[u8]>>,
     dev: u64,
     read_error: bool,
     here: Usage,
@@ -103,6 +106,7 @@ pub fn import(config: &Config, input: impl Read, sink: &mut dyn Sink) -> Result<
         open: Vec::new(),
         seen: HashSet::new(),
         counts: Counts::default(),
+        overflow: false,
     };
     let error = reader.document()?;
     Ok(Summary {
@@ -122,7 +126,19 @@ struct Reader<'a, R: Read> {
     open: Vec<Open>,
     seen: HashSet<(u64, u64)>,
     counts: Counts,
+    /// A directory's sizes added up past 2^64-1.
+    overflow: bool,
 }
+
+/// Adds `more` to `sum`, noting in `overflow` a total too large to hold
+/// (it would otherwise stay at the largest value, silently).
+fn add_checked(sum: &mut Usage, more: Usage, overflow: &mut bool) {
+    *overflow |= sum.bytes.checked_add(more.bytes).is_none();
+    sum.add(more);
+}
+
+/// What a directory whose sizes add up past what can be held is told.
+const TOO_MUCH: &str = "the sizes up to here add up to more than 2^64-1 bytes";
 
 /// The sink failed: stop reading, report that.
 type Step = Result<Result<(), io::Error>, Fault>;
@@ -181,6 +197,9 @@ impl<R: Read> Reader<'_, R> {
             if let Err(e) = sent {
                 return Ok(Err(e));
             }
+            if self.overflow {
+                return self.lex.fault(TOO_MUCH);
+            }
             // What follows it: more entries, or the end of directories.
             loop {
                 if self.open.is_empty() {
@@ -195,6 +214,9 @@ impl<R: Read> Reader<'_, R> {
                         self.lex.take();
                         if let Err(e) = self.leave() {
                             return Ok(Err(e));
+                        }
+                        if self.overflow {
+                            return self.lex.fault(TOO_MUCH);
                         }
                     }
                     _ => return self.lex.fault("expected ',' or ']' after an entry"),
@@ -216,7 +238,7 @@ impl<R: Read> Reader<'_, R> {
         f.notreg = false;
         f.excluded = None;
         f.mtime = None;
-        let mut named = false;
+        let mut named = None;
         let mut key = Vec::new();
         self.lex.expect(b'{', "'{'")?;
         if self.lex.peek()? == Some(b'}') {
@@ -229,15 +251,15 @@ impl<R: Read> Reader<'_, R> {
             let f = &mut self.fields;
             match key.as_slice() {
                 b"name" => {
+                    named = Some(self.lex.position()?);
                     self.lex.string(&mut f.name)?;
-                    named = true;
                 }
                 b"asize" => f.asize = self.lex.number()?,
                 b"dsize" => f.dsize = self.lex.number()?,
                 b"dev" => f.dev = Some(self.lex.number()?),
                 b"ino" => f.ino = Some(self.lex.number()?),
                 b"nlink" => f.nlink = self.lex.number()?,
-                b"mtime" => f.mtime = Some(self.lex.number()?),
+                b"mtime" => f.mtime = Some(self.lex.signed()?),
                 b"hlnkc" => f.hlnkc = self.lex.boolean()?,
                 b"read_error" => f.read_error = self.lex.boolean()?,
                 b"notreg" => f.notreg = self.lex.boolean()?,
@@ -265,12 +287,47 @@ impl<R: Read> Reader<'_, R> {
                 _ => return self.lex.fault("expected ',' or '}' in an entry"),
             }
         }
-        if !named {
+        let Some(at) = named else {
             return self
                 .lex
                 .fault("expected a \"name\" in the entry before here");
+        };
+        self.check_name(at)?;
+        let f = &self.fields;
+        if self.config.time.is_some() && f.mtime.is_none() && f.excluded.is_none() && !f.read_error
+        {
+            return self.lex.fault(
+                "--time needs each entry's time, and this entry has none \
+                 (a scan keeps its times when saved by ncdu -e)",
+            );
         }
         Ok(())
+    }
+
+    /// Refuses a name that no file can have where it stands: the root's
+    /// is a path (it may hold slashes), every other one a single name.
+    /// Each is printed as part of a path, and a slash or NUL inside one
+    /// would make lines that do not exist or split a record.
+    fn check_name(&mut self, at: Position) -> Result<(), Fault> {
+        let name = &self.fields.name;
+        let what = if name.is_empty() {
+            "an empty name"
+        } else if name.contains(&0) {
+            "a name holding a NUL byte"
+        } else if self.open.is_empty() {
+            return Ok(());
+        } else if name.contains(&b'/') {
+            "a name holding '/': below the root each entry is one file name"
+        } else if name == b"." || name == b".." {
+            "a name '.' or '..' below the root"
+        } else {
+            let top = self.open.last_mut().expect("a directory is open");
+            if top.names.insert(name.as_slice().into()) {
+                return Ok(());
+            }
+            "a name met twice in one directory"
+        };
+        Err(at.fault(what))
     }
 
     /// The entry's own usage and details, in the counted measure.
@@ -304,23 +361,17 @@ impl<R: Read> Reader<'_, R> {
         (usage, details)
     }
 
-    /// Puts the entry's name on the path; false for a name that cannot be
-    /// one (empty below the root, or with a slash).
-    fn push_name(&mut self) -> bool {
+    /// Puts the entry's name (checked by `check_name`) on the path.
+    fn push_name(&mut self) {
         let name = &self.fields.name;
         match self.open.last() {
             None => {
                 self.path.clear();
                 self.path.extend_from_slice(name);
-                true
             }
             Some(parent) => {
                 self.path.truncate(parent.path_len);
-                if name.is_empty() || name.contains(&b'/') {
-                    return false;
-                }
                 join_path(&mut self.path, name);
-                true
             }
         }
     }
@@ -331,24 +382,21 @@ impl<R: Read> Reader<'_, R> {
 
     fn enter(&mut self) -> io::Result<()> {
         let (own, details) = self.own(FileType::Directory);
-        let named = self.push_name();
+        self.push_name();
         let path = std::mem::take(&mut self.path);
         self.counts.entries += 1;
         self.counts.dirs += 1;
         self.counts.bytes = self.counts.bytes.saturating_add(own.bytes);
-        let sent = if named {
-            self.sink.event(&Event::DirStart {
-                path: &path,
-                depth: self.depth(),
-                own,
-                details: Some(details),
-            })
-        } else {
-            Ok(())
-        };
+        let sent = self.sink.event(&Event::DirStart {
+            path: &path,
+            depth: self.depth(),
+            own,
+            details: Some(details),
+        });
         self.path = path;
         self.open.push(Open {
             path_len: self.path.len(),
+            names: HashSet::new(),
             dev: details.dev.unwrap_or(0),
             read_error: self.fields.read_error,
             here: own,
@@ -362,7 +410,7 @@ impl<R: Read> Reader<'_, R> {
         self.path.truncate(open.path_len);
         let depth = self.depth();
         let mut total = open.here;
-        total.add(open.below);
+        add_checked(&mut total, open.below, &mut self.overflow);
         let path = std::mem::take(&mut self.path);
         let mut sent = Ok(());
         if open.read_error {
@@ -382,16 +430,14 @@ impl<R: Read> Reader<'_, R> {
         }
         self.path = path;
         if let Some(parent) = self.open.last_mut() {
-            parent.below.add(total);
+            add_checked(&mut parent.below, total, &mut self.overflow);
             self.path.truncate(parent.path_len);
         }
         sent
     }
 
     fn file(&mut self) -> io::Result<()> {
-        if !self.push_name() {
-            return Ok(());
-        }
+        self.push_name();
         let depth = self.depth();
         let file_type = if self.fields.notreg {
             FileType::Other
@@ -422,7 +468,7 @@ impl<R: Read> Reader<'_, R> {
             if first {
                 self.counts.bytes = self.counts.bytes.saturating_add(usage.bytes);
                 if let Some(top) = self.open.last_mut() {
-                    top.here.add(usage);
+                    add_checked(&mut top.here, usage, &mut self.overflow);
                 }
                 self.sink.event(&Event::File {
                     path: &path,

@@ -14,6 +14,23 @@ pub struct Fault {
     pub what: String,
 }
 
+/// A place in the file, kept to name it in a fault found later.
+#[derive(Clone, Copy, Debug)]
+pub struct Position {
+    pub line: u64,
+    pub column: u64,
+}
+
+impl Position {
+    pub fn fault(self, what: impl Into<String>) -> Fault {
+        Fault {
+            line: self.line,
+            column: self.column,
+            what: what.into(),
+        }
+    }
+}
+
 /// How much is read from the file at a time.
 const CHUNK: usize = 256 * 1024;
 
@@ -78,7 +95,10 @@ impl<R: Read> Lexer<R> {
                     return Ok(true);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return self.fault(format!("read error: {e}")),
+                Err(e) => {
+                    let errno = e.raw_os_error().unwrap_or(libc::EIO);
+                    return self.fault(format!("read error: {}", crate::message::strerror(errno)));
+                }
             }
         }
     }
@@ -229,9 +249,18 @@ impl<R: Read> Lexer<R> {
         Ok(code)
     }
 
-    /// Reads a number (after white space) as a whole number of at least
-    /// zero: a fraction is cut off, a negative number reads as 0.
-    pub fn number(&mut self) -> Lexed<u64> {
+    /// Where the next byte that is not white space is, for a fault
+    /// found once more has been read.
+    pub fn position(&mut self) -> Lexed<Position> {
+        let _ = self.peek()?;
+        Ok(Position {
+            line: self.line,
+            column: self.base + self.pos as u64 - self.line_start + 1,
+        })
+    }
+
+    /// Reads a number's text (after white space), up to 64 bytes.
+    fn number_text(&mut self) -> Lexed<([u8; 64], usize)> {
         let _ = self.peek()?;
         let mut text = [0u8; 64];
         let mut len = 0;
@@ -246,13 +275,50 @@ impl<R: Read> Lexer<R> {
             len += 1;
             self.bump();
         }
+        Ok((text, len))
+    }
+
+    /// Reads a whole number from 0 to 2^64-1 (after white space). A
+    /// fraction, a negative number or one too large to hold is refused
+    /// where it starts, never cut or clamped into another value.
+    pub fn number(&mut self) -> Lexed<u64> {
+        let at = self.position()?;
+        let (text, len) = self.number_text()?;
         let text = std::str::from_utf8(&text[..len]).unwrap_or_default();
         if let Ok(n) = text.parse::<u64>() {
             return Ok(n);
         }
-        match text.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(f.max(0.0) as u64),
-            _ => self.fault("expected a number"),
+        let what = match text.parse::<f64>() {
+            Err(_) => "expected a number".to_string(),
+            Ok(f) if f < 0.0 => {
+                format!("{text}: a negative number where a size or count belongs")
+            }
+            // 2^64 is the first whole number a u64 cannot hold.
+            Ok(f) if f >= 18_446_744_073_709_551_616.0 => {
+                format!("{text}: too large to hold (the largest is 2^64-1)")
+            }
+            Ok(f) if f.fract() != 0.0 => format!("{text}: expected a whole number"),
+            Ok(f) => return Ok(f as u64),
+        };
+        Err(at.fault(what))
+    }
+
+    /// Reads a whole number that may be negative (a time before 1970).
+    pub fn signed(&mut self) -> Lexed<i64> {
+        let at = self.position()?;
+        let (text, len) = self.number_text()?;
+        let text = std::str::from_utf8(&text[..len]).unwrap_or_default();
+        text.parse::<i64>()
+            .map_err(|_| at.fault(format!("{text}: expected a whole number of seconds")))
+    }
+
+    /// Skips a number of any size or form.
+    fn skip_number(&mut self) -> Lexed<()> {
+        let at = self.position()?;
+        let (text, len) = self.number_text()?;
+        match std::str::from_utf8(&text[..len]).map(str::parse::<f64>) {
+            Ok(Ok(_)) => Ok(()),
+            _ => Err(at.fault("expected a number")),
         }
     }
 
@@ -309,9 +375,7 @@ impl<R: Read> Lexer<R> {
                 Some(b't' | b'f' | b'n') => {
                     self.boolean()?;
                 }
-                Some(b'-' | b'0'..=b'9') => {
-                    self.number()?;
-                }
+                Some(b'-' | b'0'..=b'9') => self.skip_number()?,
                 Some(_) => return self.fault("expected a value"),
                 None => return self.fault("expected a value, found the end of the file"),
             }

@@ -4,6 +4,7 @@
 mod around_bar;
 mod diagnostic;
 mod du;
+pub mod file;
 pub mod html;
 pub mod json;
 mod largest;

@@ -16,8 +16,8 @@
 
 use std::io::{self, Write};
 
-use crate::batch::{Details, FileType, Usage};
-use crate::config::Config;
+use crate::batch::{Details, FileType, NO_TIME, Usage};
+use crate::config::{Config, TimeKind};
 use crate::stream::{Event, Sink, Skip};
 
 /// Appends `name` as an export string: raw bytes, minimal escapes.
@@ -91,16 +91,34 @@ impl<'c, W: Write> NcduWriter<'c, W> {
         }
     }
 
-    /// Ends the document (an empty root if nothing was scanned: the
-    /// format needs one) and flushes it.
+    /// Whether a root entry was written: a scan that found nothing has
+    /// no tree to save (the format needs a root, and one without a name
+    /// is refused by ncdu).
+    pub fn has_root(&self) -> bool {
+        self.started
+    }
+
+    /// The output, as it is now.
+    pub fn output(&self) -> &W {
+        &self.out
+    }
+
+    /// The output, to be put in place once the document is finished.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    /// Ends the document and flushes it; writes nothing if there is no
+    /// root.
     pub fn finish(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.buf.clear();
+            return Ok(());
+        }
         while !self.open.is_empty() {
             self.close_object();
             self.open.pop();
             self.buf.push(b']');
-        }
-        if !self.started {
-            self.buf.extend_from_slice(b",\n[{\"name\":\"\"}]");
         }
         self.buf.extend_from_slice(b"]\n");
         self.out.write_all(&self.buf)?;
@@ -133,7 +151,12 @@ impl<'c, W: Write> NcduWriter<'c, W> {
             (0, _) | (_, None) => path,
             (_, Some(parent)) => &path[parent.path_len.min(path.len())..],
         };
-        let name = name.strip_prefix(b"/").unwrap_or(name);
+        // The root keeps its path whole: `/tmp/x` and `/` read back as
+        // they were given.
+        let name = match depth {
+            0 => name,
+            _ => name.strip_prefix(b"/").unwrap_or(name),
+        };
         self.buf
             .extend_from_slice(if dir { b"[{\"name\":" } else { b"{\"name\":" });
         push_name(&mut self.buf, name);
@@ -144,6 +167,15 @@ impl<'c, W: Write> NcduWriter<'c, W> {
             (other, own.bytes)
         };
         let _ = write!(self.buf, ",\"asize\":{asize},\"dsize\":{dsize}");
+        if self.config.time == Some(TimeKind::Modification) && own.time != NO_TIME {
+            // Whole seconds, as ncdu -e saves them, so that --import
+            // can show --time.
+            let _ = write!(
+                self.buf,
+                ",\"mtime\":{}",
+                own.time.div_euclid(1_000_000_000)
+            );
+        }
         let dev = details.and_then(|d| d.dev);
         let parent_dev = match self.open.last() {
             Some(p) => p.dev,
