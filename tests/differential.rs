@@ -61,10 +61,6 @@ fn main() {
         human_and_block_size_rounding_boundaries,
         usage_errors_match_getopt_and_du,
         time_option_of_gnu_du_9_7,
-        unreadable_directory_reported_and_counted,
-        searchable_but_unreadable_directory,
-        readable_but_unsearchable_directory,
-        unreadable_directory_as_operand_and_nested,
         symlink_operands_and_dereference_options,
         symlink_cycles_with_dereference,
         exclude_patterns,
@@ -72,6 +68,14 @@ fn main() {
         generated_tree_all_modes_agree_with_gnu,
         special_files_and_empty_directories,
         dereference_through_more_symlinks_than_the_kernel_follows,
+    );
+    // Permissions bind root only without its capabilities.
+    let unprivileged = [premise::reference(), premise::unprivileged()];
+    trials!(suite, unprivileged;
+        unreadable_directory_reported_and_counted,
+        searchable_but_unreadable_directory,
+        readable_but_unsearchable_directory,
+        unreadable_directory_as_operand_and_nested,
     );
     suite.add(
         "a_time_out_of_range_is_printed_as_seconds_with_a_warning",
