@@ -2,10 +2,11 @@
 //! that changed; apparent sizes (`-b`) so that the numbers do not depend
 //! on the file system.
 
+mod harness;
 mod scans;
 mod testenv;
 
-use scans::{cdu, have, text};
+use scans::{cdu, text};
 use testenv::TestEnv;
 
 const TREE: &str = "file a/f 1000\nfile b/c/g 500\nfile gone/x/h 300\nfile top 200\n";
@@ -25,10 +26,10 @@ fn change(env: &TestEnv) {
     std::fs::rename(env.path("b"), env.path("renamed")).unwrap();
 }
 
-/// A listing of the tree as it was, by GNU du when CDU_REFERENCE_DU names
-/// it, else by cdu.
+/// A listing of the tree as it was, by GNU du 9.7 (a premise of the
+/// trials that call this): what `--diff` must read is du's, not cdu's.
 fn listing(env: &TestEnv) -> std::path::PathBuf {
-    let du = std::env::var("CDU_REFERENCE_DU").unwrap_or_else(|_| scans::CDU.to_string());
+    let du = harness::premise::reference_du().unwrap_or_else(|why| panic!("{why}"));
     let out = std::process::Command::new(du)
         .args(["-ab", "root"])
         .current_dir(env.tempdir())
@@ -56,7 +57,6 @@ fn diff(env: &TestEnv, args: &[&str]) -> String {
 const ROWS: &str = "+4000\tnew\troot/new\n+700\tchanged\troot/a\n-500\tgone\troot/b\n\
                     +500\tnew\troot/renamed\n-300\tgone\troot/gone\n";
 
-#[test]
 fn a_listing_baseline_shows_each_change_once_largest_first() {
     let env = TestEnv::new(TREE);
     listing(&env);
@@ -64,7 +64,6 @@ fn a_listing_baseline_shows_each_change_once_largest_first() {
     assert_eq!(diff(&env, &["-b", "--diff=old.txt", "root"]), ROWS);
 }
 
-#[test]
 fn an_export_baseline_gives_the_same_rows() {
     let env = TestEnv::new(TREE);
     export(&env);
@@ -72,7 +71,6 @@ fn an_export_baseline_gives_the_same_rows() {
     assert_eq!(diff(&env, &["-b", "--diff=old.json", "root"]), ROWS);
 }
 
-#[test]
 fn with_all_the_grown_file_stands_for_its_directory() {
     let env = TestEnv::new(TREE);
     listing(&env);
@@ -83,7 +81,6 @@ fn with_all_the_grown_file_stands_for_its_directory() {
     );
 }
 
-#[test]
 fn the_old_root_may_have_another_name() {
     let env = TestEnv::new(TREE);
     listing(&env);
@@ -94,7 +91,6 @@ fn the_old_root_may_have_another_name() {
     assert_eq!(got, ROWS.replace("root/", "moved/"));
 }
 
-#[test]
 fn an_import_can_be_the_new_side() {
     let env = TestEnv::new(TREE);
     listing(&env);
@@ -107,7 +103,6 @@ fn an_import_can_be_the_new_side() {
     );
 }
 
-#[test]
 fn threshold_depth_and_total_shape_the_rows() {
     let env = TestEnv::new("file a/deep/f 1000\nfile b 10\n");
     listing(&env);
@@ -130,7 +125,6 @@ fn threshold_depth_and_total_shape_the_rows() {
     );
 }
 
-#[test]
 fn separate_dirs_is_refused_rather_than_ignored() {
     let env = TestEnv::new("file a/f 1000\n");
     listing(&env);
@@ -145,11 +139,7 @@ fn separate_dirs_is_refused_rather_than_ignored() {
     assert_eq!(text(&out.stdout), "");
 }
 
-#[test]
 fn json_rows_carry_old_new_change_and_status() {
-    if !have("jq", "--diff --json") {
-        return;
-    }
     let env = TestEnv::new(TREE);
     export(&env);
     change(&env);
@@ -175,7 +165,6 @@ fn json_rows_carry_old_new_change_and_status() {
     );
 }
 
-#[test]
 fn a_malformed_listing_names_its_line_and_fails() {
     let env = TestEnv::new(TREE);
     std::fs::write(env.tempdir().join("bad.txt"), "12\troot/a\n1.5K\troot\n").unwrap();
@@ -192,7 +181,6 @@ fn a_malformed_listing_names_its_line_and_fails() {
     );
 }
 
-#[test]
 fn a_malformed_export_names_its_place_and_fails() {
     let env = TestEnv::new(TREE);
     std::fs::write(env.tempdir().join("bad.json"), "[1,2,{},\n{\"asize\":1}]").unwrap();
@@ -203,4 +191,59 @@ fn a_malformed_export_names_its_place_and_fails() {
         "{}",
         text(&out.stderr)
     );
+}
+
+fn main() {
+    let mut suite = harness::Suite::new(file!());
+    suite.add(
+        "a_listing_baseline_shows_each_change_once_largest_first",
+        &[harness::premise::reference()],
+        a_listing_baseline_shows_each_change_once_largest_first,
+    );
+    suite.add(
+        "an_export_baseline_gives_the_same_rows",
+        &[],
+        an_export_baseline_gives_the_same_rows,
+    );
+    suite.add(
+        "with_all_the_grown_file_stands_for_its_directory",
+        &[harness::premise::reference()],
+        with_all_the_grown_file_stands_for_its_directory,
+    );
+    suite.add(
+        "the_old_root_may_have_another_name",
+        &[harness::premise::reference()],
+        the_old_root_may_have_another_name,
+    );
+    suite.add(
+        "an_import_can_be_the_new_side",
+        &[harness::premise::reference()],
+        an_import_can_be_the_new_side,
+    );
+    suite.add(
+        "threshold_depth_and_total_shape_the_rows",
+        &[harness::premise::reference()],
+        threshold_depth_and_total_shape_the_rows,
+    );
+    suite.add(
+        "separate_dirs_is_refused_rather_than_ignored",
+        &[harness::premise::reference()],
+        separate_dirs_is_refused_rather_than_ignored,
+    );
+    suite.add(
+        "json_rows_carry_old_new_change_and_status",
+        &[harness::premise::program("jq", "jq")],
+        json_rows_carry_old_new_change_and_status,
+    );
+    suite.add(
+        "a_malformed_listing_names_its_line_and_fails",
+        &[],
+        a_malformed_listing_names_its_line_and_fails,
+    );
+    suite.add(
+        "a_malformed_export_names_its_place_and_fails",
+        &[],
+        a_malformed_export_names_its_place_and_fails,
+    );
+    suite.run();
 }

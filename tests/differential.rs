@@ -1,15 +1,18 @@
 //! Differential tests: cdu against GNU du 9.7 (`CDU_REFERENCE_DU`), in every
 //! mode (`sequential`, `verbose`, `parallel` and `cancellable` at 1, 2 and
 //! 8 threads), on the fixtures and on small trees made for one situation.
-//! Without `CDU_REFERENCE_DU` every test prints `SKIPPED: ...` and passes.
+//! Every case needs GNU du 9.7 (`CDU_REFERENCE_DU`, or `tools/reference-du`
+//! once set up); without it each trial is reported as ignored.
 //!
 //! Outputs are compared byte for byte, whatever order readdir lists the
 //! trees in: cdu walks in GNU's order, so which name of a hard link is
 //! charged and which path of a dereferenced symlink counts agree too.
 
+mod harness;
 mod reference;
 mod testenv;
 
+use harness::{Suite, premise};
 use reference::{Case, check_all};
 use testenv::TestEnv;
 
@@ -33,6 +36,55 @@ fn scratch(env: &TestEnv, name: &str, data: &[u8]) -> String {
     path.to_str().expect("UTF-8 temp path").to_string()
 }
 
+fn main() {
+    let mut suite = Suite::new(file!());
+    let reference = [premise::reference()];
+    for fixture in FIXTURES {
+        for (name, args) in OPTION_SETS {
+            suite.add(format!("{fixture}::{name}"), &reference, move || {
+                check_fixture(fixture, args)
+            });
+        }
+    }
+    trials!(suite, reference;
+        hard_links_counted_once_across_operands,
+        hard_links_in_one_directory_charged_to_first_name,
+        hard_links_in_sibling_directories_charged_to_first_directory,
+        links_with_and_without_dereference,
+        file_and_its_hard_link_as_operands,
+        overlapping_operands_are_counted_once,
+        operands_with_trailing_slashes,
+        nonexistent_operand_among_existing_ones,
+        dot_dot_and_absolute_operands,
+        files0_from_lists,
+        block_size_environment_variables,
+        human_and_block_size_rounding_boundaries,
+        usage_errors_match_getopt_and_du,
+        time_option_of_gnu_du_9_7,
+        symlink_operands_and_dereference_options,
+        symlink_cycles_with_dereference,
+        exclude_patterns,
+        deep_chain_depth_limits,
+        generated_tree_all_modes_agree_with_gnu,
+        special_files_and_empty_directories,
+        dereference_through_more_symlinks_than_the_kernel_follows,
+    );
+    // Permissions bind root only without its capabilities.
+    let unprivileged = [premise::reference(), premise::unprivileged()];
+    trials!(suite, unprivileged;
+        unreadable_directory_reported_and_counted,
+        searchable_but_unreadable_directory,
+        readable_but_unsearchable_directory,
+        unreadable_directory_as_operand_and_nested,
+    );
+    suite.add(
+        "a_time_out_of_range_is_printed_as_seconds_with_a_warning",
+        &[premise::reference(), premise::mount("tmpfs")],
+        a_time_out_of_range_is_printed_as_seconds_with_a_warning,
+    );
+    suite.run();
+}
+
 // ---------------------------------------------------------------------------
 // The fixture matrix: every fixture × every option set × every mode.
 // ---------------------------------------------------------------------------
@@ -51,9 +103,6 @@ fn fixture_names(fixture: &str) -> (&'static str, &'static str) {
 }
 
 fn check_fixture(fixture: &str, args: &[&str]) {
-    if reference::reference_du().is_none() {
-        return;
-    }
     let env = TestEnv::from_fixture(&fixture.replace('_', "-"));
     let (glob, dir) = fixture_names(fixture);
     let args: Vec<String> = args
@@ -63,97 +112,88 @@ fn check_fixture(fixture: &str, args: &[&str]) {
     check_all(&[Case::new(env.root(), &args)]);
 }
 
-/// Calls `$m!($fixture; name: [args], ...)` with the option sets of the
-/// matrix (a callback, since one macro cannot nest two independent lists).
-macro_rules! option_sets {
-    ($m:ident, $fixture:ident) => {
-        $m!($fixture;
-            no_options: [];
-            all: ["-a"];
-            summarize: ["-s"];
-            separate_dirs: ["-S"];
-            all_separate_dirs: ["-aS"];
-            bytes: ["-b"];
-            all_bytes: ["-ab"];
-            apparent_size: ["--apparent-size"];
-            all_apparent_size_separate_dirs: ["-aS", "--apparent-size"];
-            inodes: ["--inodes"];
-            all_inodes: ["-a", "--inodes"];
-            separate_dirs_inodes: ["-S", "--inodes"];
-            human: ["-h"];
-            all_human: ["-ah"];
-            all_human_apparent: ["-ah", "--apparent-size"];
-            si: ["--si"];
-            all_si_apparent: ["-a", "--si", "--apparent-size"];
-            kilobytes: ["-k"];
-            megabytes: ["-m"];
-            all_megabytes_apparent: ["-am", "--apparent-size"];
-            block_size_1: ["-B1"];
-            block_size_k: ["-BK"];
-            block_size_kb: ["-BKB"];
-            block_size_1m: ["-B1M"];
-            block_size_grouped: ["-B'1"];
-            all_block_size_grouped_apparent: ["-a", "--apparent-size", "--block-size='1"];
-            block_size_human_readable: ["--block-size=human-readable"];
-            block_size_3: ["-a", "-B3"];
-            last_size_option_wins_k_after_h: ["-h", "-k"];
-            last_size_option_wins_b_before_m: ["-b", "-m"];
-            total: ["-c"];
-            summarize_total: ["-sc"];
-            all_total_human: ["-ach"];
-            max_depth_0: ["-d0"];
-            max_depth_1: ["-d1"];
-            max_depth_2_all: ["-d2", "-a"];
-            max_depth_1_separate_dirs: ["--max-depth=1", "-S"];
-            count_links: ["-l"];
-            all_count_links: ["-al"];
-            dereference: ["-L"];
-            all_dereference: ["-aL"];
-            dereference_count_links: ["-L", "-l"];
-            dereference_args: ["-H"];
-            no_dereference_after_dereference: ["-L", "-P", "-a"];
-            one_file_system: ["-x"];
-            all_one_file_system: ["-ax"];
-            threshold_1: ["-t", "1"];
-            threshold_8k: ["-t", "8K"];
-            threshold_minus_8k: ["-t", "-8K"];
-            all_threshold_100: ["-a", "-t", "100"];
-            all_bytes_threshold_minus_4096: ["-ab", "--threshold=-4096"];
-            exclude_glob: ["--exclude={GLOB}"];
-            all_exclude_glob: ["-a", "--exclude={GLOB}"];
-            exclude_dir: ["--exclude={DIR}"];
-            all_exclude_dir_total: ["-ac", "--exclude={DIR}"];
-            null: ["-0"];
-            all_null: ["-a0"];
-            all_bytes_total_null: ["-abc0"];
-        );
-    };
-}
+/// The fixtures of the matrix, as their trials are named.
+const FIXTURES: &[&str] = &["basic", "links", "sparse", "odd_names", "deep"];
 
-macro_rules! fixture_tests {
-    ($fixture:ident; $($name:ident: [$($arg:expr),*];)*) => {
-        mod $fixture {
-            $(
-                #[test]
-                fn $name() {
-                    super::check_fixture(stringify!($fixture), &[$($arg),*]);
-                }
-            )*
-        }
-    };
-}
-
-option_sets!(fixture_tests, basic);
-option_sets!(fixture_tests, links);
-option_sets!(fixture_tests, sparse);
-option_sets!(fixture_tests, odd_names);
-option_sets!(fixture_tests, deep);
+/// The option sets of the matrix, by name; `{GLOB}` and `{DIR}` stand for
+/// the fixture's names of [`fixture_names`].
+const OPTION_SETS: &[(&str, &[&str])] = &[
+    ("no_options", &[]),
+    ("all", &["-a"]),
+    ("summarize", &["-s"]),
+    ("separate_dirs", &["-S"]),
+    ("all_separate_dirs", &["-aS"]),
+    ("bytes", &["-b"]),
+    ("all_bytes", &["-ab"]),
+    ("apparent_size", &["--apparent-size"]),
+    (
+        "all_apparent_size_separate_dirs",
+        &["-aS", "--apparent-size"],
+    ),
+    ("inodes", &["--inodes"]),
+    ("all_inodes", &["-a", "--inodes"]),
+    ("separate_dirs_inodes", &["-S", "--inodes"]),
+    ("human", &["-h"]),
+    ("all_human", &["-ah"]),
+    ("all_human_apparent", &["-ah", "--apparent-size"]),
+    ("si", &["--si"]),
+    ("all_si_apparent", &["-a", "--si", "--apparent-size"]),
+    ("kilobytes", &["-k"]),
+    ("megabytes", &["-m"]),
+    ("all_megabytes_apparent", &["-am", "--apparent-size"]),
+    ("block_size_1", &["-B1"]),
+    ("block_size_k", &["-BK"]),
+    ("block_size_kb", &["-BKB"]),
+    ("block_size_1m", &["-B1M"]),
+    ("block_size_grouped", &["-B'1"]),
+    (
+        "all_block_size_grouped_apparent",
+        &["-a", "--apparent-size", "--block-size='1"],
+    ),
+    (
+        "block_size_human_readable",
+        &["--block-size=human-readable"],
+    ),
+    ("block_size_3", &["-a", "-B3"]),
+    ("last_size_option_wins_k_after_h", &["-h", "-k"]),
+    ("last_size_option_wins_b_before_m", &["-b", "-m"]),
+    ("total", &["-c"]),
+    ("summarize_total", &["-sc"]),
+    ("all_total_human", &["-ach"]),
+    ("max_depth_0", &["-d0"]),
+    ("max_depth_1", &["-d1"]),
+    ("max_depth_2_all", &["-d2", "-a"]),
+    ("max_depth_1_separate_dirs", &["--max-depth=1", "-S"]),
+    ("count_links", &["-l"]),
+    ("all_count_links", &["-al"]),
+    ("dereference", &["-L"]),
+    ("all_dereference", &["-aL"]),
+    ("dereference_count_links", &["-L", "-l"]),
+    ("dereference_args", &["-H"]),
+    ("no_dereference_after_dereference", &["-L", "-P", "-a"]),
+    ("one_file_system", &["-x"]),
+    ("all_one_file_system", &["-ax"]),
+    ("threshold_1", &["-t", "1"]),
+    ("threshold_8k", &["-t", "8K"]),
+    ("threshold_minus_8k", &["-t", "-8K"]),
+    ("all_threshold_100", &["-a", "-t", "100"]),
+    (
+        "all_bytes_threshold_minus_4096",
+        &["-ab", "--threshold=-4096"],
+    ),
+    ("exclude_glob", &["--exclude={GLOB}"]),
+    ("all_exclude_glob", &["-a", "--exclude={GLOB}"]),
+    ("exclude_dir", &["--exclude={DIR}"]),
+    ("all_exclude_dir_total", &["-ac", "--exclude={DIR}"]),
+    ("null", &["-0"]),
+    ("all_null", &["-a0"]),
+    ("all_bytes_total_null", &["-abc0"]),
+];
 
 // ---------------------------------------------------------------------------
 // Hard links
 // ---------------------------------------------------------------------------
 
-#[test]
 fn hard_links_counted_once_across_operands() {
     let env = TestEnv::new("file d1/f 10000\nfile d1/g 3000\nhardlink d2/h d1/f\nfile d2/k 1000\n");
     let (d1, d2) = ("d1".to_string(), "d2".to_string());
@@ -179,7 +219,6 @@ fn hard_links_counted_once_across_operands() {
     ));
 }
 
-#[test]
 fn hard_links_in_one_directory_charged_to_first_name() {
     let env = TestEnv::new("file d/a 10000\nhardlink d/b d/a\nhardlink d/c d/a\nfile d/e 100\n");
     check_all(&cases(
@@ -197,7 +236,6 @@ fn hard_links_in_one_directory_charged_to_first_name() {
     ));
 }
 
-#[test]
 fn hard_links_in_sibling_directories_charged_to_first_directory() {
     let env = TestEnv::new(
         "file top/a/tri 7000\nhardlink top/b/tri top/a/tri\nhardlink top/c/other top/a/tri\n",
@@ -220,7 +258,6 @@ fn hard_links_in_sibling_directories_charged_to_first_directory() {
 /// directories, symlinks to a file, to a directory and to an ancestor):
 /// with -L the path charged for a file reached twice is the first in
 /// readdir order, for GNU and cdu alike.
-#[test]
 fn links_with_and_without_dereference() {
     let env = TestEnv::new(
         "file data/f 10000\n\
@@ -256,7 +293,6 @@ fn links_with_and_without_dereference() {
     ));
 }
 
-#[test]
 fn file_and_its_hard_link_as_operands() {
     let env = TestEnv::new("file f 20000\nhardlink h f\nfile dir/x 100\nhardlink dir/y f\n");
     check_all(&cases(
@@ -277,7 +313,6 @@ fn file_and_its_hard_link_as_operands() {
 // Operands
 // ---------------------------------------------------------------------------
 
-#[test]
 fn overlapping_operands_are_counted_once() {
     let env = TestEnv::new(
         "file dir/f 5000\nfile dir/sub/g 7000\nfile dir/sub/deeper/h 100\nfile other 3000\n",
@@ -304,7 +339,6 @@ fn overlapping_operands_are_counted_once() {
     ));
 }
 
-#[test]
 fn operands_with_trailing_slashes() {
     let env = TestEnv::new("file dir/f 100\nfile dir/sub/g 5000\nfile plain 10\n");
     check_all(&cases(
@@ -328,7 +362,6 @@ fn operands_with_trailing_slashes() {
     ));
 }
 
-#[test]
 fn nonexistent_operand_among_existing_ones() {
     let env = TestEnv::new("file a/f 3000\nfile b/g 5000\n");
     check_all(&cases(
@@ -346,7 +379,6 @@ fn nonexistent_operand_among_existing_ones() {
     ));
 }
 
-#[test]
 fn dot_dot_and_absolute_operands() {
     let env = TestEnv::new("file a/f 3000\nfile a/sub/g 5000\n");
     let sub = env.root().join("a/sub");
@@ -364,7 +396,6 @@ fn dot_dot_and_absolute_operands() {
     check_all(&list);
 }
 
-#[test]
 fn files0_from_lists() {
     let env = TestEnv::new("file a/f 3000\nfile b/g 5000\nfile c 100\n");
     let with_empty = scratch(&env, "with-empty", b"a\0\0missing\0b\0");
@@ -405,7 +436,6 @@ fn files0_from_lists() {
 /// Environment variables set for one case.
 type Vars = &'static [(&'static str, &'static str)];
 
-#[test]
 fn block_size_environment_variables() {
     let env = TestEnv::new("file a/f 3000\nfile a/g 100K\nsparse b/s 5M\nfile c 1\n");
     let mut list = Vec::new();
@@ -453,7 +483,6 @@ fn block_size_environment_variables() {
 // Sizes
 // ---------------------------------------------------------------------------
 
-#[test]
 fn human_and_block_size_rounding_boundaries() {
     let sizes: &[u64] = &[
         0,
@@ -523,7 +552,6 @@ fn human_and_block_size_rounding_boundaries() {
 // Usage errors
 // ---------------------------------------------------------------------------
 
-#[test]
 fn usage_errors_match_getopt_and_du() {
     let env = TestEnv::new("file a/f 3000\nfile b 10\n");
     let list_file = scratch(&env, "list", b"a\0");
@@ -587,7 +615,6 @@ fn usage_errors_match_getopt_and_du() {
     ));
 }
 
-#[test]
 fn time_option_of_gnu_du_9_7() {
     // GNU du 9.7 has --time and --time-style; mtimes of fresh files are the
     // same for both runs.
@@ -624,22 +651,18 @@ fn check_locked(mode: &str) {
     check_all(&unreadable_cases(&env));
 }
 
-#[test]
 fn unreadable_directory_reported_and_counted() {
     check_locked("000");
 }
 
-#[test]
 fn searchable_but_unreadable_directory() {
     check_locked("100");
 }
 
-#[test]
 fn readable_but_unsearchable_directory() {
     check_locked("600");
 }
 
-#[test]
 fn unreadable_directory_as_operand_and_nested() {
     let env = TestEnv::new(
         "file d/locked/inner/x 100\nmode d/locked/inner 000\nfile d/locked/y 100\nmode d/locked 500\n",
@@ -651,7 +674,6 @@ fn unreadable_directory_as_operand_and_nested() {
 // Symbolic links
 // ---------------------------------------------------------------------------
 
-#[test]
 fn symlink_operands_and_dereference_options() {
     let env = TestEnv::new(
         "file data/f 10000\nfile data/g 2000\nsymlink lf data/f\nsymlink ld data\n\
@@ -686,7 +708,6 @@ fn symlink_operands_and_dereference_options() {
     ));
 }
 
-#[test]
 fn symlink_cycles_with_dereference() {
     let env = TestEnv::new("dir a/b\nsymlink a/b/up ../..\nfile a/f 3000\n");
     let a = "a".to_string();
@@ -708,7 +729,6 @@ fn symlink_cycles_with_dereference() {
 // Excludes
 // ---------------------------------------------------------------------------
 
-#[test]
 fn exclude_patterns() {
     let env = TestEnv::new(
         "file dir/a.txt 3000\nfile dir/b.dat 5000\nfile dir/sub/c.txt 7000\n\
@@ -752,7 +772,6 @@ fn exclude_patterns() {
 // Depth and bigger trees
 // ---------------------------------------------------------------------------
 
-#[test]
 fn deep_chain_depth_limits() {
     let env = TestEnv::from_fixture("deep");
     check_all(&cases(
@@ -770,7 +789,6 @@ fn deep_chain_depth_limits() {
     ));
 }
 
-#[test]
 fn generated_tree_all_modes_agree_with_gnu() {
     let env = TestEnv::new(
         "generate . files=3000 dirs=150 seed=11 maxsize=40K\nwide wide entries=3000\n",
@@ -790,7 +808,6 @@ fn generated_tree_all_modes_agree_with_gnu() {
     ));
 }
 
-#[test]
 fn special_files_and_empty_directories() {
     let env = TestEnv::new("fifo p\nsocket s\ndir e\ndir e2/e3\nfile z 0\nsymlink l p\n");
     check_all(&cases(
@@ -814,7 +831,6 @@ fn special_files_and_empty_directories() {
 /// more than the kernel follows: `cannot access '1/s/…/s': Too many levels
 /// of symbolic links`, status 1, and the walk stops there. cdu reads by
 /// descriptor and counts the links on the way to give the same answer.
-#[test]
 fn dereference_through_more_symlinks_than_the_kernel_follows() {
     let mut description = String::new();
     for i in 1..=400 {
@@ -840,14 +856,8 @@ fn dereference_through_more_symlinks_than_the_kernel_follows() {
 /// A time past what can be shown as a date: GNU du prints the seconds,
 /// warns `time 'N' is out of range` and still succeeds. tmpfs stores
 /// 2^63-1 seconds (ext4 cannot), so the test needs root to mount one.
-#[test]
 fn a_time_out_of_range_is_printed_as_seconds_with_a_warning() {
-    if reference::reference_du().is_none() {
-        return;
-    }
-    let Some(mounted) = testenv::mount::Mounted::new("tmpfs") else {
-        return;
-    };
+    let mounted = testenv::mount::Mounted::require("tmpfs");
     let root = mounted.root();
     testenv::tree::build(&root, "file d/far 100\nfile d/near 100\n").expect("build");
     let far = std::fs::File::options()

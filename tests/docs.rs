@@ -2,6 +2,8 @@
 //! page and the shell completions of `--generate`. They must be in our own
 //! words, complete, and accepted by the tools that read them.
 
+mod harness;
+
 use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Output, Stdio};
@@ -17,9 +19,9 @@ fn long_options() -> Vec<String> {
         .collect()
 }
 
-/// Runs `program` with `args` and `input` on stdin, or `None` (and a loud
-/// note) when the program is not installed.
-fn run_tool(program: &str, args: &[&str], input: &str) -> Option<Output> {
+/// Runs `program` with `args` and `input` on stdin; the trial's premises
+/// say that it is installed.
+fn run_tool(program: &str, args: &[&str], input: &str) -> Output {
     let child = Command::new(program)
         .args(args)
         .env("LC_ALL", "C")
@@ -27,18 +29,16 @@ fn run_tool(program: &str, args: &[&str], input: &str) -> Option<Output> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("SKIPPED: {program} is not installed (apt-get install {program})");
-            return None;
-        }
-        Err(e) => panic!("run {program}: {e}"),
-    };
+    let mut child = child.unwrap_or_else(|e| panic!("run {program}: {e}"));
     let mut stdin = child.stdin.take().expect("stdin");
     stdin.write_all(input.as_bytes()).expect("write stdin");
     drop(stdin);
-    Some(child.wait_with_output().expect("wait"))
+    child.wait_with_output().expect("wait")
+}
+
+/// GNU du 9.7, a premise of the trials that call this.
+fn reference_du() -> std::path::PathBuf {
+    harness::premise::reference_du().unwrap_or_else(|why| panic!("{why}"))
 }
 
 /// Runs cdu, named `cdu` in its messages, with `args` in the C locale.
@@ -105,13 +105,9 @@ fn gnu_sentences(help: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
 fn help_shares_no_sentence_with_gnu_du() {
-    let Some(du) = std::env::var_os("CDU_REFERENCE_DU").filter(|p| !p.is_empty()) else {
-        eprintln!("SKIPPED: CDU_REFERENCE_DU not set, so GNU du's --help cannot be compared");
-        return;
-    };
-    let sentences = gnu_help_sentences(&du);
+    let du = reference_du();
+    let sentences = gnu_help_sentences(du.as_os_str());
     let ours = normalize(&cdu(&["--help"]));
     let copied: Vec<&String> = sentences.iter().filter(|s| ours.contains(*s)).collect();
     assert!(
@@ -134,7 +130,6 @@ fn gnu_help_sentences(du: &std::ffi::OsStr) -> Vec<String> {
     sentences
 }
 
-#[test]
 fn version_names_the_package_version() {
     let version = cdu(&["--version"]);
     assert_eq!(
@@ -143,29 +138,23 @@ fn version_names_the_package_version() {
     );
 }
 
-/// The man page as `man` shows it, in plain ASCII, or `None` without groff.
-fn rendered_man_page() -> Option<String> {
+/// The man page as `man` shows it, in plain ASCII.
+fn rendered_man_page() -> String {
     let page = cdu(&["--generate=man"]);
-    let out = run_tool("groff", &["-man", "-Tascii", "-P-cbou"], &page)?;
+    let out = run_tool("groff", &["-man", "-Tascii", "-P-cbou"], &page);
     assert!(out.status.success(), "groff failed");
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-#[test]
 fn man_page_renders_without_warnings() {
     let page = cdu(&["--generate=man"]);
-    let Some(out) = run_tool("groff", &["-man", "-ww", "-z"], &page) else {
-        return;
-    };
+    let out = run_tool("groff", &["-man", "-ww", "-z"], &page);
     assert!(out.status.success(), "groff exited with {}", out.status);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "groff warnings");
 }
 
-#[test]
 fn man_page_has_dus_sections_and_cdus_own() {
-    let Some(text) = rendered_man_page() else {
-        return;
-    };
+    let text = rendered_man_page();
     for heading in [
         "NAME",
         "SYNOPSIS",
@@ -190,18 +179,12 @@ fn man_page_has_dus_sections_and_cdus_own() {
     assert!(text.contains(&format!("cdu {}", env!("CARGO_PKG_VERSION"))));
 }
 
-#[test]
 fn man_page_shares_no_sentence_with_gnu_du() {
-    let Some(du) = std::env::var_os("CDU_REFERENCE_DU").filter(|p| !p.is_empty()) else {
-        eprintln!("SKIPPED: CDU_REFERENCE_DU not set, so GNU du's --help cannot be compared");
-        return;
-    };
-    let Some(text) = rendered_man_page() else {
-        return;
-    };
+    let du = reference_du();
+    let text = rendered_man_page();
     // Lines hyphenated at their end are joined back first.
     let ours = normalize(&text.replace("-\n", ""));
-    let copied: Vec<String> = gnu_help_sentences(&du)
+    let copied: Vec<String> = gnu_help_sentences(du.as_os_str())
         .into_iter()
         .filter(|s| ours.contains(s))
         .collect();
@@ -211,33 +194,29 @@ fn man_page_shares_no_sentence_with_gnu_du() {
     );
 }
 
-/// The completion script of `shell`, checked with `shell -n`; `None` when
-/// the shell is not installed.
-fn checked_completion(shell: &str) -> Option<String> {
+/// The completion script of `shell`, checked with `shell -n`.
+fn checked_completion(shell: &str) -> String {
     let script = cdu(&[&format!("--generate=complete-{shell}")]);
-    let out = run_tool(shell, &["-n"], &script)?;
+    let out = run_tool(shell, &["-n"], &script);
     assert!(
         out.status.success() && out.stderr.is_empty(),
         "{shell} -n rejects the script: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Some(script)
+    script
 }
 
 const MODES: [&str; 4] = ["sequential", "verbose", "parallel", "cancellable"];
 
-#[test]
 fn bash_completion_offers_options_and_modes() {
-    let Some(script) = checked_completion("bash") else {
-        return;
-    };
+    let script = checked_completion("bash");
     // Ask the completion function itself, as bash does on Tab.
     let ask = |words: &str, cur: &str, prev: &str| {
         let program = format!(
             "{script}\nCOMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
              _cdu cdu '{cur}' '{prev}'; printf '%s\\n' \"${{COMPREPLY[@]}}\""
         );
-        let out = run_tool("bash", &[], &program).expect("bash");
+        let out = run_tool("bash", &[], &program);
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let modes = ask("cdu --mode ''", "", "--mode");
@@ -251,11 +230,8 @@ fn bash_completion_offers_options_and_modes() {
     }
 }
 
-#[test]
 fn zsh_completion_offers_the_modes() {
-    let Some(script) = checked_completion("zsh") else {
-        return;
-    };
+    let script = checked_completion("zsh");
     // `'--mode=[...]:MODE:((sequential\:"..." ...))'`, over several lines.
     let start = script.find("'--mode=").expect("a --mode spec");
     let spec = &script[start..];
@@ -265,13 +241,10 @@ fn zsh_completion_offers_the_modes() {
     }
 }
 
-#[test]
 fn fish_completion_offers_the_modes() {
-    let Some(script) = checked_completion("fish") else {
-        return;
-    };
+    let script = checked_completion("fish");
     let program = format!("{script}\ncomplete -C 'cdu --mode '");
-    let out = run_tool("fish", &[], &program).expect("fish");
+    let out = run_tool("fish", &[], &program);
     let mut offered: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| l.split('\t').next().unwrap_or_default().to_string())
@@ -292,7 +265,6 @@ fn cdu_fails(args: &[&str]) -> (String, i32) {
     )
 }
 
-#[test]
 fn generate_is_read_as_getopt_reads_an_option() {
     let man = cdu(&["--generate=man"]);
     assert!(man.contains(".TH cdu 1"));
@@ -324,4 +296,57 @@ fn generate_is_read_as_getopt_reads_an_option() {
             1
         )
     );
+}
+
+fn main() {
+    let mut suite = harness::Suite::new(file!());
+    suite.add(
+        "help_shares_no_sentence_with_gnu_du",
+        &[harness::premise::reference()],
+        help_shares_no_sentence_with_gnu_du,
+    );
+    suite.add(
+        "version_names_the_package_version",
+        &[],
+        version_names_the_package_version,
+    );
+    suite.add(
+        "man_page_renders_without_warnings",
+        &[harness::premise::program("groff", "groff-base")],
+        man_page_renders_without_warnings,
+    );
+    suite.add(
+        "man_page_has_dus_sections_and_cdus_own",
+        &[harness::premise::program("groff", "groff-base")],
+        man_page_has_dus_sections_and_cdus_own,
+    );
+    suite.add(
+        "man_page_shares_no_sentence_with_gnu_du",
+        &[
+            harness::premise::reference(),
+            harness::premise::program("groff", "groff-base"),
+        ],
+        man_page_shares_no_sentence_with_gnu_du,
+    );
+    suite.add(
+        "bash_completion_offers_options_and_modes",
+        &[harness::premise::program("bash", "bash")],
+        bash_completion_offers_options_and_modes,
+    );
+    suite.add(
+        "zsh_completion_offers_the_modes",
+        &[harness::premise::program("zsh", "zsh")],
+        zsh_completion_offers_the_modes,
+    );
+    suite.add(
+        "fish_completion_offers_the_modes",
+        &[harness::premise::program("fish", "fish")],
+        fish_completion_offers_the_modes,
+    );
+    suite.add(
+        "generate_is_read_as_getopt_reads_an_option",
+        &[],
+        generate_is_read_as_getopt_reads_an_option,
+    );
+    suite.run();
 }

@@ -3,6 +3,7 @@
 //! does) and the percentage it gives the next scan, piped and on a
 //! terminal; and a whole file system as the total.
 
+mod harness;
 mod session;
 mod testenv;
 
@@ -77,7 +78,6 @@ fn history_fields(cache: &Path) -> Vec<String> {
     lines[1].split(' ').map(str::to_string).collect()
 }
 
-#[test]
 fn a_sampled_scan_leaves_its_pace_for_the_next() {
     let env = tree();
     let cache = tempfile::tempdir().unwrap();
@@ -100,7 +100,6 @@ fn a_sampled_scan_leaves_its_pace_for_the_next() {
     assert!(f[2].parse::<u64>().unwrap() > 20_000, "{f:?}");
 }
 
-#[test]
 fn a_second_v_scan_shows_its_progress_against_the_first() {
     let env = tree();
     let cache = tempfile::tempdir().unwrap();
@@ -119,7 +118,6 @@ fn a_second_v_scan_shows_its_progress_against_the_first() {
     assert!(percents.windows(2).all(|w| w[0] <= w[1]), "{ends:?}");
 }
 
-#[test]
 fn history_is_written_only_with_v_and_under_xdg_cache_home() {
     let env = tree();
     let cache = tempfile::tempdir().unwrap();
@@ -142,7 +140,6 @@ fn history_is_written_only_with_v_and_under_xdg_cache_home() {
     assert!(text.lines().any(|l| l.ends_with(&hex)), "{text}");
 }
 
-#[test]
 fn without_xdg_cache_home_the_history_is_in_the_home_cache() {
     let env = tree();
     let home = tempfile::tempdir().unwrap();
@@ -158,7 +155,6 @@ fn without_xdg_cache_home_the_history_is_in_the_home_cache() {
     assert!(history_file(&home.path().join(".cache")).is_file());
 }
 
-#[test]
 fn no_history_option_and_variable_neither_write_nor_use_it() {
     let env = tree();
     let cache = tempfile::tempdir().unwrap();
@@ -186,7 +182,6 @@ fn no_history_option_and_variable_neither_write_nor_use_it() {
     assert_eq!(off.stdout, off_again.stdout);
 }
 
-#[test]
 fn an_unwritable_cache_is_said_once_and_changes_nothing_else() {
     let env = tree();
     let dir = tempfile::tempdir().unwrap();
@@ -207,7 +202,6 @@ fn an_unwritable_cache_is_said_once_and_changes_nothing_else() {
     assert_eq!(out.stdout, run(plain).stdout);
 }
 
-#[test]
 fn a_corrupt_history_is_said_once_then_replaced() {
     let env = tree();
     let cache = tempfile::tempdir().unwrap();
@@ -226,7 +220,6 @@ fn a_corrupt_history_is_said_once_then_replaced() {
     );
 }
 
-#[test]
 fn a_remembered_directory_shows_a_bar_and_percentage_on_a_terminal() {
     let tree = slow_tree();
     let cache = tempfile::tempdir().unwrap();
@@ -243,13 +236,10 @@ fn a_remembered_directory_shows_a_bar_and_percentage_on_a_terminal() {
     assert_eq!(describe(status), "exit 0", "{}", s.text());
 }
 
-#[test]
 fn a_whole_file_system_shows_a_bar_and_percentage_on_a_terminal() {
     // A loop-mounted ext4 image: the file system a disk scan meets, whose
     // count of used inodes includes its reserved ones and lost+found.
-    let Some(fs) = testenv::mount::Mounted::new("ext4") else {
-        return;
-    };
+    let fs = testenv::mount::Mounted::require("ext4");
     let mnt = fs.mount_point();
     // 50,000 empty files (the 1 GiB image has 65,536 inodes): a
     // single-threaded scan takes long enough for several ticks.
@@ -304,7 +294,6 @@ fn diff_v(cache: &Path, old: &Path, dir: &Path) -> Output {
     run(command)
 }
 
-#[test]
 fn a_diff_measures_progress_against_its_old_scan() {
     let env = tree();
     let cache = tempfile::tempdir().unwrap();
@@ -350,4 +339,59 @@ fn a_diff_measures_progress_against_its_old_scan() {
         .arg(env.root());
     let ends = endings(&run(command));
     assert!(ends.iter().any(|e| e == "99% ETA ?"), "{ends:?}");
+}
+
+fn main() {
+    let mut suite = harness::Suite::new(file!());
+    suite.add(
+        "a_sampled_scan_leaves_its_pace_for_the_next",
+        &[],
+        a_sampled_scan_leaves_its_pace_for_the_next,
+    );
+    suite.add(
+        "a_second_v_scan_shows_its_progress_against_the_first",
+        &[],
+        a_second_v_scan_shows_its_progress_against_the_first,
+    );
+    suite.add(
+        "history_is_written_only_with_v_and_under_xdg_cache_home",
+        &[],
+        history_is_written_only_with_v_and_under_xdg_cache_home,
+    );
+    suite.add(
+        "without_xdg_cache_home_the_history_is_in_the_home_cache",
+        &[],
+        without_xdg_cache_home_the_history_is_in_the_home_cache,
+    );
+    suite.add(
+        "no_history_option_and_variable_neither_write_nor_use_it",
+        &[],
+        no_history_option_and_variable_neither_write_nor_use_it,
+    );
+    suite.add(
+        "an_unwritable_cache_is_said_once_and_changes_nothing_else",
+        &[],
+        an_unwritable_cache_is_said_once_and_changes_nothing_else,
+    );
+    suite.add(
+        "a_corrupt_history_is_said_once_then_replaced",
+        &[],
+        a_corrupt_history_is_said_once_then_replaced,
+    );
+    suite.add(
+        "a_remembered_directory_shows_a_bar_and_percentage_on_a_terminal",
+        &[],
+        a_remembered_directory_shows_a_bar_and_percentage_on_a_terminal,
+    );
+    suite.add(
+        "a_whole_file_system_shows_a_bar_and_percentage_on_a_terminal",
+        &[harness::premise::mount("ext4")],
+        a_whole_file_system_shows_a_bar_and_percentage_on_a_terminal,
+    );
+    suite.add(
+        "a_diff_measures_progress_against_its_old_scan",
+        &[],
+        a_diff_measures_progress_against_its_old_scan,
+    );
+    suite.run();
 }

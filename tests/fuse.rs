@@ -8,8 +8,10 @@
 //! Through bindfs (Debian's package) always; through latencyfs
 //! (benches/latencyfs) when CDU_LATENCYFS names its binary, with a delay,
 //! so that replies come back out of order as on a network. Mounting needs
-//! root and /dev/fuse; what is missing makes a test say SKIPPED loudly.
+//! root and /dev/fuse; a trial whose premises are missing is reported as
+//! ignored.
 
+mod harness;
 mod reference;
 mod testenv;
 
@@ -18,8 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use reference::{Case, check_all, reference_du};
-use testenv::{TestEnv, mount::is_root, tree};
+use reference::{Case, check_all};
+use testenv::{TestEnv, tree};
 
 /// The fixtures built side by side in the source directory.
 const FIXTURES: &[&str] = &["basic", "links", "odd-names", "sparse", "order"];
@@ -46,23 +48,6 @@ struct FuseMount {
     child: Option<Child>,
 }
 
-fn can_mount(what: &str) -> bool {
-    if !is_root() {
-        eprintln!("SKIPPED: {what}: mounting FUSE file systems here needs root");
-        return false;
-    }
-    if std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/fuse")
-        .is_err()
-    {
-        eprintln!("SKIPPED: {what}: /dev/fuse cannot be opened");
-        return false;
-    }
-    true
-}
-
 impl FuseMount {
     /// A temporary directory holding `src`, the fixtures `fixtures` side
     /// by side, and the mount point `mnt`.
@@ -82,15 +67,9 @@ impl FuseMount {
         dir
     }
 
-    /// `fixtures` mounted read-only through bindfs.
-    fn bindfs(fixtures: &[&str]) -> Option<FuseMount> {
-        if !can_mount("bindfs") {
-            return None;
-        }
-        if Command::new("bindfs").arg("--version").output().is_err() {
-            eprintln!("SKIPPED: bindfs is not installed (Debian package bindfs)");
-            return None;
-        }
+    /// `fixtures` mounted read-only through bindfs (with FUSE and bindfs
+    /// the premises of the trial).
+    fn bindfs(fixtures: &[&str]) -> FuseMount {
         let dir = Self::source_dir(fixtures);
         // A minute of kernel caching (libfuse's default is 1 s): the runs
         // after the first one of each case are then quick, and all see the
@@ -109,21 +88,13 @@ impl FuseMount {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(m.is_mounted(), "bindfs returned but nothing is mounted");
-        Some(m)
+        m
     }
 
-    /// All the fixtures mounted through latencyfs with `delay`.
-    fn latencyfs(delay: &str) -> Option<FuseMount> {
-        let Some(binary) = std::env::var_os("CDU_LATENCYFS").filter(|p| !p.is_empty()) else {
-            eprintln!(
-                "SKIPPED: latencyfs: CDU_LATENCYFS not set (build benches/latencyfs \
-                 and point it at the binary to run cdu through it)"
-            );
-            return None;
-        };
-        if !can_mount("latencyfs") {
-            return None;
-        }
+    /// All the fixtures mounted through latencyfs with `delay` (with FUSE
+    /// and CDU_LATENCYFS the premises of the trial).
+    fn latencyfs(delay: &str) -> FuseMount {
+        let binary = std::env::var_os("CDU_LATENCYFS").expect("CDU_LATENCYFS");
         let dir = Self::source_dir(FIXTURES);
         // A minute of kernel caching, as for bindfs; readdir is never
         // cached, so every run still waits for the delayed listings.
@@ -146,7 +117,7 @@ impl FuseMount {
         assert!(line.contains("mounted at"), "latencyfs said: {line}");
         // Keep reading what it says, so that it never blocks on a full pipe.
         std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-        Some(m)
+        m
     }
 
     fn mnt(&self) -> PathBuf {
@@ -194,35 +165,20 @@ impl Drop for FuseMount {
     }
 }
 
-#[test]
 fn cdu_matches_gnu_du_through_bindfs() {
-    if reference_du().is_none() {
-        return;
-    }
-    let Some(m) = FuseMount::bindfs(FIXTURES) else {
-        return;
-    };
+    let m = FuseMount::bindfs(FIXTURES);
     check_all(&m.cases());
 }
 
-#[test]
 fn cdu_matches_gnu_du_through_latencyfs() {
-    if reference_du().is_none() {
-        return;
-    }
-    let Some(m) = FuseMount::latencyfs("0.2ms") else {
-        return;
-    };
+    let m = FuseMount::latencyfs("0.2ms");
     check_all(&m.cases());
 }
 
-#[test]
 fn a_bindfs_mount_root_shows_no_percentage_from_the_disk_beneath() {
     // bindfs passes on the inode count of the whole file system it serves
     // from: a percentage from it would stay near 0% and end far short.
-    let Some(m) = FuseMount::bindfs(FIXTURES) else {
-        return;
-    };
+    let m = FuseMount::bindfs(FIXTURES);
     let out = Command::new(env!("CARGO_BIN_EXE_cdu"))
         .env("CDU_NO_HISTORY", "1")
         .args(["-sv", "--tick", "1ms"])
@@ -239,13 +195,10 @@ fn a_bindfs_mount_root_shows_no_percentage_from_the_disk_beneath() {
     );
 }
 
-#[test]
 fn a_hard_link_seen_twice_through_bindfs_is_counted_once() {
     // What a user of a FUSE mount would check by hand: the same totals as
     // on the directory itself, hard links once.
-    let Some(m) = FuseMount::bindfs(&["links"]) else {
-        return;
-    };
+    let m = FuseMount::bindfs(&["links"]);
     let cdu = |dir: &Path| {
         let out = Command::new(env!("CARGO_BIN_EXE_cdu"))
             .args(["-s", "-B1", "links"])
@@ -267,4 +220,46 @@ fn a_hard_link_seen_twice_through_bindfs_is_counted_once() {
         total(&String::from_utf8_lossy(&with_links_each_time.stdout)) > total(&through),
         "-l counts the hard links again, so its total must be larger"
     );
+}
+
+fn main() {
+    let mut suite = harness::Suite::new(file!());
+    suite.add(
+        "cdu_matches_gnu_du_through_bindfs",
+        &[
+            harness::premise::reference(),
+            harness::premise::fuse(),
+            harness::premise::program("bindfs", "bindfs"),
+        ],
+        cdu_matches_gnu_du_through_bindfs,
+    );
+    suite.add(
+        "cdu_matches_gnu_du_through_latencyfs",
+        &[
+            harness::premise::reference(),
+            harness::premise::fuse(),
+            harness::premise::variable(
+                "CDU_LATENCYFS",
+                "the latencyfs binary: build benches/latencyfs, as .ci/run does",
+            ),
+        ],
+        cdu_matches_gnu_du_through_latencyfs,
+    );
+    suite.add(
+        "a_bindfs_mount_root_shows_no_percentage_from_the_disk_beneath",
+        &[
+            harness::premise::fuse(),
+            harness::premise::program("bindfs", "bindfs"),
+        ],
+        a_bindfs_mount_root_shows_no_percentage_from_the_disk_beneath,
+    );
+    suite.add(
+        "a_hard_link_seen_twice_through_bindfs_is_counted_once",
+        &[
+            harness::premise::fuse(),
+            harness::premise::program("bindfs", "bindfs"),
+        ],
+        a_hard_link_seen_twice_through_bindfs_is_counted_once,
+    );
+    suite.run();
 }

@@ -2,13 +2,14 @@
 //! trips through cdu's own export, exports written by ncdu and gdu,
 //! hand-made exports with every field, and broken ones.
 
+mod harness;
 mod scans;
 mod testenv;
 
 use std::ffi::OsStr;
 
 use proptest::prelude::*;
-use scans::{CDU, cdu, have, run_in, text};
+use scans::{CDU, cdu, run_in, text};
 use testenv::TestEnv;
 
 const TREE: &str = "file a/one 3000\nfile a/two 10K\nsparse a/hole 1M\ndir empty\n\
@@ -22,7 +23,6 @@ fn import(args: &[&str], file: &[u8], cwd: &std::path::Path) -> std::process::Ou
     run_in(CDU, &all, cwd, file)
 }
 
-#[test]
 fn scan_export_import_gives_the_same_lines_for_every_option_set() {
     let env = TestEnv::new(TREE);
     let cwd = env.tempdir();
@@ -68,11 +68,7 @@ fn scan_export_import_gives_the_same_lines_for_every_option_set() {
     }
 }
 
-#[test]
 fn an_export_of_ncdu_reads_as_ncdus_scan() {
-    if !have("ncdu", "importing ncdu's export") {
-        return;
-    }
     let env = TestEnv::new(TREE);
     let cwd = env.tempdir();
     let out = run_in("ncdu", &["-0", "-o", "-", "root"].map(OsStr::new), cwd, b"");
@@ -96,11 +92,7 @@ fn an_export_of_ncdu_reads_as_ncdus_scan() {
     }
 }
 
-#[test]
 fn an_export_of_gdu_gives_the_sizes_gdu_recorded() {
-    if !have("gdu", "importing gdu's export") {
-        return;
-    }
     let env = TestEnv::new("file a/one 3000\nfile a/two 10K\nfile b/c/deep 5000\nfile top 100\n");
     let cwd = env.tempdir();
     let file = cwd.join("gdu.json");
@@ -150,7 +142,6 @@ const EVERY_FIELD: &str = r#"[1,2,{"progname":"hand","progver":"1","timestamp":1
  {"name":"caf\u00e9 \ud83d\ude00 \"q\" \\","asize":5,"dsize":4096,"notreg":false,"mtime":1500}
 ]]"#;
 
-#[test]
 fn a_hand_made_export_with_every_field() {
     let env = TestEnv::new("dir d\n");
     let cwd = env.tempdir();
@@ -198,7 +189,6 @@ fn a_hand_made_export_with_every_field() {
     );
 }
 
-#[test]
 fn broken_exports_are_named_by_line_and_column() {
     let env = TestEnv::new("dir d\n");
     let cwd = env.tempdir();
@@ -263,7 +253,6 @@ fn broken_exports_are_named_by_line_and_column() {
     assert_eq!(extra.status.code(), Some(1));
 }
 
-#[test]
 fn nesting_deeper_than_any_stack_is_read() {
     let env = TestEnv::new("dir d\n");
     let cwd = env.tempdir();
@@ -294,7 +283,6 @@ proptest! {
 
     /// Whatever the bytes, the reader answers with a scan or a fault at a
     /// place inside the document; it never panics.
-    #[test]
     fn broken_and_random_documents_never_panic(
         cut in 0usize..EVERY_FIELD.len(),
         flips in proptest::collection::vec((0usize..EVERY_FIELD.len(), any::<u8>()), 0..4),
@@ -321,4 +309,44 @@ proptest! {
             }
         }
     }
+}
+
+fn main() {
+    let mut suite = harness::Suite::new(file!());
+    suite.add(
+        "scan_export_import_gives_the_same_lines_for_every_option_set",
+        &[],
+        scan_export_import_gives_the_same_lines_for_every_option_set,
+    );
+    suite.add(
+        "an_export_of_ncdu_reads_as_ncdus_scan",
+        &[harness::premise::program("ncdu", "ncdu")],
+        an_export_of_ncdu_reads_as_ncdus_scan,
+    );
+    suite.add(
+        "an_export_of_gdu_gives_the_sizes_gdu_recorded",
+        &[harness::premise::program("gdu", "gdu")],
+        an_export_of_gdu_gives_the_sizes_gdu_recorded,
+    );
+    suite.add(
+        "a_hand_made_export_with_every_field",
+        &[],
+        a_hand_made_export_with_every_field,
+    );
+    suite.add(
+        "broken_exports_are_named_by_line_and_column",
+        &[],
+        broken_exports_are_named_by_line_and_column,
+    );
+    suite.add(
+        "nesting_deeper_than_any_stack_is_read",
+        &[],
+        nesting_deeper_than_any_stack_is_read,
+    );
+    suite.add(
+        "broken_and_random_documents_never_panic",
+        &[],
+        broken_and_random_documents_never_panic,
+    );
+    suite.run();
 }

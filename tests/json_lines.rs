@@ -1,12 +1,13 @@
 //! `--json`: one JSON object per line du would print, in du's order, then
 //! a summary; read back with jq, as a program using it would.
 
+mod harness;
 mod scans;
 mod testenv;
 
 use std::ffi::OsStr;
 
-use scans::{cdu, have, run_in, text};
+use scans::{cdu, run_in, text};
 use testenv::TestEnv;
 
 const TREE: &str = "file a/one 3000\nfile a/two 10K\nsparse a/hole 1M\n\
@@ -25,11 +26,7 @@ fn jq(json: &[u8], filter: &str, cwd: &std::path::Path) -> String {
     text(&out.stdout)
 }
 
-#[test]
 fn each_line_is_the_entry_du_prints_with_its_sizes() {
-    if !have("jq", "the --json tests") {
-        return;
-    }
     let env = TestEnv::new(TREE);
     let cwd = env.tempdir();
     for (options, field) in [
@@ -54,11 +51,7 @@ fn each_line_is_the_entry_du_prints_with_its_sizes() {
     }
 }
 
-#[test]
 fn types_depths_and_the_summary() {
-    if !have("jq", "the --json tests") {
-        return;
-    }
     let env = TestEnv::new(TREE);
     let cwd = env.tempdir();
     let json = cdu(&["--json", "-a", "root"], cwd);
@@ -94,11 +87,7 @@ fn types_depths_and_the_summary() {
     assert!(last.is_some_and(|l| l.contains("\"type\":\"summary\"")));
 }
 
-#[test]
 fn odd_names_are_valid_json_and_their_bytes_are_kept() {
-    if !have("jq", "the --json tests") {
-        return;
-    }
     let env = TestEnv::new(
         "file bad\\xff\\xfename 10\nfile new\\nline 20\nfile ctl\\x01\\x1b\\x7f 30\n\
          file quote\"back\\\\slash 40\nfile caf\\xc3\\xa9 50\nfile tab\\tx 60\n",
@@ -157,14 +146,7 @@ fn decode_base64(s: &str) -> Vec<u8> {
     out
 }
 
-#[test]
 fn errors_are_counted_and_diagnosed_as_du_does() {
-    if !have("jq", "the --json tests") {
-        return;
-    }
-    if scans::is_root() && !have("setpriv", "the unreadable-directory JSON test") {
-        return;
-    }
     let env = TestEnv::new("file ok/f 10\nfile shut/f 10\nmode shut 000\n");
     let cwd = env.tempdir();
     let mut args: Vec<&OsStr> = Vec::new();
@@ -180,4 +162,32 @@ fn errors_are_counted_and_diagnosed_as_du_does() {
     );
     let errors = jq(&out.stdout, r#"select(.type == "summary") | .errors"#, cwd);
     assert_eq!(errors, "1\n");
+}
+
+fn main() {
+    let mut suite = harness::Suite::new(file!());
+    suite.add(
+        "each_line_is_the_entry_du_prints_with_its_sizes",
+        &[harness::premise::program("jq", "jq")],
+        each_line_is_the_entry_du_prints_with_its_sizes,
+    );
+    suite.add(
+        "types_depths_and_the_summary",
+        &[harness::premise::program("jq", "jq")],
+        types_depths_and_the_summary,
+    );
+    suite.add(
+        "odd_names_are_valid_json_and_their_bytes_are_kept",
+        &[harness::premise::program("jq", "jq")],
+        odd_names_are_valid_json_and_their_bytes_are_kept,
+    );
+    suite.add(
+        "errors_are_counted_and_diagnosed_as_du_does",
+        &[
+            harness::premise::program("jq", "jq"),
+            harness::premise::unprivileged(),
+        ],
+        errors_are_counted_and_diagnosed_as_du_does,
+    );
+    suite.run();
 }

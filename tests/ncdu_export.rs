@@ -4,13 +4,14 @@
 //! empty, and what it writes back must hold the same entries, sizes and
 //! flags as cdu's file. gdu prints the total it read.
 
+mod harness;
 mod scans;
 mod testenv;
 
 use std::ffi::OsStr;
 use std::path::Path;
 
-use scans::{CDU, cdu, have, run_in, text};
+use scans::{CDU, cdu, run_in, text};
 use testenv::TestEnv;
 
 /// jq's flat view of an export: one sorted line per entry, its path from
@@ -70,19 +71,16 @@ fn first_number(out: &[u8]) -> u64 {
         .expect("a size")
 }
 
-/// Checks `export` (written for `root` in `cwd`) with ncdu and gdu:
-/// ncdu reads every entry back as written, gdu totals what du totals.
+/// Checks `export` (written for `root` in `cwd`) with ncdu and gdu, both
+/// premises of the trials that call this: ncdu reads every entry back as
+/// written, gdu totals what du totals.
 fn check_with_readers(export: &[u8], du_total: u64, cwd: &Path) -> Vec<String> {
     let file = cwd.join("scan.json");
     std::fs::write(&file, export).expect("write the export");
     let ours = flat(export, cwd);
-    if have("ncdu", "reading the export back with ncdu") {
-        let theirs = flat(&ncdu_again(&file, cwd), cwd);
-        assert_eq!(theirs, ours, "ncdu read something else than cdu wrote");
-    }
-    if have("gdu", "totalling the export with gdu") {
-        assert_eq!(gdu_total(&file, cwd), du_total, "gdu's total");
-    }
+    let theirs = flat(&ncdu_again(&file, cwd), cwd);
+    assert_eq!(theirs, ours, "ncdu read something else than cdu wrote");
+    assert_eq!(gdu_total(&file, cwd), du_total, "gdu's total");
     ours
 }
 
@@ -98,11 +96,7 @@ fn serde_like_string(path: &str) -> String {
     format!("\"{}\"", path.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-#[test]
 fn links_odd_names_and_special_files_read_back_in_ncdu_and_gdu() {
-    if !have("jq", "the export tests") {
-        return;
-    }
     let env = TestEnv::new(
         "file a/f 10K\nhardlink a/g a/f\nhardlink b/h a/f\nsymlink a/s f\nfifo a/p\n\
          sparse a/hole 1M\nfile bad\\xff\\xfe/x 3000\nfile new\\nline 100\n\
@@ -137,7 +131,6 @@ fn links_odd_names_and_special_files_read_back_in_ncdu_and_gdu() {
     assert!(!text(&out.stdout).contains("false"));
 }
 
-#[test]
 fn du_lines_still_go_to_stdout_beside_an_export_file() {
     let env = TestEnv::new("file a/f 10K\nfile b 3000\n");
     let cwd = env.tempdir();
@@ -153,14 +146,7 @@ fn du_lines_still_go_to_stdout_beside_an_export_file() {
     assert!(text(&two.stderr).contains("--export saves one tree"));
 }
 
-#[test]
 fn an_unreadable_directory_is_a_read_error() {
-    if !have("jq", "the export tests") {
-        return;
-    }
-    if scans::is_root() && !have("setpriv", "the unreadable-directory export test") {
-        return;
-    }
     let env = TestEnv::new("file ok/f 10\nfile shut/f 10\nmode shut 000\n");
     let cwd = env.tempdir();
     // As root, without the power to read what mode 000 closes.
@@ -181,15 +167,7 @@ fn an_unreadable_directory_is_a_read_error() {
     assert!(!entry(&flat, "/root/ok").contains("read_error"));
 }
 
-#[test]
 fn another_file_system_is_marked_otherfs_or_by_its_device() {
-    if !scans::is_root() {
-        eprintln!("SKIPPED: the mount test of --export needs root");
-        return;
-    }
-    if !have("jq", "the export tests") || !have("unshare", "the mount test of --export") {
-        return;
-    }
     let env = TestEnv::new("dir tm\nfile a/f 3000\n");
     let cwd = env.tempdir();
     let script = "set -e; mount -t tmpfs cdu-test root/tm; \
@@ -203,18 +181,51 @@ fn another_file_system_is_marked_otherfs_or_by_its_device() {
         args.extend(["--export=-", "root"]);
         let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
         let out = run_in("unshare", &args, cwd, b"");
-        if !out.status.success() && text(&out.stderr).contains("unshare") {
-            eprintln!("SKIPPED: no mount namespace here: {}", text(&out.stderr));
-            return;
-        }
         assert!(out.status.success(), "{}", text(&out.stderr));
         let ours = flat(&out.stdout, cwd);
         assert!(entry(&ours, "/root/tm").contains(mark), "{ours:#?}");
         assert!(!entry(&ours, "/root/a").contains("\"dev\":"), "{ours:#?}");
         let file = cwd.join("mounted.json");
         std::fs::write(&file, &out.stdout).expect("write");
-        if have("ncdu", "reading the export back with ncdu") {
-            assert_eq!(flat(&ncdu_again(&file, cwd), cwd), ours);
-        }
+        assert_eq!(flat(&ncdu_again(&file, cwd), cwd), ours);
     }
+}
+
+fn main() {
+    let mut suite = harness::Suite::new(file!());
+    suite.add(
+        "links_odd_names_and_special_files_read_back_in_ncdu_and_gdu",
+        &[
+            harness::premise::program("jq", "jq"),
+            harness::premise::program("ncdu", "ncdu"),
+            harness::premise::program("gdu", "gdu"),
+        ],
+        links_odd_names_and_special_files_read_back_in_ncdu_and_gdu,
+    );
+    suite.add(
+        "du_lines_still_go_to_stdout_beside_an_export_file",
+        &[],
+        du_lines_still_go_to_stdout_beside_an_export_file,
+    );
+    suite.add(
+        "an_unreadable_directory_is_a_read_error",
+        &[
+            harness::premise::program("jq", "jq"),
+            harness::premise::program("ncdu", "ncdu"),
+            harness::premise::program("gdu", "gdu"),
+            harness::premise::unprivileged(),
+        ],
+        an_unreadable_directory_is_a_read_error,
+    );
+    suite.add(
+        "another_file_system_is_marked_otherfs_or_by_its_device",
+        &[
+            harness::premise::root("mounting in a mount namespace"),
+            harness::premise::program("jq", "jq"),
+            harness::premise::program("unshare", "util-linux"),
+            harness::premise::program("ncdu", "ncdu"),
+        ],
+        another_file_system_is_marked_otherfs_or_by_its_device,
+    );
+    suite.run();
 }

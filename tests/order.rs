@@ -3,9 +3,10 @@
 //! file's hard links is charged, so the sizes depend on it, not only the
 //! order of lines. `fixtures/order.tree` holds links across sibling
 //! directories and a directory of 25,000 entries (inode-sorted by fts
-//! except on tmpfs). Mounting needs root; where a file system or its
-//! tools are missing the case says SKIPPED loudly.
+//! except on tmpfs). Mounting needs root; where a file system, its tools
+//! or the reference du are missing the trial is reported as ignored.
 
+mod harness;
 mod reference;
 mod testenv;
 
@@ -13,7 +14,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::Command;
 
-use reference::{Case, check_all, reference_du};
+use harness::{Suite, premise};
+use reference::{Case, check_all};
 use testenv::mount::Mounted;
 use testenv::{TestEnv, tree};
 
@@ -48,53 +50,43 @@ fn fixture() -> String {
 
 /// Builds the order fixture on `kind` and compares every option set.
 fn check_on(kind: &str) {
-    if reference_du().is_none() {
-        return;
-    }
-    let Some(mounted) = Mounted::new(kind) else {
-        return;
-    };
+    let mounted = Mounted::require(kind);
     let root = mounted.root();
     tree::build(&root, &fixture()).unwrap_or_else(|e| panic!("building on {kind}: {e}"));
     check_all(&cases(&root));
 }
 
-#[test]
-fn order_on_the_test_directory() {
-    if reference_du().is_none() {
-        return;
+fn main() {
+    let mut suite = Suite::new(file!());
+    suite.add(
+        "order_on_the_test_directory",
+        &[premise::reference()],
+        order_on_the_test_directory,
+    );
+    for kind in ["tmpfs", "ext4", "xfs", "btrfs"] {
+        suite.add(
+            format!("order_on_{kind}"),
+            &[premise::reference(), premise::mount(kind)],
+            move || check_on(kind),
+        );
     }
+    suite.add(
+        "a_wide_directory_is_not_in_readdir_order_on_ext4",
+        &[premise::mount("ext4")],
+        a_wide_directory_is_not_in_readdir_order_on_ext4,
+    );
+    suite.run();
+}
+
+fn order_on_the_test_directory() {
     let env = TestEnv::from_fixture("order");
     check_all(&cases(env.root()));
 }
 
-#[test]
-fn order_on_tmpfs() {
-    check_on("tmpfs");
-}
-
-#[test]
-fn order_on_ext4() {
-    check_on("ext4");
-}
-
-#[test]
-fn order_on_xfs() {
-    check_on("xfs");
-}
-
-#[test]
-fn order_on_btrfs() {
-    check_on("btrfs");
-}
-
-#[test]
 fn a_wide_directory_is_not_in_readdir_order_on_ext4() {
     // The point of the fixture: on a file system fts sorts, the order
     // cdu must print differs from readdir's, so the sort is exercised.
-    let Some(mounted) = Mounted::new("ext4") else {
-        return;
-    };
+    let mounted = Mounted::require("ext4");
     let root = mounted.root();
     tree::build(&root, "wide wide entries=25000\n").expect("build");
     let out = Command::new(env!("CARGO_BIN_EXE_cdu"))

@@ -1,13 +1,15 @@
 //! The standard streams at their edges, as GNU du 9.7 meets them: a closed
 //! stdout or stdin, a stderr that cannot be written, a reader that goes
 //! away, and the name the program was run by. Each case states what cdu
-//! must do; where `CDU_REFERENCE_DU` names GNU du, the same command line is
-//! run through it too and must end the same way.
+//! must do; each such test has a twin, `..._as_gnu_du_does`, that runs the
+//! same command lines through GNU du 9.7 too, which must end them the same
+//! way (reported as ignored without the reference du).
 //!
 //! Every command runs under `sh -c`, which is what closes and redirects the
 //! descriptors; the program is `"$P"`: `cdu` found on PATH (so that its
 //! argv[0] is `cdu`, as the expected messages say) or the reference.
 
+mod harness;
 mod reference;
 mod session;
 mod testenv;
@@ -79,8 +81,22 @@ struct Case {
     stderr: &'static str,
 }
 
-/// Runs every case through cdu (and GNU du, if named) and fails with every
-/// difference found.
+thread_local! {
+    /// Whether the running trial is the `..._as_gnu_du_does` twin, which
+    /// also runs every case through GNU du. Each trial runs on one thread.
+    static AGAINST_GNU: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `test`, also run through GNU du: the body of a twin trial.
+fn against_gnu(test: fn()) -> impl FnOnce() + Send + 'static {
+    move || {
+        AGAINST_GNU.with(|c| c.set(true));
+        test();
+    }
+}
+
+/// Runs every case through cdu (and GNU du, in a twin trial) and fails
+/// with every difference found.
 fn check(cases: &[Case], cwd: &Path) {
     check_with_stdout(cases, cwd, Stdio::piped);
 }
@@ -94,10 +110,10 @@ fn closed_pipe() -> Stdio {
 
 /// [`check`], each run's stdout made by `stdout`.
 fn check_with_stdout(cases: &[Case], cwd: &Path, stdout: fn() -> Stdio) {
-    let gnu = reference::reference_du().map(OsString::from);
-    if gnu.is_none() {
-        eprintln!("SKIPPED: the comparison with GNU du (cdu's expected ends are still checked)");
-    }
+    let gnu = AGAINST_GNU.with(|c| c.get()).then(|| {
+        let du = reference::reference_du().unwrap_or_else(|why| panic!("{why}"));
+        OsString::from(du)
+    });
     let mut problems = Vec::new();
     for case in cases {
         let c = sh(case.script, &OsString::from("cdu"), cwd, stdout());
@@ -110,7 +126,7 @@ fn check_with_stdout(cases: &[Case], cwd: &Path, stdout: fn() -> Stdio) {
         }
         if let Some(gnu) = &gnu {
             let g = sh(case.script, gnu, cwd, stdout());
-            let g_err = reference::renamed_stderr(&g.stderr);
+            let g_err = reference::report::renamed_stderr(&g.stderr);
             if g.end != c.end || g_err != c.stderr {
                 problems.push(format!(
                     "GNU du differs: {}\n  gnu {:?}, stderr {:?}\n  cdu {:?}, stderr {:?}",
@@ -130,7 +146,6 @@ fn small_tree() -> TestEnv {
     TestEnv::new("file d/f 1\nfile d/g 2\n")
 }
 
-#[test]
 fn closed_stdout_is_a_write_error_with_ebadf() {
     let env = small_tree();
     check(
@@ -174,7 +189,6 @@ fn closed_stdout_is_a_write_error_with_ebadf() {
     );
 }
 
-#[test]
 fn closed_stdin_is_a_read_error_with_ebadf() {
     let env = small_tree();
     check(
@@ -201,12 +215,7 @@ fn closed_stdin_is_a_read_error_with_ebadf() {
     );
 }
 
-#[test]
 fn a_diagnostic_that_cannot_be_written_fails_the_run() {
-    if !Path::new("/dev/full").exists() {
-        eprintln!("SKIPPED: no /dev/full here");
-        return;
-    }
     let env = small_tree();
     check(
         &[
@@ -240,7 +249,6 @@ fn a_diagnostic_that_cannot_be_written_fails_the_run() {
 /// SIGPIPE, as the shell reports it when it is 128 + 13.
 const SIGPIPE: i32 = 13;
 
-#[test]
 fn a_reader_gone_kills_with_sigpipe_and_nothing_said() {
     let env = small_tree();
     // `exec`, so that the shell's parent sees how the program ended.
@@ -270,7 +278,6 @@ fn a_reader_gone_kills_with_sigpipe_and_nothing_said() {
     );
 }
 
-#[test]
 fn with_sigpipe_ignored_a_reader_gone_is_a_write_error() {
     let env = small_tree();
     check_with_stdout(
@@ -291,7 +298,6 @@ fn with_sigpipe_ignored_a_reader_gone_is_a_write_error() {
     );
 }
 
-#[test]
 fn a_closed_pipe_after_a_cancellable_scan_leaves_the_terminal_as_it_was() {
     // cdu reads keys from the terminal while it scans, its output going to
     // a reader that has already gone; the shell reports how it ended.
@@ -333,7 +339,6 @@ fn run_as(argv0: &Path, args: &[&str], cwd: &Path) -> (i32, String) {
     )
 }
 
-#[test]
 fn messages_name_the_program_as_it_was_invoked() {
     let env = small_tree();
     let link = env.tempdir().join("du");
@@ -368,7 +373,6 @@ fn messages_name_the_program_as_it_was_invoked() {
 /// still gives its first lines at once, and the run ends when the reader
 /// goes (GNU du read the whole list first before 9.x and grew without
 /// bound; cdu used to as well).
-#[test]
 fn an_endless_files0_list_streams_and_ends_with_its_reader() {
     let out = Command::new("sh")
         .arg("-c")
@@ -392,12 +396,7 @@ fn an_endless_files0_list_streams_and_ends_with_its_reader() {
 
 /// An endless list with stdout on a full device ends at the first failed
 /// write with du's message and status, instead of reading for ever.
-#[test]
 fn an_endless_files0_list_to_a_full_device_is_a_write_error() {
-    if !Path::new("/dev/full").exists() {
-        eprintln!("SKIPPED: no /dev/full");
-        return;
-    }
     let out = Command::new("sh")
         .arg("-c")
         .arg(
@@ -411,4 +410,82 @@ fn an_endless_files0_list_to_a_full_device_is_a_write_error() {
         .expect("run sh");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "status 1\n");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "cdu: write error\n");
+}
+
+fn main() {
+    let mut suite = harness::Suite::new(file!());
+    suite.add(
+        "closed_stdout_is_a_write_error_with_ebadf",
+        &[],
+        closed_stdout_is_a_write_error_with_ebadf,
+    );
+    suite.add(
+        "closed_stdin_is_a_read_error_with_ebadf",
+        &[],
+        closed_stdin_is_a_read_error_with_ebadf,
+    );
+    suite.add(
+        "a_diagnostic_that_cannot_be_written_fails_the_run",
+        &[harness::premise::device("/dev/full")],
+        a_diagnostic_that_cannot_be_written_fails_the_run,
+    );
+    suite.add(
+        "a_reader_gone_kills_with_sigpipe_and_nothing_said",
+        &[],
+        a_reader_gone_kills_with_sigpipe_and_nothing_said,
+    );
+    suite.add(
+        "with_sigpipe_ignored_a_reader_gone_is_a_write_error",
+        &[],
+        with_sigpipe_ignored_a_reader_gone_is_a_write_error,
+    );
+    suite.add(
+        "a_closed_pipe_after_a_cancellable_scan_leaves_the_terminal_as_it_was",
+        &[],
+        a_closed_pipe_after_a_cancellable_scan_leaves_the_terminal_as_it_was,
+    );
+    suite.add(
+        "messages_name_the_program_as_it_was_invoked",
+        &[],
+        messages_name_the_program_as_it_was_invoked,
+    );
+    suite.add(
+        "an_endless_files0_list_streams_and_ends_with_its_reader",
+        &[],
+        an_endless_files0_list_streams_and_ends_with_its_reader,
+    );
+    suite.add(
+        "an_endless_files0_list_to_a_full_device_is_a_write_error",
+        &[harness::premise::device("/dev/full")],
+        an_endless_files0_list_to_a_full_device_is_a_write_error,
+    );
+    suite.add(
+        "closed_stdout_is_a_write_error_with_ebadf_as_gnu_du_does",
+        &[harness::premise::reference()],
+        against_gnu(closed_stdout_is_a_write_error_with_ebadf),
+    );
+    suite.add(
+        "closed_stdin_is_a_read_error_with_ebadf_as_gnu_du_does",
+        &[harness::premise::reference()],
+        against_gnu(closed_stdin_is_a_read_error_with_ebadf),
+    );
+    suite.add(
+        "a_diagnostic_that_cannot_be_written_fails_the_run_as_gnu_du_does",
+        &[
+            harness::premise::reference(),
+            harness::premise::device("/dev/full"),
+        ],
+        against_gnu(a_diagnostic_that_cannot_be_written_fails_the_run),
+    );
+    suite.add(
+        "a_reader_gone_kills_with_sigpipe_and_nothing_said_as_gnu_du_does",
+        &[harness::premise::reference()],
+        against_gnu(a_reader_gone_kills_with_sigpipe_and_nothing_said),
+    );
+    suite.add(
+        "with_sigpipe_ignored_a_reader_gone_is_a_write_error_as_gnu_du_does",
+        &[harness::premise::reference()],
+        against_gnu(with_sigpipe_ignored_a_reader_gone_is_a_write_error),
+    );
+    suite.run();
 }

@@ -4,6 +4,7 @@
 //! cuts that still add up; cancelled and unreadable scans; and, for random
 //! trees, sums and the largest files checked against `cdu -a`.
 
+mod harness;
 mod session;
 mod testenv;
 
@@ -59,7 +60,6 @@ fn tree(env: &TestEnv, extra: &[&str]) -> String {
     stdout_of(env, &args)
 }
 
-#[test]
 fn tree_shows_every_entry_biggest_first_when_rows_allow() {
     let env = TestEnv::new(PROJECT);
     assert_eq!(
@@ -83,7 +83,6 @@ fn tree_shows_every_entry_biggest_first_when_rows_allow() {
     );
 }
 
-#[test]
 fn rows_cut_the_tree_and_a_rest_row_keeps_the_sum() {
     let env = TestEnv::new(PROJECT);
     let out = tree(&env, &["--rows=6"]);
@@ -104,7 +103,6 @@ fn rows_cut_the_tree_and_a_rest_row_keeps_the_sum() {
     assert_eq!(children_sum(&rows, 1), rows[1].size);
 }
 
-#[test]
 fn max_depth_keeps_directories_closed() {
     let env = TestEnv::new(PROJECT);
     assert_eq!(
@@ -122,7 +120,6 @@ fn max_depth_keeps_directories_closed() {
     );
 }
 
-#[test]
 fn tree_sizes_follow_the_size_options() {
     let env = TestEnv::new("file big 3000000\nfile small 1000\n");
     let rows = |args: &[&str]| -> Vec<String> {
@@ -144,7 +141,6 @@ fn tree_sizes_follow_the_size_options() {
     assert_eq!(rows(&["-A", "-BK"]), ["2930K"]);
 }
 
-#[test]
 fn long_and_odd_names_are_cut_in_the_middle_and_quoted() {
     let env = TestEnv::new(&format!(
         "file {} 10\nfile bad\\xffname 5\nfile new\\nline 1\n",
@@ -168,7 +164,6 @@ fn long_and_odd_names_are_cut_in_the_middle_and_quoted() {
     assert!(out.contains(r"'new'$'\n''line'"), "{out}");
 }
 
-#[test]
 fn top_lists_the_largest_files_as_du_lines() {
     let env = TestEnv::new(PROJECT);
     assert_eq!(
@@ -186,7 +181,6 @@ fn top_lists_the_largest_files_as_du_lines() {
     );
 }
 
-#[test]
 fn top_lists_a_hard_linked_file_once() {
     let env = TestEnv::new("file a/data 9000\nhardlink b/data a/data\nfile c 10\n");
     let out = stdout_of(&env, &["--top=3", "-b", "."]);
@@ -202,7 +196,6 @@ fn top_lists_a_hard_linked_file_once() {
     assert_eq!(out, "9000\t./a/data\n9000\t./b/data\n10\t./c\n");
 }
 
-#[test]
 fn exclude_applies_to_the_views() {
     let env = TestEnv::new(PROJECT);
     assert_eq!(
@@ -214,7 +207,6 @@ fn exclude_applies_to_the_views() {
     assert!(!out.contains("src"), "{out}");
 }
 
-#[test]
 fn tree_and_top_together_are_refused() {
     let env = TestEnv::new(PROJECT);
     let out = cdu_in(&env, &["--tree", "--top=3", "."]);
@@ -228,7 +220,6 @@ fn tree_and_top_together_are_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid number of files "));
 }
 
-#[test]
 fn top_takes_du_a_threshold_time_and_total() {
     let env = TestEnv::new(PROJECT);
     // -t: only the files `du -a -t` would print.
@@ -272,7 +263,6 @@ fn top_takes_du_a_threshold_time_and_total() {
     );
 }
 
-#[test]
 fn a_threshold_folds_small_entries_into_rest_rows() {
     let env = TestEnv::new(PROJECT);
     let out = tree(&env, &["-t", "4"]);
@@ -291,7 +281,6 @@ fn a_threshold_folds_small_entries_into_rest_rows() {
     assert!(rows.iter().all(|r| r.rest || r.size >= 4), "{out}");
 }
 
-#[test]
 fn total_ends_the_trees_with_the_operands_sum() {
     let env = TestEnv::new(PROJECT);
     let args = ["--tree", "--inodes", "--width=60", "--color=never"];
@@ -305,7 +294,6 @@ fn total_ends_the_trees_with_the_operands_sum() {
     assert!(!tree(&env, &[]).contains("total"));
 }
 
-#[test]
 fn an_export_beside_a_view_keeps_every_file() {
     let env = TestEnv::new("generate . files=3000 dirs=60 seed=5");
     // The scan as saved without a view, less the header's timestamp.
@@ -331,7 +319,6 @@ fn an_export_beside_a_view_keeps_every_file() {
     }
 }
 
-#[test]
 fn every_mode_and_thread_count_draws_the_same_views() {
     // Sizes up to 64 bytes: many ties at the edge of what is kept, which
     // the walk's floor, raised as the workers go, must not change.
@@ -366,7 +353,6 @@ fn every_mode_and_thread_count_draws_the_same_views() {
     }
 }
 
-#[test]
 fn options_a_view_cannot_show_are_refused() {
     let env = TestEnv::new(PROJECT);
     for (args, message) in [
@@ -414,9 +400,9 @@ fn options_a_view_cannot_show_are_refused() {
 }
 
 /// cdu without the power to read any directory, even as root: through
-/// setpriv with the capabilities that bypass permissions dropped. None if
-/// that is not possible here.
-fn cdu_unprivileged(env: &TestEnv) -> Option<Command> {
+/// setpriv with the capabilities that bypass permissions dropped (setpriv
+/// is a premise of the trial).
+fn cdu_unprivileged(env: &TestEnv) -> Command {
     let bin = std::path::Path::new(env!("CARGO_BIN_EXE_cdu"));
     let path = format!(
         "{}:{}",
@@ -439,17 +425,12 @@ fn cdu_unprivileged(env: &TestEnv) -> Option<Command> {
         .env("PATH", path)
         .env("LC_ALL", "C")
         .stdin(Stdio::null());
-    let works = Command::new("setpriv").arg("--help").output().is_ok();
-    (works || !rustix::process::geteuid().is_root()).then_some(command)
+    command
 }
 
-#[test]
 fn unreadable_directories_are_reported_and_counted() {
     let env = TestEnv::new(&format!("{PROJECT}mode docs 000\nmode src/util 000\n"));
-    let Some(mut command) = cdu_unprivileged(&env) else {
-        eprintln!("SKIPPED: running as root without setpriv, which reads any directory");
-        return;
-    };
+    let mut command = cdu_unprivileged(&env);
     let out = command
         .args(["--tree", "--inodes", "--color=never", "."])
         .output()
@@ -495,7 +476,6 @@ fn colour_session(args: &[&str], no_color: bool, stdout: Stdout) -> String {
     }
 }
 
-#[test]
 fn colour_on_a_terminal_only() {
     let on_terminal = colour_session(&["--tree", "."], false, Stdout::Terminal);
     assert!(on_terminal.contains("\x1b["), "{on_terminal}");
@@ -512,7 +492,6 @@ fn colour_on_a_terminal_only() {
     assert!(!never.contains('\x1b'), "{never:?}");
 }
 
-#[test]
 fn a_tree_fits_the_terminal() {
     // The test terminal is 40 rows of 300 columns: the tree keeps a line
     // for the prompt and one for a note.
@@ -552,7 +531,6 @@ fn assert_cancelled_view(args: &[&str], notice: &str) {
     s.assert_terminal_restored();
 }
 
-#[test]
 fn a_cancelled_tree_says_its_sizes_are_lower_bounds() {
     assert_cancelled_view(
         &["--tree", "--color=never"],
@@ -560,7 +538,6 @@ fn a_cancelled_tree_says_its_sizes_are_lower_bounds() {
     );
 }
 
-#[test]
 fn a_cancelled_top_says_larger_files_may_be_missing() {
     assert_cancelled_view(
         &["--top=5"],
@@ -646,7 +623,6 @@ fn arb_tree() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
-    #[test]
     fn tree_rows_add_up_and_top_matches_du_a(description in arb_tree(), rows in 2usize..30, n in 1usize..12) {
         let env = TestEnv::new(&description);
         let rows_arg = format!("--rows={rows}");
@@ -709,7 +685,6 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
-    #[test]
     fn a_threshold_keeps_the_sums_and_top_matches_du_a_t(
         description in arb_tree(),
         threshold in 0u64..30_000,
@@ -751,7 +726,6 @@ proptest! {
     }
 }
 
-#[test]
 fn help_lists_the_view_options() {
     let out = Command::new(env!("CARGO_BIN_EXE_cdu"))
         .arg("--help")
@@ -761,4 +735,116 @@ fn help_lists_the_view_options() {
     for option in ["--tree", "--top=N", "--rows=N", "--width=N", "--color=WHEN"] {
         assert!(help.contains(option), "{option} missing from --help");
     }
+}
+
+fn main() {
+    let mut suite = harness::Suite::new(file!());
+    suite.add(
+        "tree_shows_every_entry_biggest_first_when_rows_allow",
+        &[],
+        tree_shows_every_entry_biggest_first_when_rows_allow,
+    );
+    suite.add(
+        "rows_cut_the_tree_and_a_rest_row_keeps_the_sum",
+        &[],
+        rows_cut_the_tree_and_a_rest_row_keeps_the_sum,
+    );
+    suite.add(
+        "max_depth_keeps_directories_closed",
+        &[],
+        max_depth_keeps_directories_closed,
+    );
+    suite.add(
+        "tree_sizes_follow_the_size_options",
+        &[],
+        tree_sizes_follow_the_size_options,
+    );
+    suite.add(
+        "long_and_odd_names_are_cut_in_the_middle_and_quoted",
+        &[],
+        long_and_odd_names_are_cut_in_the_middle_and_quoted,
+    );
+    suite.add(
+        "top_lists_the_largest_files_as_du_lines",
+        &[],
+        top_lists_the_largest_files_as_du_lines,
+    );
+    suite.add(
+        "top_lists_a_hard_linked_file_once",
+        &[],
+        top_lists_a_hard_linked_file_once,
+    );
+    suite.add(
+        "exclude_applies_to_the_views",
+        &[],
+        exclude_applies_to_the_views,
+    );
+    suite.add(
+        "tree_and_top_together_are_refused",
+        &[],
+        tree_and_top_together_are_refused,
+    );
+    suite.add(
+        "top_takes_du_a_threshold_time_and_total",
+        &[],
+        top_takes_du_a_threshold_time_and_total,
+    );
+    suite.add(
+        "a_threshold_folds_small_entries_into_rest_rows",
+        &[],
+        a_threshold_folds_small_entries_into_rest_rows,
+    );
+    suite.add(
+        "total_ends_the_trees_with_the_operands_sum",
+        &[],
+        total_ends_the_trees_with_the_operands_sum,
+    );
+    suite.add(
+        "an_export_beside_a_view_keeps_every_file",
+        &[],
+        an_export_beside_a_view_keeps_every_file,
+    );
+    suite.add(
+        "every_mode_and_thread_count_draws_the_same_views",
+        &[],
+        every_mode_and_thread_count_draws_the_same_views,
+    );
+    suite.add(
+        "options_a_view_cannot_show_are_refused",
+        &[],
+        options_a_view_cannot_show_are_refused,
+    );
+    suite.add(
+        "unreadable_directories_are_reported_and_counted",
+        &[harness::premise::unprivileged()],
+        unreadable_directories_are_reported_and_counted,
+    );
+    suite.add("colour_on_a_terminal_only", &[], colour_on_a_terminal_only);
+    suite.add("a_tree_fits_the_terminal", &[], a_tree_fits_the_terminal);
+    suite.add(
+        "a_cancelled_tree_says_its_sizes_are_lower_bounds",
+        &[],
+        a_cancelled_tree_says_its_sizes_are_lower_bounds,
+    );
+    suite.add(
+        "a_cancelled_top_says_larger_files_may_be_missing",
+        &[],
+        a_cancelled_top_says_larger_files_may_be_missing,
+    );
+    suite.add(
+        "help_lists_the_view_options",
+        &[],
+        help_lists_the_view_options,
+    );
+    suite.add(
+        "tree_rows_add_up_and_top_matches_du_a",
+        &[],
+        tree_rows_add_up_and_top_matches_du_a,
+    );
+    suite.add(
+        "a_threshold_keeps_the_sums_and_top_matches_du_a_t",
+        &[],
+        a_threshold_keeps_the_sums_and_top_matches_du_a_t,
+    );
+    suite.run();
 }

@@ -8,13 +8,14 @@
 //! so the sizes, not only the order of lines, depend on the parts coming
 //! out in order.
 
+mod harness;
 mod reference;
 mod testenv;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use reference::{Case, check_all, reference_du};
+use reference::{Case, check_all};
 use testenv::mount::Mounted;
 use testenv::{TestEnv, tree};
 
@@ -132,7 +133,6 @@ fn assert_same_as_sequential(split: &Output, one: &Output, what: &str) {
     );
 }
 
-#[test]
 fn a_directory_stat_in_parts_prints_what_one_thread_prints() {
     let env = TestEnv::new(TREE);
     for args in OPTION_SETS {
@@ -179,33 +179,22 @@ fn gnu_cases(root: &Path) -> Vec<Case> {
     cases
 }
 
-#[test]
 fn a_directory_stat_in_parts_matches_gnu_du_here() {
-    if reference_du().is_none() {
-        return;
-    }
     let env = TestEnv::new(TREE);
     check_all(&gnu_cases(env.root()));
 }
 
 fn check_on(kind: &str) {
-    if reference_du().is_none() {
-        return;
-    }
-    let Some(mounted) = Mounted::new(kind) else {
-        return;
-    };
+    let mounted = Mounted::require(kind);
     let root = mounted.root();
     tree::build(&root, TREE).unwrap_or_else(|e| panic!("building on {kind}: {e}"));
     check_all(&gnu_cases(&root));
 }
 
-#[test]
 fn a_directory_stat_in_parts_matches_gnu_du_on_ext4() {
     check_on("ext4");
 }
 
-#[test]
 fn a_directory_stat_in_parts_matches_gnu_du_on_tmpfs() {
     check_on("tmpfs");
 }
@@ -238,7 +227,6 @@ const CHUNK_OPTION_SETS: &[&[&str]] = &[
     &["-ac", "--exclude=f00001*"],
 ];
 
-#[test]
 fn a_directory_of_several_chunks_prints_what_one_thread_prints() {
     let env = TestEnv::new(CHUNKS);
     for args in CHUNK_OPTION_SETS {
@@ -259,15 +247,52 @@ fn a_directory_of_several_chunks_prints_what_one_thread_prints() {
     }
 }
 
-#[test]
 fn a_directory_of_several_chunks_matches_gnu_du_here() {
-    if reference_du().is_none() {
-        return;
-    }
     let env = TestEnv::new(CHUNKS);
     let cases: Vec<Case> = [&[][..], &["-a"], &["-aL"], &["-a", "--inodes"]]
         .iter()
         .map(|args| Case::new(env.root(), *args))
         .collect();
     check_all(&cases);
+}
+
+fn main() {
+    let mut suite = harness::Suite::new(file!());
+    suite.add(
+        "a_directory_stat_in_parts_prints_what_one_thread_prints",
+        &[],
+        a_directory_stat_in_parts_prints_what_one_thread_prints,
+    );
+    suite.add(
+        "a_directory_stat_in_parts_matches_gnu_du_here",
+        &[harness::premise::reference()],
+        a_directory_stat_in_parts_matches_gnu_du_here,
+    );
+    suite.add(
+        "a_directory_stat_in_parts_matches_gnu_du_on_ext4",
+        &[
+            harness::premise::reference(),
+            harness::premise::mount("ext4"),
+        ],
+        a_directory_stat_in_parts_matches_gnu_du_on_ext4,
+    );
+    suite.add(
+        "a_directory_stat_in_parts_matches_gnu_du_on_tmpfs",
+        &[
+            harness::premise::reference(),
+            harness::premise::mount("tmpfs"),
+        ],
+        a_directory_stat_in_parts_matches_gnu_du_on_tmpfs,
+    );
+    suite.add(
+        "a_directory_of_several_chunks_prints_what_one_thread_prints",
+        &[],
+        a_directory_of_several_chunks_prints_what_one_thread_prints,
+    );
+    suite.add(
+        "a_directory_of_several_chunks_matches_gnu_du_here",
+        &[harness::premise::reference()],
+        a_directory_of_several_chunks_matches_gnu_du_here,
+    );
+    suite.run();
 }

@@ -1,47 +1,102 @@
-//! Differential testing against a reference GNU du: runs the same command
-//! line through GNU du (`CDU_REFERENCE_DU`) and through cdu in every mode,
-//! and compares stdout, stderr and the exit status, byte for byte: cdu walks
-//! in GNU du's order, so nothing is sorted or left out before comparing.
+//! The comparison harness: runs one command line through GNU du 9.7 and
+//! through cdu in several modes, and compares stdout, stderr (in cdu's
+//! words) and the exit status byte for byte: cdu walks in GNU du's order,
+//! so nothing is sorted or left out before comparing. Every data-driven
+//! suite (tests/differential.rs, tests/order.rs, the hostile_* files, ...)
+//! compares through here.
+//!
+//! Where GNU du comes from: [`crate::harness::premise::reference_du`].
 #![allow(dead_code)]
 
+pub mod report;
+pub mod run;
+
 use std::ffi::{OsStr, OsString};
-use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::time::Duration;
 
-/// The reference du, or `None` (and a loud note on stderr) if
-/// `CDU_REFERENCE_DU` is not set: the test is then skipped.
-pub fn reference_du() -> Option<PathBuf> {
-    match std::env::var_os("CDU_REFERENCE_DU") {
-        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
-        _ => {
-            eprintln!(
-                "SKIPPED: CDU_REFERENCE_DU not set (set it to GNU du 9.7, \
-                 e.g. ../shared/tools/gnu-du, to run the differential tests)"
-            );
-            None
+// Not every suite uses all of these.
+#[allow(unused_imports)]
+pub use crate::harness::premise::reference_du;
+#[allow(unused_imports)]
+pub use run::{CDU, Outcome, os};
+
+/// One way to run cdu: its arguments before the case's, and whether every
+/// directory is split into parts of a few names (`CDU_SPLIT_PARTS`), as a
+/// slow or wide one would be.
+#[derive(Clone, Debug)]
+pub struct Mode {
+    pub args: Vec<String>,
+    pub split_parts: Option<String>,
+}
+
+impl Mode {
+    /// `--mode NAME`.
+    pub fn new(name: &str) -> Self {
+        Mode {
+            args: vec!["--mode".into(), name.into()],
+            split_parts: None,
         }
+    }
+
+    /// With `-j N`.
+    pub fn threads(mut self, n: &str) -> Self {
+        self.args.extend(["-j".into(), n.into()]);
+        self
+    }
+
+    /// With every directory split into parts of `n` names.
+    pub fn split(mut self, n: &str) -> Self {
+        self.split_parts = Some(n.into());
+        self
+    }
+
+    /// With `arg` added to cdu's own arguments.
+    pub fn arg(mut self, arg: &str) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    fn is_verbose(&self) -> bool {
+        self.args.iter().any(|a| a == "verbose")
+    }
+
+    fn describe(&self) -> String {
+        let mut s = self.args.join(" ");
+        if let Some(p) = &self.split_parts {
+            s.push_str(&format!(" (CDU_SPLIT_PARTS={p})"));
+        }
+        s
     }
 }
 
-/// The ways cdu is run for every case: each mode, the parallel ones at 1,
-/// 2 and 8 threads, and twice with every directory split into parts of a
-/// few names (`CDU_SPLIT_PARTS`), as a slow or wide one would be. Verbose
-/// mode gets a 1 ms tick so that progress lines are really printed (and
-/// filtered out of stderr before comparing).
-pub const MODES: &[(&str, Option<&str>, Option<&str>)] = &[
-    ("sequential", None, None),
-    ("verbose", None, None),
-    ("parallel", Some("1"), None),
-    ("parallel", Some("2"), None),
-    ("parallel", Some("8"), None),
-    ("parallel", Some("3"), Some("2")),
-    ("cancellable", Some("1"), None),
-    ("cancellable", Some("2"), None),
-    ("cancellable", Some("8"), None),
-    ("cancellable", Some("8"), Some("5")),
-];
+/// The ways cdu is run for a differential case: each mode, the parallel
+/// ones at 1, 2 and 8 threads, and twice with directories split into
+/// parts. Verbose mode gets a 1 ms tick so that progress lines are really
+/// printed (and set aside before comparing).
+pub fn modes() -> Vec<Mode> {
+    vec![
+        Mode::new("sequential"),
+        Mode::new("verbose").arg("--tick").arg("1ms"),
+        Mode::new("parallel").threads("1"),
+        Mode::new("parallel").threads("2"),
+        Mode::new("parallel").threads("8"),
+        Mode::new("parallel").threads("3").split("2"),
+        Mode::new("cancellable").threads("1"),
+        Mode::new("cancellable").threads("2"),
+        Mode::new("cancellable").threads("8"),
+        Mode::new("cancellable").threads("8").split("5"),
+    ]
+}
+
+/// The four modes, each as it runs by default.
+pub fn each_mode() -> Vec<Mode> {
+    ["sequential", "verbose", "parallel", "cancellable"]
+        .into_iter()
+        .map(Mode::new)
+        .collect()
+}
 
 /// One command line to compare.
 #[derive(Clone, Debug)]
@@ -50,10 +105,19 @@ pub struct Case {
     /// Extra environment (DU_BLOCK_SIZE, POSIXLY_CORRECT, ...).
     pub env: Vec<(OsString, OsString)>,
     pub cwd: PathBuf,
+    /// Bytes for stdin; /dev/null when None.
     pub stdin: Option<Vec<u8>>,
     /// Run both tools without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH, so
     /// that permission bits apply even to root.
     pub drop_caps: bool,
+    /// `ulimit -s` (KiB) and `ulimit -n` for the program's main thread.
+    pub stack_kb: Option<u32>,
+    pub nofile: Option<u32>,
+    /// A command the program is run through, which ends by running
+    /// `"$0" "$@"`: `sh -c 'exec "$0" "$@" > /dev/full'`, `unshare ...`.
+    pub wrapper: Vec<OsString>,
+    /// A run taking longer is killed and fails.
+    pub timeout: Duration,
 }
 
 impl Case {
@@ -68,6 +132,10 @@ impl Case {
             cwd: cwd.to_owned(),
             stdin: None,
             drop_caps: false,
+            stack_kb: None,
+            nofile: None,
+            wrapper: Vec::new(),
+            timeout: Duration::from_secs(60),
         }
     }
 
@@ -86,14 +154,49 @@ impl Case {
         self
     }
 
+    pub fn limits(mut self, stack_kb: Option<u32>, nofile: Option<u32>) -> Self {
+        self.stack_kb = stack_kb;
+        self.nofile = nofile;
+        self
+    }
+
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Runs the program through `sh -c SCRIPT`, where the script ends by
+    /// running `"$0" "$@"`.
+    pub fn shell(self, script: &str) -> Self {
+        self.wrapped(&["sh", "-c", script])
+    }
+
+    /// Runs the program through `command`, which ends by running
+    /// `"$0" "$@"`.
+    pub fn wrapped(mut self, command: &[&str]) -> Self {
+        self.wrapper = command.iter().map(OsString::from).collect();
+        self
+    }
+
     fn null(&self) -> bool {
         split_args(&self.args).null
     }
 
-    fn describe(&self) -> String {
+    /// The case as a shell line a person can paste.
+    pub fn describe(&self) -> String {
         let mut s = String::new();
+        if let Some(n) = self.stack_kb {
+            s.push_str(&format!("ulimit -s {n}; "));
+        }
+        if let Some(n) = self.nofile {
+            s.push_str(&format!("ulimit -n {n}; "));
+        }
         for (k, v) in &self.env {
             s.push_str(&format!("{}={} ", k.to_string_lossy(), shell_quote(v)));
+        }
+        for w in &self.wrapper {
+            s.push_str(&shell_quote(w));
+            s.push(' ');
         }
         s.push_str("du");
         for a in &self.args {
@@ -102,6 +205,9 @@ impl Case {
         }
         if let Some(stdin) = &self.stdin {
             s.push_str(&format!(" < (stdin {:?})", String::from_utf8_lossy(stdin)));
+        }
+        if self.drop_caps {
+            s.push_str(" (without CAP_DAC_*)");
         }
         format!("(cd {} && {s})", shell_quote(self.cwd.as_os_str()))
     }
@@ -117,214 +223,6 @@ fn shell_quote(s: &OsStr) -> String {
     } else {
         format!("'{}'", t.replace('\'', r"'\''"))
     }
-}
-
-/// What a run produced.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Outcome {
-    pub stdout: Vec<u8>,
-    pub stderr: Vec<u8>,
-    pub status: Option<i32>,
-}
-
-fn run(program: &Path, pre_args: &[OsString], case: &Case) -> Outcome {
-    // cdu is found on PATH, so that its argv[0], the name its messages
-    // start with, is `cdu`.
-    let cdu_dir = program
-        .parent()
-        .filter(|_| program == Path::new(env!("CARGO_BIN_EXE_cdu")));
-    let program = if cdu_dir.is_some() {
-        Path::new("cdu")
-    } else {
-        program
-    };
-    let mut cmd = if case.drop_caps {
-        let mut c = Command::new("setpriv");
-        c.args([
-            "--bounding-set=-dac_override,-dac_read_search",
-            "--inh-caps=-dac_override,-dac_read_search",
-            "--",
-        ]);
-        c.arg(program);
-        c
-    } else {
-        Command::new(program)
-    };
-    cmd.args(pre_args).args(&case.args).current_dir(&case.cwd);
-    for var in [
-        "DU_BLOCK_SIZE",
-        "BLOCK_SIZE",
-        "BLOCKSIZE",
-        "POSIXLY_CORRECT",
-        "LANG",
-        "LANGUAGE",
-        "LC_CTYPE",
-        "LC_MESSAGES",
-        "LC_NUMERIC",
-        "TZ",
-        "QUOTING_STYLE",
-        "CDU_SPLIT_PARTS",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("LC_ALL", "C");
-    if let Some(dir) = cdu_dir {
-        let mut path = dir.as_os_str().to_os_string();
-        if let Some(rest) = std::env::var_os("PATH") {
-            path.push(":");
-            path.push(rest);
-        }
-        cmd.env("PATH", path);
-    }
-    for (k, v) in &case.env {
-        cmd.env(k, v);
-    }
-    cmd.stdin(if case.stdin.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    });
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
-    let writer = case.stdin.clone().map(|data| {
-        let mut stdin = child.stdin.take().expect("piped stdin");
-        std::thread::spawn(move || {
-            let _ = stdin.write_all(&data);
-        })
-    });
-    let out = child.wait_with_output().expect("wait for child");
-    if let Some(w) = writer {
-        let _ = w.join();
-    }
-    Outcome {
-        stdout: out.stdout,
-        stderr: out.stderr,
-        status: out.status.code(),
-    }
-}
-
-/// GNU's stderr in cdu's words: `du: ` at the start of a line becomes
-/// `cdu: `, and `Try 'du --help'` becomes `Try 'cdu --help'`.
-pub fn renamed_stderr(stderr: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(stderr.len() + 16);
-    for line in stderr.split_inclusive(|&b| b == b'\n') {
-        let line = if let Some(rest) = line.strip_prefix(b"du: ") {
-            [b"cdu: ".as_slice(), rest].concat()
-        } else {
-            line.to_vec()
-        };
-        out.extend_from_slice(&replace(&line, b"Try 'du --help'", b"Try 'cdu --help'"));
-    }
-    out
-}
-
-fn replace(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(haystack.len());
-    let mut i = 0;
-    while i < haystack.len() {
-        if haystack[i..].starts_with(from) {
-            out.extend_from_slice(to);
-            i += from.len();
-        } else {
-            out.push(haystack[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Whether a stderr line is a progress line of cdu's verbose mode:
-/// `cdu: <seconds>s <n> entries ...`.
-pub fn is_progress_line(line: &[u8]) -> bool {
-    let Some(rest) = line.strip_prefix(b"cdu: ") else {
-        return false;
-    };
-    let elapsed = rest.split(|&b| b == b' ').next().unwrap_or_default();
-    let Some(number) = elapsed.strip_suffix(b"s") else {
-        return false;
-    };
-    !number.is_empty()
-        && number.iter().all(|b| b.is_ascii_digit() || *b == b'.')
-        && number[0].is_ascii_digit()
-        && line.windows(9).any(|w| w == b" entries ")
-}
-
-fn without_progress(stderr: &[u8]) -> (Vec<u8>, usize) {
-    let mut out = Vec::new();
-    let mut dropped = 0;
-    for line in stderr.split_inclusive(|&b| b == b'\n') {
-        if is_progress_line(line) {
-            dropped += 1;
-        } else {
-            out.extend_from_slice(line);
-        }
-    }
-    (out, dropped)
-}
-
-fn show(data: &[u8]) -> String {
-    let text = String::from_utf8_lossy(data);
-    let mut s = String::new();
-    for line in text.split_inclusive('\n') {
-        s.push_str("    | ");
-        s.push_str(&line.replace('\0', "\\0\n    | "));
-    }
-    if !data.ends_with(b"\n") && !data.is_empty() {
-        s.push_str("⏎(no final newline)\n");
-    }
-    if data.is_empty() {
-        s.push_str("    (empty)\n");
-    }
-    s
-}
-
-fn split_records(data: &[u8], sep: u8) -> Vec<&[u8]> {
-    let mut v: Vec<&[u8]> = data.split_inclusive(|&b| b == sep).collect();
-    // A last record without its separator stays distinguishable.
-    v.retain(|r| !r.is_empty());
-    v
-}
-
-/// A line-by-line diff of two texts (longest common subsequence), enough to
-/// find the differing lines in a small output.
-fn diff(expected: &[u8], actual: &[u8], sep: u8) -> String {
-    let a = split_records(expected, sep);
-    let b = split_records(actual, sep);
-    if a.len() * b.len() > 4_000_000 {
-        return "    (too long to diff)\n".into();
-    }
-    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let mut out = String::new();
-    let (mut i, mut j) = (0, 0);
-    let line = |r: &[u8]| {
-        String::from_utf8_lossy(r)
-            .trim_end_matches(['\n', '\0'])
-            .replace('\n', "\\n")
-    };
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            i += 1;
-            j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push_str(&format!("    +cdu: {}\n", line(b[j])));
-            j += 1;
-        } else {
-            out.push_str(&format!("    -gnu: {}\n", line(a[i])));
-            i += 1;
-        }
-    }
-    out
 }
 
 /// What a case's arguments ask for, read as getopt reads du's: whether
@@ -370,77 +268,79 @@ fn split_args(args: &[OsString]) -> SplitArgs<'_> {
     split
 }
 
-/// Runs `case` through GNU du and through cdu in every mode of [`MODES`];
-/// returns a report of every difference, or the number of cdu runs that
-/// matched.
-pub fn compare(reference: &Path, case: &Case) -> Result<usize, String> {
-    let gnu = run(reference, &[], case);
-    let expected_stderr = renamed_stderr(&gnu.stderr);
-    let cdu = Path::new(env!("CARGO_BIN_EXE_cdu"));
+/// Runs cdu in `mode` on `case`, its progress lines set aside.
+pub fn run_cdu(case: &Case, mode: &Mode) -> Outcome {
+    let pre: Vec<OsString> = mode.args.iter().map(OsString::from).collect();
+    let mut got = match &mode.split_parts {
+        Some(parts) => run::cdu(&pre, &case.clone().env("CDU_SPLIT_PARTS", parts)),
+        None => run::cdu(&pre, case),
+    };
+    if mode.is_verbose() {
+        got.stderr = report::without_progress(&got.stderr);
+    }
+    got
+}
+
+/// Runs GNU du on `case`, its messages in cdu's words.
+pub fn run_gnu(reference: &Path, case: &Case) -> Outcome {
+    run::gnu(reference, case)
+}
+
+/// Where cdu's run `got` differs from GNU's `gnu`, if it does.
+pub fn differences(case: &Case, gnu: &Outcome, got: &Outcome, show_stdout: bool) -> Option<String> {
     let sep = if case.null() { 0 } else { b'\n' };
+    let mut problems = String::new();
+    if got.timed_out {
+        problems.push_str(&format!(
+            "  cdu timed out after {:?} (GNU took {:?})\n",
+            got.elapsed, gnu.elapsed
+        ));
+    }
+    if gnu.status != got.status {
+        problems.push_str(&format!(
+            "  exit status: gnu {}, cdu {}\n",
+            gnu.status, got.status
+        ));
+    }
+    if gnu.stdout != got.stdout {
+        problems.push_str("  stdout differs:\n");
+        problems.push_str(&report::diff(&gnu.stdout, &got.stdout, sep));
+        if show_stdout {
+            problems.push_str(&format!(
+                "  gnu stdout:\n{}  cdu stdout:\n{}",
+                report::show(&gnu.stdout),
+                report::show(&got.stdout)
+            ));
+        }
+    }
+    if gnu.stderr != got.stderr {
+        problems.push_str(&format!(
+            "  stderr differs:\n{}  gnu stderr (renamed):\n{}  cdu stderr:\n{}",
+            report::diff(&gnu.stderr, &got.stderr, b'\n'),
+            report::show(&gnu.stderr),
+            report::show(&got.stderr)
+        ));
+    }
+    (!problems.is_empty()).then_some(problems)
+}
+
+/// Runs `case` through GNU du and through cdu in each of `modes`; returns
+/// a report of every difference, or the number of cdu runs that matched.
+pub fn compare_in(reference: &Path, case: &Case, modes: &[Mode]) -> Result<usize, String> {
+    let gnu = run_gnu(reference, case);
     let mut failures = String::new();
     let mut matched = 0;
     let mut first_stdout_mismatch = true;
-    for (mode, threads, split_parts) in MODES {
-        let mut pre: Vec<OsString> = vec!["--mode".into(), (*mode).into()];
-        if let Some(t) = threads {
-            pre.push("-j".into());
-            pre.push((*t).into());
-        }
-        if *mode == "verbose" {
-            pre.push("--tick".into());
-            pre.push("1ms".into());
-        }
-        let got = match split_parts {
-            Some(parts) => run(cdu, &pre, &case.clone().env("CDU_SPLIT_PARTS", parts)),
-            None => run(cdu, &pre, case),
-        };
-        let (got_stderr, _progress) = if *mode == "verbose" {
-            without_progress(&got.stderr)
-        } else {
-            (got.stderr.clone(), 0)
-        };
-        let (e_out, g_out) = (&gnu.stdout, &got.stdout);
-        let (e_err, g_err) = (&expected_stderr, &got_stderr);
-        let mut problems = Vec::new();
-        if gnu.status != got.status {
-            problems.push(format!(
-                "  exit status: gnu {:?}, cdu {:?}\n",
-                gnu.status, got.status
-            ));
-        }
-        if e_out != g_out {
-            let mut p = "  stdout differs:\n".to_string();
-            p.push_str(&diff(e_out, g_out, sep));
-            if first_stdout_mismatch {
-                first_stdout_mismatch = false;
-                p.push_str(&format!(
-                    "  gnu stdout:\n{}  cdu stdout:\n{}",
-                    show(&gnu.stdout),
-                    show(&got.stdout)
-                ));
+    for mode in modes {
+        let got = run_cdu(case, mode);
+        match differences(case, &gnu, &got, first_stdout_mismatch) {
+            None => matched += 1,
+            Some(problems) => {
+                if gnu.stdout != got.stdout {
+                    first_stdout_mismatch = false;
+                }
+                failures.push_str(&format!("{}:\n{problems}", mode.describe()));
             }
-            problems.push(p);
-        }
-        if e_err != g_err {
-            problems.push(format!(
-                "  stderr differs:\n{}  gnu stderr (renamed):\n{}  cdu stderr:\n{}",
-                diff(e_err, g_err, b'\n'),
-                show(&expected_stderr),
-                show(&got_stderr)
-            ));
-        }
-        if problems.is_empty() {
-            matched += 1;
-        } else {
-            failures.push_str(&format!(
-                "--mode {mode}{}{}:\n{}",
-                threads.map(|t| format!(" -j {t}")).unwrap_or_default(),
-                split_parts
-                    .map(|p| format!(" (CDU_SPLIT_PARTS={p})"))
-                    .unwrap_or_default(),
-                problems.concat()
-            ));
         }
     }
     if failures.is_empty() {
@@ -450,15 +350,26 @@ pub fn compare(reference: &Path, case: &Case) -> Result<usize, String> {
     }
 }
 
-/// Compares every case and panics with all differences if any.
+/// [`compare_in`] with every way of [`modes`].
+pub fn compare(reference: &Path, case: &Case) -> Result<usize, String> {
+    compare_in(reference, case, &modes())
+}
+
+/// Compares every case in every way of [`modes`]; panics with all
+/// differences if any.
 pub fn check_all(cases: &[Case]) {
-    let Some(reference) = reference_du() else {
-        return;
-    };
+    check_all_in(cases, &modes());
+}
+
+/// Compares every case in each of `modes`; panics with all differences if
+/// any. The reference is a premise of the caller's trial: without one
+/// (a trial run with `--ignored`) this panics saying so.
+pub fn check_all_in(cases: &[Case], modes: &[Mode]) {
+    let reference = reference_du().unwrap_or_else(|why| panic!("{why}"));
     let mut failures = Vec::new();
     let mut runs = 0;
     for case in cases {
-        match compare(&reference, case) {
+        match compare_in(&reference, case, modes) {
             Ok(n) => runs += n,
             Err(e) => failures.push(e),
         }
@@ -475,4 +386,42 @@ pub fn check_all(cases: &[Case]) {
         "{} command lines, {runs} cdu runs matched GNU du",
         cases.len()
     );
+}
+
+/// What must hold of any cdu run, with or without a reference: no hang,
+/// no panic, a du status (0 or 1).
+pub fn invariants(what: &str, c: &Outcome) -> Vec<String> {
+    let mut p = Vec::new();
+    if c.timed_out {
+        p.push(format!("{what}: timed out (killed after {:?})", c.elapsed));
+    } else if ![0, 1].contains(&c.status) {
+        p.push(format!(
+            "{what}: exit status {} (stderr: {})",
+            c.status,
+            String::from_utf8_lossy(&c.stderr)
+                .lines()
+                .take(5)
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+    }
+    if c.stderr.windows(8).any(|w| w == b"panicked") {
+        p.push(format!(
+            "{what}: panicked: {}",
+            String::from_utf8_lossy(&c.stderr)
+        ));
+    }
+    p
+}
+
+/// Panics with every problem, if there are any.
+pub fn assert_no_problems(problems: Vec<String>) {
+    if !problems.is_empty() {
+        panic!("{} problem(s):\n{}", problems.len(), problems.join("\n"));
+    }
+}
+
+/// A case for each argument list, all run in `cwd`.
+pub fn cases_in(cwd: &Path, lists: &[&[&str]]) -> Vec<Case> {
+    lists.iter().map(|args| Case::new(cwd, *args)).collect()
 }

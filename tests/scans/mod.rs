@@ -33,21 +33,6 @@ pub fn cdu(args: &[&str], cwd: &Path) -> Output {
     run_in(CDU, &args, cwd, b"")
 }
 
-/// Whether `program` can be run; if not, says loudly that `what` is
-/// skipped.
-pub fn have(program: &str, what: &str) -> bool {
-    let found = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {program}"))
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        eprintln!("SKIPPED: {what}: {program} is not installed (.ci/run installs it)");
-    }
-    found
-}
-
 pub fn is_root() -> bool {
     rustix::process::geteuid().is_root()
 }

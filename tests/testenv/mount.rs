@@ -16,20 +16,25 @@ pub struct Mounted {
 }
 
 impl Mounted {
+    /// Mounts `kind` for a trial whose premises
+    /// ([`crate::harness::premise::mount`]) hold: a mount that still
+    /// fails is a failure of the trial, with the reason.
+    pub fn require(kind: &str) -> Mounted {
+        Self::mount(kind).unwrap_or_else(|why| panic!("cannot mount {kind}: {why}"))
+    }
+
     /// Mounts `kind`: "tmpfs", or a file system made with `mkfs.KIND` in a
-    /// 1 GiB sparse image on a loop device. None (and a loud note) if that
-    /// cannot be done here.
-    pub fn new(kind: &str) -> Option<Mounted> {
+    /// 1 GiB sparse image on a loop device; or says why that cannot be done.
+    pub fn mount(kind: &str) -> Result<Mounted, String> {
         if !is_root() {
-            eprintln!("SKIPPED: {kind}: mounting needs root");
-            return None;
+            return Err("mounting needs root".into());
         }
         let dir = tempfile::Builder::new()
             .prefix("cdu-mount-")
             .tempdir()
-            .ok()?;
+            .map_err(|e| format!("temporary directory: {e}"))?;
         let mnt = dir.path().join("mnt");
-        std::fs::create_dir(&mnt).ok()?;
+        std::fs::create_dir(&mnt).map_err(|e| format!("{}: {e}", mnt.display()))?;
         let status = if kind == "tmpfs" {
             Command::new("mount")
                 .args(["-t", "tmpfs", "-o", "size=512m", "cdu-order"])
@@ -37,20 +42,19 @@ impl Mounted {
                 .status()
         } else {
             let mkfs = format!("mkfs.{kind}");
-            if Command::new(&mkfs).arg("-V").output().is_err() {
-                eprintln!("SKIPPED: {kind}: {mkfs} is not installed");
-                return None;
-            }
             let image = dir.path().join("image");
-            let file = std::fs::File::create(&image).ok()?;
-            file.set_len(1 << 30).ok()?;
-            let made = Command::new(&mkfs).arg("-q").arg(&image).output().ok()?;
+            let file = std::fs::File::create(&image).map_err(|e| format!("image: {e}"))?;
+            file.set_len(1 << 30).map_err(|e| format!("image: {e}"))?;
+            let made = Command::new(&mkfs)
+                .arg("-q")
+                .arg(&image)
+                .output()
+                .map_err(|e| format!("{mkfs}: {e}"))?;
             if !made.status.success() {
-                eprintln!(
-                    "SKIPPED: {kind}: {mkfs} failed: {}",
+                return Err(format!(
+                    "{mkfs} failed: {}",
                     String::from_utf8_lossy(&made.stderr)
-                );
-                return None;
+                ));
             }
             Command::new("mount")
                 .args(["-o", "loop"])
@@ -59,11 +63,9 @@ impl Mounted {
                 .status()
         };
         match status {
-            Ok(s) if s.success() => Some(Mounted { dir, mounted: true }),
-            _ => {
-                eprintln!("SKIPPED: {kind}: mount failed (no loop devices or no support)");
-                None
-            }
+            Ok(s) if s.success() => Ok(Mounted { dir, mounted: true }),
+            Ok(s) => Err(format!("mount failed ({s})")),
+            Err(e) => Err(format!("mount: {e}")),
         }
     }
 

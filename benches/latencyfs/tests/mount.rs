@@ -1,29 +1,16 @@
 //! latencyfs mounted for real: what is seen through it must be what is in
 //! the source, to the inode number, and it must go away cleanly on a
-//! signal. Needs root and /dev/fuse; otherwise each test says SKIPPED.
+//! signal. Needs root and /dev/fuse; without them those tests are
+//! reported as ignored (cdu's test harness, tests/harness, shared by path).
+
+#[path = "../../../tests/harness/mod.rs"]
+mod harness;
 
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStderr, Command, Stdio};
 use std::sync::{Arc, Barrier};
-
-fn can_mount() -> bool {
-    if !rustix::process::geteuid().is_root() {
-        eprintln!("SKIPPED: mounting latencyfs needs root");
-        return false;
-    }
-    if std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/fuse")
-        .is_err()
-    {
-        eprintln!("SKIPPED: /dev/fuse cannot be opened");
-        return false;
-    }
-    true
-}
 
 /// A source tree and latencyfs serving it; unmounted on drop, whatever
 /// happened.
@@ -158,11 +145,7 @@ fn du(args: &[&str], cwd: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-#[test]
 fn du_sees_the_same_tree_through_the_mount() {
-    if !can_mount() {
-        return;
-    }
     let mut m = Mount::new(&["--delay", "0.2ms"], sample_tree);
     for args in [
         &["-a"][..],
@@ -186,11 +169,7 @@ fn walk(root: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
 fn every_entry_has_the_sources_metadata_order_and_contents() {
-    if !can_mount() {
-        return;
-    }
     let m = Mount::new(&[], sample_tree);
     let (src, mnt) = (m.src(), m.mnt());
     let mut in_src = Vec::new();
@@ -248,11 +227,7 @@ fn every_entry_has_the_sources_metadata_order_and_contents() {
     }
 }
 
-#[test]
 fn the_mount_is_read_only() {
-    if !can_mount() {
-        return;
-    }
     let m = Mount::new(&[], sample_tree);
     let err = std::fs::write(m.mnt().join("new"), b"x").unwrap_err();
     assert_eq!(err.raw_os_error(), Some(libc_erofs()));
@@ -263,11 +238,7 @@ fn libc_erofs() -> i32 {
     rustix::io::Errno::ROFS.raw_os_error()
 }
 
-#[test]
 fn requests_wait_together_not_one_after_another() {
-    if !can_mount() {
-        return;
-    }
     // Eight lookups sent at once, each answered two seconds later: if
     // latencyfs slept in its request loop, only one would ever be waiting.
     let mut m = Mount::new(&["--delay", "2s"], |src| {
@@ -301,11 +272,7 @@ fn requests_wait_together_not_one_after_another() {
     assert!(said.contains(" 8 lookup,"), "{said}");
 }
 
-#[test]
 fn a_signal_unmounts_it() {
-    if !can_mount() {
-        return;
-    }
     let mut m = Mount::new(&[], sample_tree);
     assert!(is_mounted(&m.mnt()));
     let (status, said) = m.stop();
@@ -314,23 +281,19 @@ fn a_signal_unmounts_it() {
     assert!(!is_mounted(&m.mnt()));
 }
 
-#[test]
 fn fusermount_u_ends_it() {
-    if !can_mount() {
-        return;
-    }
     let mut m = Mount::new(&[], sample_tree);
-    let Ok(out) = Command::new("fusermount").arg("-u").arg(m.mnt()).output() else {
-        eprintln!("SKIPPED: fusermount is not installed");
-        return;
-    };
+    let out = Command::new("fusermount")
+        .arg("-u")
+        .arg(m.mnt())
+        .output()
+        .expect("run fusermount");
     assert!(out.status.success(), "{out:?}");
     let status = m.child.take().unwrap().wait().unwrap();
     assert!(status.success());
     assert!(!is_mounted(&m.mnt()));
 }
 
-#[test]
 fn bad_command_lines_are_refused_with_a_reason() {
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_latencyfs"))
@@ -356,4 +319,47 @@ fn bad_command_lines_are_refused_with_a_reason() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is inside the source"));
+}
+
+fn main() {
+    let mut suite = harness::Suite::new(file!());
+    suite.add(
+        "du_sees_the_same_tree_through_the_mount",
+        &[harness::premise::fuse()],
+        du_sees_the_same_tree_through_the_mount,
+    );
+    suite.add(
+        "every_entry_has_the_sources_metadata_order_and_contents",
+        &[harness::premise::fuse()],
+        every_entry_has_the_sources_metadata_order_and_contents,
+    );
+    suite.add(
+        "the_mount_is_read_only",
+        &[harness::premise::fuse()],
+        the_mount_is_read_only,
+    );
+    suite.add(
+        "requests_wait_together_not_one_after_another",
+        &[harness::premise::fuse()],
+        requests_wait_together_not_one_after_another,
+    );
+    suite.add(
+        "a_signal_unmounts_it",
+        &[harness::premise::fuse()],
+        a_signal_unmounts_it,
+    );
+    suite.add(
+        "fusermount_u_ends_it",
+        &[
+            harness::premise::fuse(),
+            harness::premise::program("fusermount", "fuse"),
+        ],
+        fusermount_u_ends_it,
+    );
+    suite.add(
+        "bad_command_lines_are_refused_with_a_reason",
+        &[],
+        bad_command_lines_are_refused_with_a_reason,
+    );
+    suite.run();
 }
