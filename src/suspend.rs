@@ -11,10 +11,21 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// The socket the handlers write to; -1 until the pair below exists.
 static NOTIFY: AtomicI32 = AtomicI32::new(-1);
+
+/// How long the process has spent stopped by [`JobSignals::stop`], in
+/// nanoseconds: time that rates and estimates leave out.
+static STOPPED: AtomicU64 = AtomicU64::new(0);
+
+/// The time spent stopped (Ctrl-Z until `fg` or `bg`) since the process
+/// began, as far as cdu stopped itself.
+pub fn stopped_time() -> Duration {
+    Duration::from_nanos(STOPPED.load(Ordering::Relaxed))
+}
 
 /// The pair of sockets: the reader's end and the handlers' end. Made once
 /// and never closed, so a handler can never write to a descriptor that
@@ -139,11 +150,14 @@ impl JobSignals {
         if set_action(libc::SIGTSTP, libc::SIG_DFL).is_err() {
             return;
         }
+        let start = Instant::now();
         // SAFETY: raise(3) sends a signal to this thread; its default
         // action stops every thread of the process.
         unsafe {
             libc::raise(libc::SIGTSTP);
         }
+        let stopped = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        STOPPED.fetch_add(stopped, Ordering::Relaxed);
         let _ = set_action(libc::SIGTSTP, handler());
     }
 }
