@@ -279,6 +279,9 @@ pub struct Progress {
     /// Time the process had spent stopped when the scan began: later
     /// stops are left out of its elapsed time, its rate and its estimate.
     stopped_before: Duration,
+    /// The running time last shown, which never goes back (a tick taken
+    /// just before a stop may be shown after it).
+    shown_elapsed: Duration,
 }
 
 impl Progress {
@@ -326,6 +329,7 @@ impl Progress {
             estimate,
             samples: Samples::default(),
             stopped_before: crate::suspend::stopped_time(),
+            shown_elapsed: Duration::ZERO,
         }
     }
 
@@ -365,8 +369,9 @@ impl Progress {
 
     /// Shows the state of the scan.
     pub fn show(&mut self, tick: &Tick) {
+        self.shown_elapsed = self.shown_elapsed.max(self.running_time(tick.elapsed));
         let tick = &Tick {
-            elapsed: self.running_time(tick.elapsed),
+            elapsed: self.shown_elapsed,
             ..*tick
         };
         self.samples.note(tick.entries(), tick.elapsed);
@@ -562,13 +567,13 @@ mod tests {
                 assert!(width_of(&line) <= width, "{width}: {line}");
             }
         }
-        let line = live_message(&t, None, hint, Some(dir), 100);
+        let line = live_message(&t, None, hint, Some(dir), 110);
         assert!(line.contains("press any key"), "{line}");
         assert!(line.ends_with("being/read/now/日本"), "{line}");
         let wide = live_message(&t, None, hint, Some(dir), 200);
         assert!(wide.ends_with("  /very/long/path/to/the/directory/being/read/now/日本"));
         // Narrow: the counts that matter and the short hint, nothing cut.
-        let narrow = live_message(&t, None, hint, None, 27);
+        let narrow = live_message(&t, None, hint, None, 28);
         assert_eq!(narrow, "1,234,567 entries  key stops");
     }
 

@@ -59,7 +59,7 @@ pub fn main() -> ExitStatus {
 /// How to stop a scan, shown on the live progress line.
 const HINT_KEYS: Hint = Hint {
     full: "press any key or Ctrl-C to stop",
-    short: "any key stops",
+    short: "key stops",
 };
 const HINT_SIGNALS: Hint = Hint {
     full: "Ctrl-C to stop",
