@@ -567,7 +567,7 @@ mod tests {
                 assert!(width_of(&line) <= width, "{width}: {line}");
             }
         }
-        let line = live_message(&t, None, hint, Some(dir), 110);
+        let line = live_message(&t, None, hint, Some(dir), 120);
         assert!(line.contains("press any key"), "{line}");
         assert!(line.ends_with("being/read/now/日本"), "{line}");
         let wide = live_message(&t, None, hint, Some(dir), 200);
