@@ -112,7 +112,15 @@ fn on_signal() {
         .unwrap_or_else(PoisonError::into_inner)
         .clone();
     match active {
-        Some(cancel) if !cancel.is_cancelled() => cancel.cancel(),
+        Some(cancel) if !cancel.is_cancelled() => {
+            crate::stdio_state::stop_asked();
+            cancel.cancel();
+            // Blocked on an output that takes nothing, the run could
+            // neither print what it has nor end: it ends now, as du would.
+            if crate::stdio_state::stdout_stuck() {
+                crate::stdio_state::end_stuck();
+            }
+        }
         // A second signal while stopping, or one outside a scan: stop now.
         _ => {
             terminal::restore();

@@ -352,7 +352,7 @@ impl Progress {
 
     /// What a stop of the process is wrapped in: the live line is cleared
     /// before it and drawn again after.
-    pub fn around_stop(&self) -> Box<dyn Fn(&mut dyn FnMut()) + Send> {
+    pub fn around_stop(&self) -> crate::cancel::AroundStop {
         match &self.sink {
             Sink::Live { bar, .. } => {
                 let bar = bar.clone();

@@ -236,7 +236,11 @@ pub fn run(config: &Config) -> ExitStatus {
         }
     };
     let written = match summary.error {
-        Some(ref e) => Err(io::Error::new(e.kind(), e.to_string())),
+        // The errno decides the message (EBADF names its reason).
+        Some(ref e) => Err(e.raw_os_error().map_or_else(
+            || io::Error::new(e.kind(), e.to_string()),
+            io::Error::from_raw_os_error,
+        )),
         None => report.finish(&summary).and_then(|()| match &mut export {
             Some(export) => export.finish(),
             None => Ok(()),

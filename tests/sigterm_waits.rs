@@ -1,17 +1,19 @@
-//! `--files0-from` from a FIFO or a pipe that is slow to give the next
-//! name: each operand's lines reach stdout as soon as they are known, and
-//! SIGTERM while cdu waits for a name ends it at once, as it ends GNU du.
+//! SIGTERM while cdu waits, as it ends GNU du: at once. Waiting for the
+//! next name of `--files0-from` from a FIFO or a slow pipe (each operand's
+//! lines have reached stdout by then), or waiting on a stdout whose reader
+//! has stopped reading.
 
 mod session;
 mod testenv;
 
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Child, ChildStdout, Stdio};
 use std::sync::mpsc;
 
-use session::{DEADLINE, cdu, describe};
+use session::{DEADLINE, cdu, describe, slow_tree};
 
 /// What `cdu TREE` prints, for comparison.
 fn lines_of(tree: &Path) -> String {
@@ -153,4 +155,47 @@ fn sigterm_while_waiting_on_a_slow_stdin_stops_cdu_at_once() {
     let status = wait_for_end(child);
     drop(names);
     assert_eq!(describe(status), "exit 130");
+}
+
+#[test]
+fn sigterm_while_stdout_takes_nothing_stops_cdu_at_once() {
+    // `cdu -a big | less` with less waiting at a page: the pipe is full.
+    let mut child = cdu()
+        .arg("-a")
+        .arg(slow_tree())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    // The pipe again, from its writing side: full when it cannot take a
+    // byte (the bytes a full pipe holds depend on how it was written).
+    let writer = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(format!("/proc/{}/fd/1", child.id()))
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        let mut fds = [rustix::event::PollFd::new(
+            &writer,
+            rustix::event::PollFlags::OUT,
+        )];
+        let zero = rustix::event::Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        if rustix::event::poll(&mut fds, Some(&zero)).unwrap() == 0 {
+            break;
+        }
+        assert!(start.elapsed() < DEADLINE, "the pipe never filled");
+        assert!(child.try_wait().unwrap().is_none(), "cdu ended early");
+        std::thread::yield_now();
+    }
+    drop(writer);
+    terminate(&child);
+    let status = wait_for_end(child);
+    assert_eq!(describe(status), "exit 130");
+    drop(stdout);
 }
