@@ -106,7 +106,7 @@ impl History {
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => {
-                history.problem = Some(format!("not keeping history in {}: {e}", dir.display()));
+                history.problem = Some(format!("not keeping history {}: {e}", file.display()));
                 return history;
             }
         }
