@@ -3,11 +3,19 @@
 //! `select!`, and an atomic flag mirrors it for the walkers' hot loop (Go's
 //! `cancelled()`). The [`Watcher`] turns Ctrl-C, SIGTERM and a key press
 //! into that broadcast in the `cancellable` mode.
+//!
+//! A key cancels only while the live progress line that says so is on
+//! the terminal it is typed on: nothing else tells a person that a key
+//! would stop the scan, and a key meant for the shell or a pager must
+//! never do it. Keys typed before the line appeared were meant for
+//! whatever comes next, so when any are waiting the key is not armed at
+//! all and they are left where they are.
 
 use std::io;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, Once, PoisonError};
+use std::sync::{Arc, Mutex, Once, OnceLock, PoisonError};
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender};
@@ -21,6 +29,10 @@ pub struct Cancel {
     flag: AtomicBool,
     sender: Mutex<Option<Sender<()>>>,
     receiver: Receiver<()>,
+    /// A socket pair made on first use by one who waits in poll(2) (the
+    /// `--files0-from` reader): shut down on cancel, which makes the
+    /// second end readable.
+    wake: OnceLock<(UnixStream, UnixStream)>,
 }
 
 impl Default for Cancel {
@@ -36,6 +48,7 @@ impl Cancel {
             flag: AtomicBool::new(false),
             sender: Mutex::new(Some(sender)),
             receiver,
+            wake: OnceLock::new(),
         }
     }
 
@@ -47,6 +60,23 @@ impl Cancel {
         if let Ok(mut sender) = self.sender.lock() {
             sender.take();
         }
+        // After the flag: one who made the pair after this looked sees the
+        // flag before it polls.
+        if let Some((end, _)) = self.wake.get() {
+            let _ = end.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    /// A descriptor that becomes readable when the run is cancelled, for
+    /// a thread that waits in poll(2); look at [`Cancel::is_cancelled`]
+    /// after getting it and before polling.
+    pub fn wake_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        if self.wake.get().is_none() {
+            let pair = UnixStream::pair()?;
+            let _ = self.wake.set(pair);
+        }
+        let (_, end) = self.wake.get().expect("set above");
+        Ok(end.as_fd())
     }
 
     /// Cheap enough for the walkers to ask between entries.
@@ -65,6 +95,14 @@ impl Cancel {
 /// signal then ends the process at once.
 static ACTIVE: Mutex<Option<Arc<Cancel>>> = Mutex::new(None);
 
+/// The run that a signal cancels now, if any.
+pub fn active() -> Option<Arc<Cancel>> {
+    ACTIVE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+}
+
 /// What SIGINT, SIGTERM and SIGHUP do once the handler is installed. The
 /// handler runs on ctrlc's own thread, not in signal context, so it may
 /// take locks and reset the terminal.
@@ -74,7 +112,15 @@ fn on_signal() {
         .unwrap_or_else(PoisonError::into_inner)
         .clone();
     match active {
-        Some(cancel) if !cancel.is_cancelled() => cancel.cancel(),
+        Some(cancel) if !cancel.is_cancelled() => {
+            crate::stdio_state::stop_asked();
+            cancel.cancel();
+            // Blocked on an output that takes nothing, the run could
+            // neither print what it has nor end: it ends now, as du would.
+            if crate::stdio_state::stdout_stuck() {
+                crate::stdio_state::end_stuck();
+            }
+        }
         // A second signal while stopping, or one outside a scan: stop now.
         _ => {
             terminal::restore();
@@ -83,17 +129,20 @@ fn on_signal() {
     }
 }
 
-/// Watches for what cancels a scan: Ctrl-C, SIGTERM (and SIGHUP), and a
-/// key press when stdin is a terminal. Dropping it stops the key reader and
-/// restores the terminal; a signal after that exits at once with status
-/// 130, which is what a second Ctrl-C while the results print should do.
+/// Watches for what cancels a scan: Ctrl-C, SIGTERM (and SIGHUP), and,
+/// once the live line is shown ([`Watcher::line_shown`]), a key press.
+/// Dropping it stops the key reader and restores the terminal; a signal
+/// after that exits at once with status 130, which is what a second
+/// Ctrl-C while the results print should do.
 pub struct Watcher {
+    cancel: Arc<Cancel>,
+    /// A key may cancel, if the rest allows it.
+    keys_wanted: bool,
     keys: Option<Keys>,
 }
 
-/// Starts watching on behalf of `cancel`. `keys` asks for a key press to
-/// cancel too; it is honoured only when stdin is a terminal in the
-/// foreground, and stdin is never read otherwise.
+/// Starts watching for signals on behalf of `cancel`. `keys` asks for a
+/// key press to cancel too, once the live line says so.
 pub fn watch(cancel: &Arc<Cancel>, keys: bool) -> Watcher {
     *ACTIVE.lock().unwrap_or_else(PoisonError::into_inner) = Some(cancel.clone());
     // ctrlc allows one handler per process; it dispatches through ACTIVE.
@@ -103,18 +152,40 @@ pub fn watch(cancel: &Arc<Cancel>, keys: bool) -> Watcher {
         // process still stops, only without printing what it has.
         let _ = ctrlc::set_handler(on_signal);
     });
-    let keys = if keys && terminal::stdin_is_foreground_terminal() {
-        Keys::start(cancel.clone()).ok()
-    } else {
-        None
-    };
-    Watcher { keys }
+    Watcher {
+        cancel: cancel.clone(),
+        keys_wanted: keys,
+        keys: None,
+    }
 }
 
+/// What the job-control thread wraps a stop in: `stop` stops the process
+/// and returns once it is continued. The live line passes it through its
+/// own suspend, so that the line is cleared while the job is stopped and
+/// drawn again after.
+pub type AroundStop = Box<dyn Fn(&mut dyn FnMut()) + Send>;
+
 impl Watcher {
-    /// Whether a key press cancels (stdin is a terminal being watched).
+    /// To be called just before the live progress line is first drawn on
+    /// stderr's terminal. From now on Ctrl-Z clears the line (through
+    /// `around_stop`) and gives the terminal back; and a key cancels if
+    /// keys were asked for, stdin is that same terminal in the
+    /// foreground, and nothing was typed ahead. Returns whether a key
+    /// cancels, for the line's hint.
+    pub fn line_shown(&mut self, around_stop: AroundStop) -> bool {
+        if self.keys.is_some() {
+            return self.keys();
+        }
+        let keys = self.keys_wanted
+            && terminal::stdin_is_foreground_terminal()
+            && terminal::stdin_is_stderr_terminal();
+        self.keys = Keys::start(self.cancel.clone(), keys, around_stop).ok();
+        self.keys()
+    }
+
+    /// Whether a key press cancels now.
     pub fn keys(&self) -> bool {
-        self.keys.is_some()
+        self.keys.as_ref().is_some_and(|k| k.armed)
     }
 }
 
@@ -133,24 +204,34 @@ impl Drop for Watcher {
 struct Keys {
     wake: UnixStream,
     thread: Option<JoinHandle<()>>,
+    /// A key press cancels.
+    armed: bool,
     // Dropped after the thread is joined: no key is read once the terminal
     // is back in canonical mode.
-    _mode: KeyMode,
+    _mode: Option<KeyMode>,
 }
 
 impl Keys {
-    fn start(cancel: Arc<Cancel>) -> io::Result<Keys> {
+    /// Starts the thread; with `keys`, puts the terminal in key mode and
+    /// arms the key, unless input is already waiting.
+    fn start(cancel: Arc<Cancel>, keys: bool, around_stop: AroundStop) -> io::Result<Keys> {
         let (wake, asleep) = UnixStream::pair()?;
-        let mode = KeyMode::enter()?;
-        // Without them Ctrl-Z still stops cdu, only with the terminal left
-        // in key mode.
+        let mode = if keys {
+            KeyMode::enter().ok().filter(|_| !terminal::input_waiting())
+        } else {
+            None
+        };
+        let armed = mode.is_some();
+        // Without them Ctrl-Z still stops cdu, only with the line left on
+        // the screen and the terminal in key mode.
         let jobs = JobSignals::install().ok();
         let thread = std::thread::Builder::new()
             .name("cdu-keys".into())
-            .spawn(move || read_keys(&cancel, &asleep, jobs.as_ref()))?;
+            .spawn(move || read_keys(&cancel, &asleep, jobs.as_ref(), armed, &around_stop))?;
         Ok(Keys {
             wake,
             thread: Some(thread),
+            armed,
             _mode: mode,
         })
     }
@@ -166,15 +247,22 @@ impl Drop for Keys {
     }
 }
 
-/// Waits for a key on stdin, or for `wake`; a key cancels the run. On
-/// Ctrl-Z it puts the terminal back and stops the process; continued in
-/// the foreground, it sets key mode again and goes on waiting for keys.
-fn read_keys(cancel: &Cancel, wake: &UnixStream, jobs: Option<&JobSignals>) {
+/// Waits for a key on stdin (when `armed`), or for `wake`; a key cancels
+/// the run. On Ctrl-Z it puts the terminal back and stops the process,
+/// inside `around_stop`; continued in the foreground, it sets key mode
+/// again and goes on waiting for keys.
+fn read_keys(
+    cancel: &Cancel,
+    wake: &UnixStream,
+    jobs: Option<&JobSignals>,
+    armed: bool,
+    around_stop: &AroundStop,
+) {
     let stdin = io::stdin();
     // Whether the terminal is in key mode and stdin may be read: not
     // while the job is stopped or in the background, where a read would
     // stop it again (SIGTTIN).
-    let mut keys_on = true;
+    let mut keys_on = armed;
     loop {
         let signals = jobs.map(JobSignals::fd);
         let mut fds = vec![PollFd::new(wake, PollFlags::IN)];
@@ -197,11 +285,14 @@ fn read_keys(cancel: &Cancel, wake: &UnixStream, jobs: Option<&JobSignals>) {
         if let Some(jobs) = jobs {
             let arrived = jobs.take();
             if arrived.stop {
-                terminal::restore();
+                around_stop(&mut || {
+                    terminal::restore();
+                    jobs.stop();
+                });
                 keys_on = false;
-                jobs.stop();
             }
             if (arrived.stop || arrived.resume)
+                && armed
                 && !keys_on
                 && terminal::stdin_is_foreground_terminal()
                 && terminal::enter_key_mode().is_ok()

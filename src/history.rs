@@ -14,9 +14,26 @@
 //! or `-` when it has none. A version 1 file (no PACE) is still read. The file is
 //! a cache: one that cannot be read, written or understood never fails a
 //! scan; the run says so in one line and goes on without it.
+//!
+//! The file lives where others may have put things first, so it is
+//! handled as untrusted: its directory must be the user's own (owned by
+//! them, writable by no one else), the file is opened without following a
+//! symbolic link and without waiting (a FIFO there would block for ever),
+//! and used only if it is a regular file. A new version is written to a
+//! temporary file of an unpredictable name (created exclusively, mode
+//! 0600) and renamed over the old one, under a lock on the directory, with
+//! the file read again under that lock: two runs that end at once both
+//! keep their entries.
 
+use std::fs::File;
 use std::io::{self, Read, Write};
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rustix::fs::{FileType, FlockOperation, Mode, OFlags};
+use rustix::io::Errno;
 
 use crate::profile::Profile;
 
@@ -80,31 +97,49 @@ pub fn location() -> Option<PathBuf> {
 impl History {
     /// Reads the history at `file`; a file that is missing is an empty
     /// history, one that is unreadable or not understood is ignored and
-    /// noted.
+    /// noted. One that is not a regular file, or in a directory that is not
+    /// the user's own, is noted and left alone: nothing is written there.
     pub fn load(file: PathBuf) -> History {
-        let mut history = History {
-            file: Some(file),
-            ..History::default()
-        };
-        let path = history.file.as_deref().unwrap_or(Path::new(""));
-        let mut text = Vec::new();
-        match std::fs::File::open(path).and_then(|f| f.take(MAX_SIZE + 1).read_to_end(&mut text)) {
+        let mut history = History::default();
+        let dir = file.parent().unwrap_or(Path::new("."));
+        match open_own_dir(dir) {
             Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return history,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => {
-                history.problem = Some(format!("cannot read history {}: {e}", path.display()));
+                history.problem = Some(format!("not keeping history {}: {e}", file.display()));
                 return history;
             }
         }
-        match parse(&text) {
-            Some(records) if text.len() as u64 <= MAX_SIZE => history.records = records,
-            _ => {
+        let text = match read_regular(&file) {
+            Ok(Found::Text(text)) => text,
+            Ok(Found::Nothing) => {
+                history.file = Some(file);
+                return history;
+            }
+            // Someone's FIFO or link: neither read nor written over.
+            Ok(Found::NotRegular) => {
+                history.problem = Some(format!(
+                    "history {} is {NOT_REGULAR}; going on without it",
+                    file.display()
+                ));
+                return history;
+            }
+            Err(e) => {
+                history.problem = Some(format!("cannot read history {}: {e}", file.display()));
+                history.file = Some(file);
+                return history;
+            }
+        };
+        match understood(&text) {
+            Some(records) => history.records = records,
+            None => {
                 history.problem = Some(format!(
                     "history {} is not one cdu wrote; starting it afresh",
-                    path.display()
+                    file.display()
                 ));
             }
         }
+        history.file = Some(file);
         history
     }
 
@@ -118,20 +153,17 @@ impl History {
     }
 
     /// Remembers `totals` for each key, in place of what was known, and
-    /// writes the file (a temporary file renamed over it, so that a reader
-    /// never sees half of one).
+    /// writes the file: under the directory's lock, the file as it is now
+    /// (another run may have written it since it was loaded) with these
+    /// scans in it, to a temporary file renamed over it, so that a reader
+    /// never sees half of one and no run's entries are lost.
     pub fn record(&mut self, scans: Vec<(Key, Totals)>) {
         let Some(file) = self.file.clone() else {
             return;
         };
-        for (key, totals) in scans {
-            self.records.retain(|(k, _)| *k != key);
-            self.records.push((key, totals));
-        }
-        let excess = self.records.len().saturating_sub(KEEP);
-        self.records.drain(..excess);
-        if let Err(e) = write_atomically(&file, &format(&self.records)) {
-            self.note(format!("cannot keep history in {}: {e}", file.display()));
+        match save(&file, &scans) {
+            Ok(records) => self.records = records,
+            Err(e) => self.note(format!("cannot keep history in {}: {e}", file.display())),
         }
     }
 
@@ -213,23 +245,132 @@ fn from_hex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// Writes `text` to a temporary file beside `file` and renames it over
-/// `file`. No fsync: losing the last scan's totals in a crash costs one
-/// scan without a percentage, while an fsync can cost a slow disk tens of
-/// milliseconds.
-fn write_atomically(file: &Path, text: &str) -> io::Result<()> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut name = file.file_name().unwrap_or_default().to_owned();
-    name.push(format!(".{}.tmp", std::process::id()));
-    let temp = dir.join(name);
-    let written = std::fs::File::create(&temp)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
-        .and_then(|()| std::fs::rename(&temp, file));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
+/// `records` with `scans` in place of what they had for the same keys,
+/// the oldest let go past [`KEEP`].
+fn merge(mut records: Vec<(Key, Totals)>, scans: &[(Key, Totals)]) -> Vec<(Key, Totals)> {
+    for (key, totals) in scans {
+        records.retain(|(k, _)| k != key);
+        records.push((key.clone(), *totals));
     }
-    written
+    let excess = records.len().saturating_sub(KEEP);
+    records.drain(..excess);
+    records
+}
+
+/// What the history's path holds when it is not a regular file.
+const NOT_REGULAR: &str = "not a regular file";
+
+/// What is at the history's path.
+enum Found {
+    Nothing,
+    /// A FIFO, a device, a directory, a symbolic link: not the history,
+    /// and not to be written over.
+    NotRegular,
+    /// A regular file's first [`MAX_SIZE`] + 1 bytes.
+    Text(Vec<u8>),
+}
+
+/// What is at `file`. Opened without following a symbolic link and
+/// without blocking (a FIFO, a device), and read only if it is a regular
+/// file.
+fn read_regular(file: &Path) -> io::Result<Found> {
+    let flags =
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+    let fd = match rustix::fs::open(file, flags, Mode::empty()) {
+        Ok(fd) => fd,
+        Err(Errno::NOENT) => return Ok(Found::Nothing),
+        Err(Errno::LOOP) => return Ok(Found::NotRegular),
+        Err(e) => return Err(e.into()),
+    };
+    if FileType::from_raw_mode(rustix::fs::fstat(&fd)?.st_mode) != FileType::RegularFile {
+        return Ok(Found::NotRegular);
+    }
+    let mut text = Vec::new();
+    File::from(fd).take(MAX_SIZE + 1).read_to_end(&mut text)?;
+    Ok(Found::Text(text))
+}
+
+/// The records of a history file's text; None if it is not one cdu
+/// wrote, or larger than any cdu writes.
+fn understood(text: &[u8]) -> Option<Vec<(Key, Totals)>> {
+    if text.len() as u64 > MAX_SIZE {
+        return None;
+    }
+    parse(text)
+}
+
+/// Opens `dir` if it is a directory of the user's own: owned by the
+/// effective user and writable by no one else. Anyone else who can write
+/// there could put a link or a FIFO where the history goes, or read it.
+fn open_own_dir(dir: &Path) -> io::Result<OwnedFd> {
+    let fd = rustix::fs::open(
+        dir,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let stat = rustix::fs::fstat(&fd)?;
+    if stat.st_uid != rustix::process::geteuid().as_raw() {
+        return Err(io::Error::other("the directory belongs to another user"));
+    }
+    if stat.st_mode & 0o022 != 0 {
+        return Err(io::Error::other("others may write in the directory"));
+    }
+    Ok(fd)
+}
+
+/// How long a run waits for another that is writing the history: far
+/// longer than a write takes, short enough that a run never hangs on it.
+const LOCK_WAIT: Duration = Duration::from_secs(2);
+
+/// Takes the exclusive lock on `dir`, which the descriptor's close lets
+/// go. flock on the directory itself: no lock file that could be planted.
+fn lock(dir: &impl AsFd) -> io::Result<()> {
+    let start = Instant::now();
+    loop {
+        match rustix::fs::flock(dir, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => return Ok(()),
+            Err(Errno::WOULDBLOCK | Errno::INTR) if start.elapsed() < LOCK_WAIT => {
+                // Polling rather than a blocking flock: a run must never
+                // wait for ever on one that hangs.
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            Err(Errno::WOULDBLOCK) => {
+                return Err(io::Error::other("another cdu holds the history's lock"));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Writes the history at `file` with `scans` merged in, and returns what
+/// it now holds. No fsync: losing the last scan's totals in a crash costs
+/// one scan without a percentage, while an fsync can cost a slow disk tens
+/// of milliseconds.
+fn save(file: &Path, scans: &[(Key, Totals)]) -> io::Result<Vec<(Key, Totals)>> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let dir_fd = open_own_dir(dir)?;
+    lock(&dir_fd)?;
+    // A file damaged since it was loaded is started afresh, as at load.
+    let now = match read_regular(file)? {
+        Found::Text(text) => understood(&text).unwrap_or_default(),
+        Found::Nothing => Vec::new(),
+        Found::NotRegular => return Err(io::Error::other(NOT_REGULAR)),
+    };
+    let records = merge(now, scans);
+    // An unpredictable name, created with O_EXCL (no link is followed) and
+    // mode 0600; removed if anything fails before the rename.
+    let mut temp = tempfile::Builder::new()
+        .prefix("history.")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    temp.write_all(format(&records).as_bytes())?;
+    temp.persist(file).map_err(|e| e.error)?;
+    drop(dir_fd);
+    Ok(records)
 }
 
 #[cfg(test)]

@@ -3,11 +3,22 @@
 //! the first names are walked at once and a list without end costs constant
 //! memory. Each bad name, and a list that cannot be read, becomes an
 //! [`Operand::Invalid`] with GNU du's message, at its place in the order.
+//!
+//! A list can be a FIFO or a pipe that takes its time. While cdu waits for
+//! the next name, a cancel (SIGTERM, Ctrl-C) ends the list at once: the
+//! read waits in poll(2) beside the run's cancel, never in a read that
+//! only the writer could end.
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
+use std::sync::Arc;
 
+use rustix::event::{PollFd, PollFlags};
+use rustix::io::Errno;
+
+use crate::cancel::{self, Cancel};
 use crate::config::{Config, Operand};
 use crate::quote::{Locale, quote_always, quote_if_needed};
 
@@ -48,11 +59,18 @@ impl Files0 {
     }
 
     fn open(&self) -> Result<Box<dyn BufRead + Send>, Vec<u8>> {
+        let cancel = cancel::active();
         if self.reads_stdin() {
-            return Ok(Box::new(BufReader::new(StdinReader)));
+            return Ok(Box::new(BufReader::new(UntilCancelled {
+                inner: StdinReader,
+                cancel,
+            })));
         }
         match std::fs::File::open(&self.from) {
-            Ok(file) => Ok(Box::new(BufReader::new(file))),
+            Ok(file) => Ok(Box::new(BufReader::new(UntilCancelled {
+                inner: file,
+                cancel,
+            }))),
             Err(e) => Err([
                 b"cannot open ".as_slice(),
                 &quote_always(self.from.as_bytes(), self.locale),
@@ -85,6 +103,9 @@ impl Files0 {
                 self.count += 1;
                 Some(Ok(self.classify()))
             }
+            // Cancelled while waiting for a name: the list ends here, and
+            // what was read of the name is no name.
+            Err(e) if e.kind() == io::ErrorKind::Other && is_cancelled() => None,
             Err(e) => Some(Err(Operand::Invalid(
                 [
                     &quote_if_needed(self.from.as_bytes(), self.locale)[..],
@@ -128,6 +149,57 @@ struct StdinReader;
 impl Read for StdinReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         crate::stdio_state::stdin().read(buf)
+    }
+}
+
+impl AsFd for StdinReader {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        rustix::stdio::stdin()
+    }
+}
+
+fn is_cancelled() -> bool {
+    cancel::active().is_some_and(|c| c.is_cancelled())
+}
+
+/// A reader whose every read first waits, in poll(2), for input or for
+/// the run's cancel, which fails the read. Without a cancel to wait for
+/// (a mode that signals end the default way) it is `inner` as it is.
+struct UntilCancelled<R> {
+    inner: R,
+    cancel: Option<Arc<Cancel>>,
+}
+
+fn cancelled() -> io::Error {
+    io::Error::other("cancelled")
+}
+
+impl<R: Read + AsFd> Read for UntilCancelled<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(cancel) = &self.cancel {
+            let wake = cancel.wake_fd()?;
+            loop {
+                if cancel.is_cancelled() {
+                    return Err(cancelled());
+                }
+                let mut fds = [
+                    PollFd::new(&self.inner, PollFlags::IN),
+                    PollFd::new(&wake, PollFlags::IN),
+                ];
+                match rustix::event::poll(&mut fds, None) {
+                    Ok(_) | Err(Errno::INTR) => {}
+                    Err(e) => return Err(e.into()),
+                }
+                if !fds[1].revents().is_empty() {
+                    return Err(cancelled());
+                }
+                // Data, an end or an error: the read says which.
+                if !fds[0].revents().is_empty() {
+                    break;
+                }
+            }
+        }
+        self.inner.read(buf)
     }
 }
 

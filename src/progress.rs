@@ -3,11 +3,11 @@
 //! counters ([`Live`]); the aggregator formats at each tick, so progress
 //! costs the walk next to nothing.
 
-use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::baseline::Baseline;
 use crate::eta::{self, Estimate, Eta};
@@ -101,13 +101,69 @@ fn printable(path: &[u8]) -> Vec<char> {
         .collect()
 }
 
+/// How to stop a scan, in full and in a few columns for a narrow line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hint {
+    pub full: &'static str,
+    pub short: &'static str,
+}
+
+/// What a line that is cut short ends with.
+const CUT: char = '…';
+
+fn width_of(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// The longest start of `text` that fits `width` columns with [`CUT`]
+/// after it, and the cut; `text` itself if it fits.
+fn cut_to(text: &str, width: usize) -> String {
+    if width_of(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push(CUT);
+    }
+    out
+}
+
+/// The end of `chars` that fits `room` columns with [`CUT`] before it.
+fn last_columns(chars: &[char], room: usize) -> String {
+    let mut used = 1;
+    let mut start = chars.len();
+    while start > 0 {
+        let w = UnicodeWidthChar::width(chars[start - 1]).unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        start -= 1;
+    }
+    std::iter::once(CUT)
+        .chain(chars[start..].iter().copied())
+        .collect()
+}
+
 /// The live line's text, fitted to `width` columns: the percentage and
 /// time left when there is a total, the counts, then the hint, then as much
-/// of the end of the directory's path as fits.
+/// of the end of the directory's path as fits. A narrow terminal loses the
+/// rate first, then the directories, the size and the elapsed time, then
+/// gets the short hint; what still does not fit is cut. The line never
+/// takes more than `width` columns, so no terminal wraps it.
 pub fn live_message(
     tick: &Tick,
     eta: Option<&Eta>,
-    hint: Option<&str>,
+    hint: Option<Hint>,
     dir: Option<&[u8]>,
     width: usize,
 ) -> String {
@@ -118,38 +174,54 @@ pub fn live_message(
     } else {
         0
     };
-    let mut line = eta.map(|e| eta::live_text(e) + "  ").unwrap_or_default();
-    let _ = write!(
-        line,
-        "{}  {} entries  {} dirs  {}  {}/s",
-        format_elapsed(tick.elapsed),
-        group_digits(entries),
-        group_digits(tick.counts.dirs),
-        format_size(tick.counts.bytes),
-        group_digits(rate),
-    );
     let hint = if tick.stopping {
-        Some("stopping…")
+        Some(Hint {
+            full: "stopping…",
+            short: "stopping…",
+        })
     } else {
         hint
     };
-    if let Some(hint) = hint
-        && line.chars().count() + 2 + hint.chars().count() <= width
-    {
-        let _ = write!(line, "  {hint}");
-    }
-    let room = width.saturating_sub(line.chars().count() + 2);
+    let eta = eta.map(eta::live_text);
+    let elapsed = format_elapsed(tick.elapsed);
+    let entries = format!("{} entries", group_digits(entries));
+    let dirs = format!("{} dirs", group_digits(tick.counts.dirs));
+    let size = format_size(tick.counts.bytes);
+    let rate = format!("{}/s", group_digits(rate));
+    // Each level leaves out one more part; the last is cut to fit.
+    let compose = |level: usize| {
+        let keep = |from: usize, text: &str| (level < from).then(|| text.to_string());
+        let hint = hint.map(|h| if level < 5 { h.full } else { h.short });
+        [
+            eta.clone(),
+            keep(4, &elapsed),
+            Some(entries.clone()),
+            keep(2, &dirs),
+            keep(3, &size),
+            keep(1, &rate),
+            hint.map(str::to_string),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("  ")
+    };
+    let mut line = (0..=5)
+        .map(compose)
+        .find(|line| width_of(line) <= width)
+        .unwrap_or_else(|| cut_to(&compose(5), width));
+    let room = width.saturating_sub(width_of(&line) + 2);
     // Fewer columns than this show too little of a path to be of use.
     if let Some(dir) = dir
         && room >= 12
     {
         let chars = printable(dir);
+        let text: String = chars.iter().collect();
         line.push_str("  ");
-        if chars.len() <= room {
-            line.extend(chars);
+        if width_of(&text) <= room {
+            line.push_str(&text);
         } else {
-            line.push('…');
-            line.extend(&chars[chars.len() - (room - 1)..]);
+            line.push_str(&last_columns(&chars, room));
         }
     }
     line
@@ -162,6 +234,10 @@ enum Sink {
         bar: ProgressBar,
         /// The last directory shown, kept once the output has passed it.
         dir: Vec<u8>,
+        /// The bar is drawn: there is a total and room for it.
+        with_bar: bool,
+        /// Nothing drawn by [`Progress::show`] yet.
+        first: bool,
     },
     /// A line per tick on stderr that is not a terminal.
     Plain,
@@ -170,22 +246,50 @@ enum Sink {
 /// Columns the live line's bar takes, with the space after it.
 const BAR_WIDTH: usize = 21;
 
+/// Columns the text beside the bar should have at least; on a narrower
+/// terminal the bar gives its room to the text.
+const TEXT_BESIDE_BAR: usize = 40;
+
+const WITH_BAR: &str = "{spinner} {bar:20} {msg}";
+const WITHOUT_BAR: &str = "{spinner} {msg}";
+
+fn set_template(bar: &ProgressBar, template: &str) {
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+}
+
+/// Whether stderr is a terminal that can show a live line: one that
+/// understands cursor movement, which a `dumb` one (or one whose TERM is
+/// not set) does not. Elsewhere progress is the plain lines.
+fn stderr_shows_live_line() -> bool {
+    std::io::stderr().is_terminal()
+        && std::env::var_os("TERM").is_some_and(|term| !term.is_empty() && term != "dumb")
+}
+
 /// The progress display of one scan.
 pub struct Progress {
     sink: Sink,
     every: Duration,
-    hint: Option<&'static str>,
+    hint: Option<Hint>,
     /// How far the scan has come, when its total is known.
     estimate: Option<Estimate>,
     /// Entries read at each tick, for the pace the history keeps.
     samples: Samples,
+    /// Time the process had spent stopped when the scan began: later
+    /// stops are left out of its elapsed time, its rate and its estimate.
+    stopped_before: Duration,
+    /// The running time last shown, which never goes back (a tick taken
+    /// just before a stop may be shown after it).
+    shown_elapsed: Duration,
 }
 
 impl Progress {
-    /// A display on stderr: live if stderr is a terminal, plain lines every
-    /// `tick` otherwise. `hint` says how to stop the scan, if it can be;
-    /// with a `baseline`, the display shows how far the scan has come.
-    pub fn new(tick: Duration, hint: Option<&'static str>, baseline: Option<Baseline>) -> Progress {
+    /// A display on stderr: live if stderr is a terminal that can show
+    /// one, plain lines every `tick` otherwise. With a `baseline`, the
+    /// display shows how far the scan has come. The hint comes later
+    /// ([`Progress::set_hint`]), once it is known whether a key stops.
+    pub fn new(tick: Duration, baseline: Option<Baseline>) -> Progress {
         let estimate = baseline.map(|b| {
             let estimate = Estimate::new(b.entries);
             match (b.profile, b.seconds) {
@@ -195,35 +299,66 @@ impl Progress {
                 _ => estimate,
             }
         });
-        if std::io::stderr().is_terminal() {
+        let (sink, every) = if stderr_shows_live_line() {
             // The bar counts percent; indicatif draws it.
-            let (length, template) = match baseline {
-                Some(_) => (Some(100), "{spinner} {bar:20} {msg}"),
-                None => (None, "{spinner} {msg}"),
-            };
-            let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template(template) {
-                bar.set_style(style);
-            }
-            bar.enable_steady_tick(LIVE_REFRESH);
-            Progress {
-                sink: Sink::Live {
-                    bar,
-                    dir: Vec::new(),
+            let bar =
+                ProgressBar::with_draw_target(baseline.map(|_| 100), ProgressDrawTarget::stderr());
+            set_template(
+                &bar,
+                if baseline.is_some() {
+                    WITH_BAR
+                } else {
+                    WITHOUT_BAR
                 },
-                every: tick.min(LIVE_REFRESH),
-                hint,
-                estimate,
-                samples: Samples::default(),
-            }
+            );
+            bar.enable_steady_tick(LIVE_REFRESH);
+            let sink = Sink::Live {
+                bar,
+                dir: Vec::new(),
+                with_bar: baseline.is_some(),
+                first: true,
+            };
+            (sink, tick.min(LIVE_REFRESH))
         } else {
-            Progress {
-                sink: Sink::Plain,
-                every: tick,
-                hint,
-                estimate,
-                samples: Samples::default(),
+            (Sink::Plain, tick)
+        };
+        Progress {
+            sink,
+            every,
+            hint: None,
+            estimate,
+            samples: Samples::default(),
+            stopped_before: crate::suspend::stopped_time(),
+            shown_elapsed: Duration::ZERO,
+        }
+    }
+
+    /// Says on the live line how the scan can be stopped.
+    pub fn set_hint(&mut self, hint: Option<Hint>) {
+        self.hint = hint;
+    }
+
+    /// Whether the live line is shown (not plain lines).
+    pub fn is_live(&self) -> bool {
+        matches!(self.sink, Sink::Live { .. })
+    }
+
+    /// `elapsed` since the scan began, less the time the process was
+    /// stopped meanwhile (Ctrl-Z until `fg`).
+    pub fn running_time(&self, elapsed: Duration) -> Duration {
+        let stopped = crate::suspend::stopped_time().saturating_sub(self.stopped_before);
+        elapsed.saturating_sub(stopped)
+    }
+
+    /// What a stop of the process is wrapped in: the live line is cleared
+    /// before it and drawn again after.
+    pub fn around_stop(&self) -> crate::cancel::AroundStop {
+        match &self.sink {
+            Sink::Live { bar, .. } => {
+                let bar = bar.clone();
+                Box::new(move |stop| bar.suspend(stop))
             }
+            Sink::Plain => Box::new(|stop| stop()),
         }
     }
 
@@ -234,13 +369,23 @@ impl Progress {
 
     /// Shows the state of the scan.
     pub fn show(&mut self, tick: &Tick) {
+        self.shown_elapsed = self.shown_elapsed.max(self.running_time(tick.elapsed));
+        let tick = &Tick {
+            elapsed: self.shown_elapsed,
+            ..*tick
+        };
         self.samples.note(tick.entries(), tick.elapsed);
         let eta = self
             .estimate
             .as_mut()
             .map(|e| e.at(tick.entries(), tick.elapsed));
         match &mut self.sink {
-            Sink::Live { bar, dir } => {
+            Sink::Live {
+                bar,
+                dir,
+                with_bar,
+                first,
+            } => {
                 if let Some(now) = tick.current_dir {
                     dir.clear();
                     dir.extend_from_slice(now);
@@ -250,10 +395,22 @@ impl Progress {
                 let mut width = terminal_width().saturating_sub(3);
                 if let Some(eta) = &eta {
                     bar.set_position(eta.percent.into());
-                    width = width.saturating_sub(BAR_WIDTH);
+                    let room = width >= BAR_WIDTH + TEXT_BESIDE_BAR;
+                    if room != *with_bar {
+                        *with_bar = room;
+                        set_template(bar, if room { WITH_BAR } else { WITHOUT_BAR });
+                    }
+                    if room {
+                        width -= BAR_WIDTH;
+                    }
                 }
                 let dir = (!dir.is_empty()).then_some(&dir[..]);
                 bar.set_message(live_message(tick, eta.as_ref(), self.hint, dir, width));
+                if std::mem::take(first) {
+                    // The hint is on the terminal now, not at the next
+                    // redraw: a key is armed from this moment.
+                    bar.force_draw();
+                }
             }
             Sink::Plain => {
                 // One write per line: lines never interleave with others.
@@ -391,20 +548,33 @@ mod tests {
 
     #[test]
     fn live_line_fits_the_width_and_keeps_the_end_of_the_path() {
-        let report = Counts::default();
+        let report = Counts {
+            entries: 1_234_567,
+            dirs: 12_345,
+            bytes: 1_385_000_000,
+        };
         let live = Live::default();
         let t = tick(&report, &live);
-        let dir = b"/very/long/path/to/the/directory/being/read/now".as_slice();
-        let hint = Some("press any key or Ctrl-C to stop");
-        for width in [20, 60, 77, 100, 200] {
-            let line = live_message(&t, None, hint, Some(dir), width);
-            assert!(line.chars().count() <= width.max(50), "{width}: {line}");
+        let dir = "/very/long/path/to/the/directory/being/read/now/日本".as_bytes();
+        let hint = Some(Hint {
+            full: "press any key or Ctrl-C to stop",
+            short: "key stops",
+        });
+        let eta = Estimate::new(5_000_000).at(t.entries(), t.elapsed);
+        for width in 0..=200 {
+            for eta in [None, Some(&eta)] {
+                let line = live_message(&t, eta, hint, Some(dir), width);
+                assert!(width_of(&line) <= width, "{width}: {line}");
+            }
         }
-        let line = live_message(&t, None, hint, Some(dir), 100);
+        let line = live_message(&t, None, hint, Some(dir), 120);
         assert!(line.contains("press any key"), "{line}");
-        assert!(line.ends_with("being/read/now"), "{line}");
+        assert!(line.ends_with("being/read/now/日本"), "{line}");
         let wide = live_message(&t, None, hint, Some(dir), 200);
-        assert!(wide.ends_with("  /very/long/path/to/the/directory/being/read/now"));
+        assert!(wide.ends_with("  /very/long/path/to/the/directory/being/read/now/日本"));
+        // Narrow: the counts that matter and the short hint, nothing cut.
+        let narrow = live_message(&t, None, hint, None, 28);
+        assert_eq!(narrow, "1,234,567 entries  key stops");
     }
 
     #[test]

@@ -18,9 +18,10 @@ use crate::message;
 use crate::output::file::{FileError, OutputFile};
 use crate::output::html::HtmlWriter;
 use crate::output::{
-    AroundBar, DuWriter, JsonWriter, NcduWriter, Report, Screen, Tee, TopView, TreeView,
+    AroundBar, DuWriter, FlushEachOperand, JsonWriter, NcduWriter, Report, Screen, Tee, TopView,
+    TreeView,
 };
-use crate::progress::{Progress, group_digits};
+use crate::progress::{Hint, Progress, group_digits};
 use crate::quote::{quote, quote_if_needed};
 use crate::stdio_state;
 use crate::stream::Sink;
@@ -59,8 +60,14 @@ pub fn main() -> ExitStatus {
 }
 
 /// How to stop a scan, shown on the live progress line.
-const HINT_KEYS: &str = "press any key or Ctrl-C to stop";
-const HINT_SIGNALS: &str = "Ctrl-C to stop";
+const HINT_KEYS: Hint = Hint {
+    full: "press any key or Ctrl-C to stop",
+    short: "key stops",
+};
+const HINT_SIGNALS: Hint = Hint {
+    full: "Ctrl-C to stop",
+    short: "^C stops",
+};
 
 /// Where the export goes, made before the scan so that a file that
 /// cannot be created stops the run before it starts. A file is written
@@ -194,7 +201,7 @@ pub fn run(config: &Config) -> ExitStatus {
     let importing = config.import.is_some();
     let cancel = Arc::new(Cancel::new());
     // Only the cancellable mode watches; the others end the default way.
-    let watcher = (config.mode == Mode::Cancellable && !importing)
+    let mut watcher = (config.mode == Mode::Cancellable && !importing)
         .then(|| cancel::watch(&cancel, config.keys_cancel));
     let mut history = (!importing)
         .then(|| baseline::open_history(config))
@@ -205,15 +212,12 @@ pub fn run(config: &Config) -> ExitStatus {
         Vec::new()
     };
     let mut progress = (config.progress() && !importing).then(|| {
-        let hint = watcher
-            .as_ref()
-            .map(|w| if w.keys() { HINT_KEYS } else { HINT_SIGNALS });
         let old_total = old
             .as_ref()
             .and_then(|o| o.entries)
             .map(baseline::Baseline::entries_only);
         let total = baseline::for_scan(config, &operands, history.as_ref(), old_total);
-        Progress::new(config.tick, hint, total)
+        Progress::new(config.tick, total)
     });
     let bar = progress.as_ref().and_then(Progress::live_bar);
     let dash = Some(std::ffi::OsStr::new("-"));
@@ -225,6 +229,9 @@ pub fn run(config: &Config) -> ExitStatus {
         Box::new(AroundBar::new(stdio_state::stdout(), bar.clone(), true))
     };
     let err = AroundBar::new(stdio_state::stderr(), bar, false);
+    // Lines that stream (du's, JSON) are written out at each operand's end;
+    // the other views print once everything is known.
+    let streams = old.is_none() && (config.json || matches!(config.view, View::Du));
     let mut report: Box<dyn Report + '_> = match (old, config.view) {
         (Some(old), _) => Box::new(DiffWriter::new(config, old, out, err)),
         (None, _) if config.json => Box::new(JsonWriter::new(config, out, err)),
@@ -236,16 +243,25 @@ pub fn run(config: &Config) -> ExitStatus {
     let start = Instant::now();
     let mut recorded = None;
     let outcome = {
+        let mut flushing;
+        let first: &mut dyn Sink = if streams {
+            flushing = FlushEachOperand {
+                report: &mut *report,
+            };
+            &mut flushing
+        } else {
+            &mut *report
+        };
         let (mut tee, mut page);
         let both: &mut dyn Sink = match &mut export {
             Some(export) => {
                 tee = Tee {
-                    first: &mut *report,
+                    first,
                     second: export,
                 };
                 &mut tee
             }
-            None => &mut *report,
+            None => first,
         };
         let both: &mut dyn Sink = match &mut html {
             Some(html) => {
@@ -265,11 +281,24 @@ pub fn run(config: &Config) -> ExitStatus {
             None => Ok(match &mut progress {
                 Some(progress) => {
                     let every = progress.every();
+                    let mut first = true;
                     crate::scan_with_progress(
                         config,
                         &cancel,
                         every,
-                        &mut |t| progress.show(t),
+                        &mut |t| {
+                            if std::mem::take(&mut first) {
+                                let hint = watcher.as_mut().map(|w| {
+                                    // Keys are armed, if at all, as the
+                                    // line that says so first appears.
+                                    let keys =
+                                        progress.is_live() && w.line_shown(progress.around_stop());
+                                    if keys { HINT_KEYS } else { HINT_SIGNALS }
+                                });
+                                progress.set_hint(hint);
+                            }
+                            progress.show(t)
+                        },
                         sink,
                     )
                 }
@@ -281,7 +310,9 @@ pub fn run(config: &Config) -> ExitStatus {
             && summary.error.is_none()
         {
             let c = summary.counts;
-            let elapsed = start.elapsed();
+            let elapsed = progress
+                .as_ref()
+                .map_or(start.elapsed(), |p| p.running_time(start.elapsed()));
             let pace = progress
                 .as_ref()
                 .and_then(|p| p.profile(c.entries, elapsed));
@@ -316,7 +347,11 @@ pub fn run(config: &Config) -> ExitStatus {
         .is_some_and(|e| e.output().failed().is_some());
     let written = match summary.error {
         Some(_) if export_failed => Ok(()),
-        Some(ref e) => Err(io::Error::new(e.kind(), e.to_string())),
+        // The errno decides the message (EBADF names its reason).
+        Some(ref e) => Err(e.raw_os_error().map_or_else(
+            || io::Error::new(e.kind(), e.to_string()),
+            io::Error::from_raw_os_error,
+        )),
         None => report.finish(&summary).and_then(|()| match &mut html {
             Some(html) => html.finish(summary.cancelled),
             None => Ok(()),

@@ -7,7 +7,9 @@
 //! the streams below make a descriptor found closed fail as du's would.
 
 use std::io::{self, Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use rustix::event::{PollFd, PollFlags};
 
 /// Whether descriptors 0, 1 and 2 were closed at exec.
 static CLOSED: [AtomicBool; 3] = [
@@ -74,6 +76,8 @@ pub struct Stream<T> {
     closed: bool,
     /// Whether a write that finds the reader gone kills the process.
     sigpipe: bool,
+    /// It is stdout: see [`stdout_stuck`].
+    stdout: bool,
 }
 
 /// The process's stdout, locked. A write that finds the reader gone
@@ -86,6 +90,7 @@ pub fn stdout() -> Stream<io::StdoutLock<'static>> {
         inner: io::stdout().lock(),
         closed: closed_at_start(1),
         sigpipe: sigpipe_kills(),
+        stdout: true,
     }
 }
 
@@ -97,6 +102,7 @@ pub fn stderr() -> Stream<io::Stderr> {
         inner: io::stderr(),
         closed: closed_at_start(2),
         sigpipe: false,
+        stdout: false,
     }
 }
 
@@ -106,6 +112,63 @@ pub fn stdin() -> Stream<io::StdinLock<'static>> {
         inner: io::stdin().lock(),
         closed: closed_at_start(0),
         sigpipe: false,
+        stdout: false,
+    }
+}
+
+/// Set when a signal has asked the run to stop.
+static STOP_ASKED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to stdout under way (or blocked).
+static WRITING_STDOUT: AtomicUsize = AtomicUsize::new(0);
+
+/// Notes that a signal asked the run to stop: from now on a write to a
+/// stdout that takes nothing ends the process instead of waiting.
+pub fn stop_asked() {
+    STOP_ASKED.store(true, Ordering::SeqCst);
+}
+
+/// Whether stdout cannot take a byte now: a pipe whose reader has stopped
+/// reading (`cdu -a | less` at a page), a terminal held by Ctrl-S.
+fn stdout_full() -> bool {
+    let stdout = io::stdout();
+    let mut fds = [PollFd::new(&stdout, PollFlags::OUT)];
+    let zero = rustix::event::Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    matches!(rustix::event::poll(&mut fds, Some(&zero)), Ok(0))
+}
+
+/// Whether the run is blocked writing to a stdout that takes nothing. It
+/// could neither print what it has nor end; du, killed by the signal,
+/// would be gone.
+pub fn stdout_stuck() -> bool {
+    WRITING_STDOUT.load(Ordering::SeqCst) > 0 && stdout_full()
+}
+
+/// Ends the process at once, status 130, for a stop that output cannot
+/// follow: no exit handlers, which would try to write what is buffered.
+pub fn end_stuck() -> ! {
+    crate::terminal::restore();
+    // SAFETY: _exit(2) ends the process without running anything else.
+    unsafe { libc::_exit(130) }
+}
+
+impl<T> Stream<T> {
+    /// Runs a write of stdout, counted while it may block; once a stop was
+    /// asked, a stdout that takes nothing ends the process first.
+    fn counted<R>(&mut self, write: impl FnOnce(&mut T) -> R) -> R {
+        if !self.stdout {
+            return write(&mut self.inner);
+        }
+        if STOP_ASKED.load(Ordering::Relaxed) && stdout_full() {
+            end_stuck();
+        }
+        WRITING_STDOUT.fetch_add(1, Ordering::SeqCst);
+        let result = write(&mut self.inner);
+        WRITING_STDOUT.fetch_sub(1, Ordering::SeqCst);
+        result
     }
 }
 
@@ -114,7 +177,8 @@ impl<T: Write> Write for Stream<T> {
         if self.closed {
             return Err(bad_descriptor());
         }
-        self.inner.write(buf).inspect_err(|e| self.on_error(e))
+        self.counted(|inner| inner.write(buf))
+            .inspect_err(|e| self.on_error(e))
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -122,7 +186,8 @@ impl<T: Write> Write for Stream<T> {
         if self.closed {
             return Ok(());
         }
-        self.inner.flush().inspect_err(|e| self.on_error(e))
+        self.counted(|inner| inner.flush())
+            .inspect_err(|e| self.on_error(e))
     }
 }
 
@@ -153,6 +218,7 @@ mod tests {
             inner: Vec::new(),
             closed: true,
             sigpipe: false,
+            stdout: false,
         };
         let e = out.write_all(b"x").unwrap_err();
         assert_eq!(e.raw_os_error(), Some(libc::EBADF));
@@ -161,6 +227,7 @@ mod tests {
             inner: &b"abc"[..],
             closed: true,
             sigpipe: false,
+            stdout: false,
         };
         let mut buf = Vec::new();
         let e = input.read_to_end(&mut buf).unwrap_err();
@@ -173,6 +240,7 @@ mod tests {
             inner: Vec::new(),
             closed: false,
             sigpipe: false,
+            stdout: false,
         };
         out.write_all(b"x").unwrap();
         assert_eq!(out.inner, b"x");

@@ -7,6 +7,7 @@
 use std::io;
 use std::sync::{Mutex, PoisonError};
 
+use rustix::event::{PollFd, PollFlags};
 use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex, Termios};
 
 /// The settings found on entry, while they are changed. One slot for the
@@ -20,6 +21,30 @@ pub fn stdin_is_foreground_terminal() -> bool {
     let stdin = io::stdin();
     termios::isatty(&stdin)
         && termios::tcgetpgrp(&stdin).is_ok_and(|group| group == rustix::process::getpgrp())
+}
+
+/// Whether stdin and stderr are the same terminal: the one a key is read
+/// from is the one the live line that offers it is on.
+pub fn stdin_is_stderr_terminal() -> bool {
+    let same = |a: rustix::fs::Stat, b: rustix::fs::Stat| a.st_rdev == b.st_rdev;
+    termios::isatty(io::stderr())
+        && matches!(
+            (rustix::fs::fstat(io::stdin()), rustix::fs::fstat(io::stderr())),
+            (Ok(a), Ok(b)) if same(a, b)
+        )
+}
+
+/// Whether input is waiting on stdin. In key mode every byte typed ahead
+/// counts, not only whole lines as in canonical mode.
+pub fn input_waiting() -> bool {
+    let stdin = io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let zero = rustix::event::Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    matches!(rustix::event::poll(&mut fds, Some(&zero)), Ok(1..))
+        && fds[0].revents().contains(PollFlags::IN)
 }
 
 /// While alive, stdin's terminal is in key mode: non-canonical, no echo,

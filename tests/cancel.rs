@@ -127,25 +127,13 @@ fn the_live_line_goes_to_the_terminal_and_never_to_stdout() {
 }
 
 #[test]
-fn without_v_a_key_still_cancels() {
-    let tree = slow_tree();
-    let mut s = Session::start([tree.to_str().unwrap()], Stdout::Terminal);
-    // No progress to watch: wait until cdu reads the tree; it has put
-    // the terminal in key mode before that.
-    wait_until_reading(&s, tree);
-    assert!(in_key_mode(&s.pty.slave), "keys are not watched");
-    s.type_keys(b" ");
-    assert_cancelled(&mut s);
-}
-
-#[test]
 fn sequential_mode_is_ended_by_ctrl_c_the_default_way() {
     let tree = slow_tree();
     let mut s = Session::start(
         ["--mode", "sequential", tree.to_str().unwrap()],
         Stdout::Terminal,
     );
-    wait_until_reading(&s, tree);
+    s.wait_until_reading(tree);
     s.type_keys(b"\x03");
     let (status, _) = s.finish();
     assert_eq!(describe(status), "signal 2", "screen:\n{}", s.text());
@@ -182,27 +170,6 @@ fn verbose_and_parallel_modes_are_ended_by_sigint_the_default_way() {
             "{mode}; screen:\n{}",
             s.text()
         );
-    }
-}
-
-/// Waits until cdu has a directory of `tree` open: the scan has started.
-fn wait_until_reading(s: &Session, tree: &std::path::Path) {
-    let fds = format!("/proc/{}/fd", s.child.id());
-    let start = std::time::Instant::now();
-    loop {
-        let reading = std::fs::read_dir(&fds).is_ok_and(|entries| {
-            entries
-                .flatten()
-                .any(|e| std::fs::read_link(e.path()).is_ok_and(|target| target.starts_with(tree)))
-        });
-        if reading {
-            return;
-        }
-        assert!(
-            start.elapsed() < session::DEADLINE,
-            "the scan never started"
-        );
-        std::thread::yield_now();
     }
 }
 

@@ -120,6 +120,11 @@ impl<'c, W: Write, E: Write> JsonWriter<'c, W, E> {
         self.diag.count() > 0
     }
 
+    /// Writes out the lines gathered so far.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// The summary line: the operands' totals, how many entries were
     /// scanned and lines printed, the diagnostics, the time taken, and
     /// whether the scan was cut short.

@@ -21,7 +21,7 @@ pub use diagnostic::{Diagnostics, report_error};
 pub use du::{DuWriter, file_listed, scan_du, shown, value};
 pub use json::JsonWriter;
 pub use ncdu::NcduWriter;
-pub use report::Report;
+pub use report::{FlushEachOperand, Report};
 pub use tee::Tee;
 pub use top::TopView;
 pub use tree::{Screen, TreeView};

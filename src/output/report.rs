@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use crate::Summary;
 use crate::output::{DuWriter, JsonWriter};
-use crate::stream::Sink;
+use crate::stream::{Event, Sink};
 
 /// What prints a run's results: du's lines or JSON lines.
 pub trait Report: Sink {
@@ -36,9 +36,27 @@ impl<W: Write, E: Write> Report for JsonWriter<'_, W, E> {
         JsonWriter::finish(self, summary.counts.entries, summary.cancelled)
     }
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+        JsonWriter::flush(self)
     }
     fn had_errors(&self) -> bool {
         JsonWriter::had_errors(self)
+    }
+}
+
+/// A report written out at the end of each operand, as GNU du writes out
+/// each line: an operand's results reach a pipe as soon as they are known,
+/// and are not lost when the run is killed later (say while it waits for
+/// the next name of a `--files0-from` list).
+pub struct FlushEachOperand<'r> {
+    pub report: &'r mut dyn Report,
+}
+
+impl Sink for FlushEachOperand<'_> {
+    fn event(&mut self, event: &Event<'_>) -> io::Result<()> {
+        self.report.event(event)?;
+        match event {
+            Event::DirEnd { depth: 0, .. } | Event::File { depth: 0, .. } => self.report.flush(),
+            _ => Ok(()),
+        }
     }
 }

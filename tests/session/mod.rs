@@ -215,6 +215,11 @@ impl Session {
     }
 
     fn spawn(mut command: Command, stdout: Stdout) -> Session {
+        // A terminal that draws a live line, whatever the tests run under;
+        // a test that wants another sets TERM itself.
+        if !command.get_envs().any(|(name, _)| name == "TERM") {
+            command.env("TERM", "xterm");
+        }
         let pty = Pty::open();
         let settings_before = pty.settings();
         let fd = || Stdio::from(pty.slave.try_clone().expect("dup pty slave"));
@@ -311,6 +316,40 @@ impl Session {
                 tv_sec: 0,
                 tv_nsec: 0,
             };
+        }
+    }
+
+    /// Sets the terminal's width, as a person who narrows the window does
+    /// (the kernel tells the foreground job with SIGWINCH).
+    pub fn set_columns(&self, columns: u16) {
+        termios::tcsetwinsize(
+            &self.pty.master,
+            Winsize {
+                ws_row: 40,
+                ws_col: columns,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            },
+        )
+        .expect("set window size");
+    }
+
+    /// Waits until cdu has a directory of `tree` open: the scan has
+    /// started.
+    pub fn wait_until_reading(&self, tree: &Path) {
+        let fds = format!("/proc/{}/fd", self.child.id());
+        let start = Instant::now();
+        loop {
+            let reading = std::fs::read_dir(&fds).is_ok_and(|entries| {
+                entries.flatten().any(|e| {
+                    std::fs::read_link(e.path()).is_ok_and(|target| target.starts_with(tree))
+                })
+            });
+            if reading {
+                return;
+            }
+            assert!(start.elapsed() < DEADLINE, "the scan never started");
+            std::thread::yield_now();
         }
     }
 
