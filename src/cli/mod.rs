@@ -26,7 +26,7 @@ use clap::Parser;
 
 use crate::config::Config;
 use crate::getopt::{Event, getopt};
-use crate::quote::{Locale, quote};
+use crate::quote::{Locale, quote, quote_always};
 use build::{Ordered, build};
 pub use generate::Generate;
 use messages::{Diagnostics, clap_message};
@@ -102,11 +102,8 @@ pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
                     return Action::Print(help::version_text());
                 }
                 _ => {
-                    if ordered
-                        .apply(id, value.as_deref(), *long, env, &mut diag)
-                        .is_err()
-                    {
-                        diag.flush(false);
+                    if let Err(fatal) = ordered.apply(id, value.as_deref(), *long, env, &mut diag) {
+                        diag.flush(fatal.try_help);
                         return Action::Fail;
                     }
                 }
@@ -157,7 +154,42 @@ pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
         return Action::Print(generate::generate(kind));
     }
     if cli.bench_modes {
+        // It times the modes on one tree and prints its own table: any
+        // other option would be left without effect, so none is taken.
+        let other = events.iter().find_map(|event| match event {
+            Event::Opt { id, .. } if id != "bench_modes" && id != "threads" => {
+                table.iter().find(|s| s.id == *id)
+            }
+            _ => None,
+        });
+        if let Some(spec) = other {
+            let name = match (&spec.long, spec.short) {
+                (Some(long), _) => format!("--{long}"),
+                (None, Some(short)) => format!("-{short}"),
+                (None, None) => spec.id.clone(),
+            };
+            diag.push(&[format!("--bench-modes and {name} cannot be used together").as_bytes()]);
+            diag.flush(true);
+            return Action::Fail;
+        }
+        if let Some(extra) = cli.files.get(1) {
+            diag.push(&[b"extra operand ", &quote(extra.as_bytes(), env.locale)]);
+            diag.push(&[b"--bench-modes times the modes on one FILE"]);
+            diag.flush(true);
+            return Action::Fail;
+        }
         let dir = cli.files.first().cloned().unwrap_or_else(|| ".".into());
+        // A tree that cannot be read would time nothing but the failure.
+        if let Err(e) = std::fs::metadata(&dir) {
+            diag.push(&[
+                b"cannot access ",
+                &quote_always(dir.as_bytes(), env.locale),
+                b": ",
+                crate::message::strerror(e.raw_os_error().unwrap_or(0)).as_bytes(),
+            ]);
+            diag.flush(false);
+            return Action::Fail;
+        }
         let threads = match cli
             .threads
             .as_deref()
