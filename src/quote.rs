@@ -26,8 +26,8 @@ impl Locale {
                 false
             } else {
                 let codeset = libc::nl_langinfo(libc::CODESET);
-                let utf8 = !codeset.is_null()
-                    && std::ffi::CStr::from_ptr(codeset).to_bytes() == b"UTF-8";
+                let utf8 =
+                    !codeset.is_null() && std::ffi::CStr::from_ptr(codeset).to_bytes() == b"UTF-8";
                 libc::setlocale(libc::LC_ALL, c"C".as_ptr());
                 utf8
             }

@@ -313,7 +313,10 @@ pub(super) fn build(
         let walk_only = [
             (cli.one_file_system, "--one-file-system"),
             (config.dereference == Dereference::Always, "--dereference"),
-            (config.dereference == Dereference::Args, "--dereference-args"),
+            (
+                config.dereference == Dereference::Args,
+                "--dereference-args",
+            ),
             (!config.excludes.is_empty(), "--exclude"),
             (cli.threads.is_some(), "--threads"),
         ];
