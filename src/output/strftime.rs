@@ -455,7 +455,7 @@ impl Formatter<'_> {
         let width = spec.width.filter(|&w| w > 0).unwrap_or(9);
         let mut n = self.moment.nanosecond;
         let mut digits = 9;
-        while width < digits || (1 < digits && n % 10 == 0) {
+        while width < digits || (1 < digits && n.is_multiple_of(10)) {
             digits -= 1;
             n /= 10;
         }

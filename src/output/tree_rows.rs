@@ -296,7 +296,7 @@ mod tests {
         // "e" and a combining acute accent at the end of the head, then
         // at the start of the tail.
         assert_eq!(cut_middle("cafe\u{301}_long_name", 8), "cafe\u{301}…ame");
-        assert_eq!(cut_middle("long_name_e\u{301}te", 6), "lon…e\u{301}te");
+        assert_eq!(cut_middle("long_name_e\u{301}te", 7), "lon…e\u{301}te");
     }
 
     #[test]
@@ -314,7 +314,7 @@ mod tests {
             let c = columns(w, 4, 30);
             (c.size.is_some(), c.share, c.bar > 0, c.name)
         };
-        assert_eq!(at(40), (true, true, true, 40 - 12 - 4 - 1));
+        assert_eq!(at(40), (true, true, true, 40 - 12 - 7 - 1));
         assert_eq!(at(22), (true, true, false, 22 - 12));
         assert_eq!(at(16), (true, false, false, 16 - 5));
         assert_eq!(at(9), (false, false, false, 9));
