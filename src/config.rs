@@ -130,7 +130,7 @@ pub struct Config {
     /// `--time`: also print the latest time of the entries counted.
     pub time: Option<TimeKind>,
     /// The strftime format of `--time-style` (long-iso by default).
-    pub time_format: String,
+    pub time_format: Vec<u8>,
     pub mode: Mode,
     /// Walker threads of the parallel modes (`-j`); `None` lets the walk
     /// choose by file system and raise it as it measures
@@ -219,7 +219,7 @@ impl Config {
             excludes: Excludes::default(),
             null: false,
             time: None,
-            time_format: "%Y-%m-%d %H:%M".to_string(),
+            time_format: b"%Y-%m-%d %H:%M".to_vec(),
             mode: Mode::Cancellable,
             threads: None,
             verbose: false,

@@ -11,19 +11,44 @@ pub struct Locale {
 }
 
 impl Locale {
-    /// The character-type locale named by the environment, as setlocale
-    /// would pick it: `LC_ALL`, then `LC_CTYPE`, then `LANG`.
+    /// The character-type locale the environment chooses, as du's
+    /// `setlocale(LC_ALL, "")` finds it: a locale that is not installed
+    /// (or any category naming one) leaves the whole program in the C
+    /// locale, where bytes past ASCII are escaped. cdu asks the C library
+    /// the same question and then goes back to the C locale, so that
+    /// nothing else it does depends on the locale.
     pub fn from_env() -> Self {
-        let name = ["LC_ALL", "LC_CTYPE", "LANG"]
-            .iter()
-            .filter_map(|v| std::env::var(v).ok())
-            .find(|v| !v.is_empty())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        Locale {
-            utf8: name.contains("utf-8") || name.contains("utf8"),
-        }
+        // SAFETY: called once, at the start, before any thread is
+        // started; the strings passed are NUL-terminated, and the one
+        // nl_langinfo returns is read before the locale changes again.
+        let utf8 = unsafe {
+            if libc::setlocale(libc::LC_ALL, c"".as_ptr()).is_null() {
+                false
+            } else {
+                let codeset = libc::nl_langinfo(libc::CODESET);
+                let utf8 =
+                    !codeset.is_null() && std::ffi::CStr::from_ptr(codeset).to_bytes() == b"UTF-8";
+                libc::setlocale(libc::LC_ALL, c"C".as_ptr());
+                utf8
+            }
+        };
+        Locale { utf8 }
     }
+}
+
+/// Whether glibc's `iswprint` in a UTF-8 locale holds for `ch`: not for
+/// controls, the line and paragraph separators, surrogates, and code
+/// points with nothing assigned (noncharacters among them).
+fn printable(ch: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    !matches!(
+        ch.general_category(),
+        GeneralCategory::Control
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+            | GeneralCategory::Surrogate
+            | GeneralCategory::Unassigned
+    )
 }
 
 /// One unit of a name: a byte or a multibyte character, and whether a
@@ -59,9 +84,7 @@ fn units(s: &[u8], locale: Locale) -> impl Iterator<Item = Unit<'_>> {
                 .ok()
                 .and_then(|t| t.chars().next());
             i += len;
-            // C1 controls and the unassigned-but-valid are what glibc's
-            // iswprint rejects in practice among valid sequences.
-            let printable = ch.is_some_and(|ch| !ch.is_control());
+            let printable = ch.is_some_and(printable);
             Some(Unit {
                 bytes: &s[i - len..i],
                 printable,

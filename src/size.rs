@@ -309,6 +309,12 @@ pub fn initial_format(
 /// it: gnulib's `human_readable` with a source block size of 1 and ceiling
 /// rounding. `thousands_sep` is the locale's separator for `'` grouping.
 pub fn format_size(n: u64, fmt: &SizeFormat, out: &mut Vec<u8>) {
+    // Sums saturate at the largest value, which therefore no longer names a
+    // size: GNU du prints it as a word in every unit.
+    if n == u64::MAX {
+        out.extend_from_slice(b"Infinity");
+        return;
+    }
     let base: u64 = if fmt.base_1024 { 1024 } else { 1000 };
     let to = fmt.block_size.max(1);
     // With a source unit of one byte the division is always exact integer

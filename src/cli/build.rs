@@ -35,8 +35,12 @@ pub(super) struct Ordered {
     pub(super) ok: bool,
 }
 
-/// A diagnostic after which du exits at once, without the usage hint.
-pub(super) struct Fatal;
+/// A diagnostic after which du exits at once, nothing later on the
+/// command line looked at (not even `--help`); `try_help` says whether
+/// the usage hint follows.
+pub(super) struct Fatal {
+    pub(super) try_help: bool,
+}
 
 impl Ordered {
     pub(super) fn new(env: &Env) -> Self {
@@ -91,7 +95,7 @@ impl Ordered {
                 if let Some(e) = error {
                     let option = if long { "--block-size" } else { "-B" };
                     diag.push(&[&num_error_message(e, option, v)]);
-                    return Err(Fatal);
+                    return Err(Fatal { try_help: false });
                 }
                 self.format = format;
             }
@@ -100,12 +104,12 @@ impl Ordered {
                 if let Some(e) = parsed.error {
                     let option = if long { "--threshold" } else { "-t" };
                     diag.push(&[&num_error_message(e, option, v)]);
-                    return Err(Fatal);
+                    return Err(Fatal { try_help: false });
                 }
                 let t = parsed.value.unwrap_or(0) as i64;
                 if t == 0 && v.first() == Some(&b'-') {
                     diag.push(&[b"invalid --threshold argument '-0'"]);
-                    return Err(Fatal);
+                    return Err(Fatal { try_help: false });
                 }
                 self.threshold = t;
             }
@@ -138,12 +142,10 @@ impl Ordered {
                 ];
                 self.time = match value {
                     None => Some(TimeKind::Modification),
+                    // du's XARGMATCH exits with the usage hint at once.
                     Some(_) => match argmatch(v, WORDS, "--time", locale, diag) {
                         Some(kind) => Some(kind),
-                        None => {
-                            self.ok = false;
-                            None
-                        }
+                        None => return Err(Fatal { try_help: true }),
                     },
                 };
             }
@@ -303,6 +305,11 @@ pub(super) fn build(
         ModeArg::Parallel => Mode::Parallel,
         ModeArg::Cancellable => Mode::Cancellable,
     };
+    if cli.mode == ModeArg::Sequential && cli.verbose {
+        // The one-thread walk of the book's first step shows no progress.
+        diag.push(&[b"--mode=sequential shows no progress: -v cannot be used with it"]);
+        return Err(true);
+    }
     if config.import.is_some() {
         if config.time.is_some_and(|t| t != TimeKind::Modification) {
             diag.push(&[b"--time with --import shows modification times only: \
@@ -311,8 +318,26 @@ pub(super) fn build(
         }
         if let Some(extra) = cli.files.first().or(cli.files0_from.as_ref()) {
             diag.push(&[b"extra operand ", &quote(extra.as_bytes(), locale)]);
-            diag.lines
-                .push(b"a scan read with --import takes no FILE operands".to_vec());
+            diag.push(&[b"a scan read with --import takes no FILE operands"]);
+            return Err(true);
+        }
+        // These choose what a walk reads; a saved scan was read already.
+        let walk_only = [
+            (cli.one_file_system, "--one-file-system"),
+            (config.dereference == Dereference::Always, "--dereference"),
+            (
+                config.dereference == Dereference::Args,
+                "--dereference-args",
+            ),
+            (!config.excludes.is_empty(), "--exclude"),
+            (cli.threads.is_some(), "--threads"),
+        ];
+        if let Some((_, name)) = walk_only.iter().find(|(given, _)| *given) {
+            diag.push(&[
+                b"--import reads a saved scan, which ",
+                name.as_bytes(),
+                b" cannot change: they cannot be used together",
+            ]);
             return Err(true);
         }
         return Ok(config);

@@ -23,11 +23,25 @@ pub enum Generate {
 /// The text `--generate=kind` prints.
 pub(super) fn generate(kind: Generate) -> String {
     let mut command = Cli::command();
+    if kind != Generate::Man {
+        // --time takes words, and --time-style a word or +FORMAT: offer the
+        // words rather than file names. They are not checked by clap (cdu
+        // checks them as du does, abbreviations and all), so they are
+        // given to the completions alone.
+        command = command
+            .mut_arg("time", |a| {
+                a.value_parser(["atime", "access", "use", "ctime", "status"])
+            })
+            .mut_arg("time_style", |a| {
+                a.value_parser(["full-iso", "long-iso", "iso"])
+            });
+    }
     let mut out = Vec::new();
     match kind {
         Generate::Man => man_page(command, &mut out),
         Generate::CompleteBash => {
-            clap_complete::generate(Shell::Bash, &mut command, "cdu", &mut out)
+            clap_complete::generate(Shell::Bash, &mut command, "cdu", &mut out);
+            out = bash_values_after_equals(out);
         }
         Generate::CompleteZsh => clap_complete::generate(Shell::Zsh, &mut command, "cdu", &mut out),
         Generate::CompleteFish => {
@@ -243,3 +257,15 @@ Install this page for \fBman cdu\fR.
 .BR find (1),
 .BR df (1)
 "#;
+
+/// Bash splits `--time=WORD` at the `=`, so clap's script sees `=` as the
+/// word before the one completed and offers options there. Looking past
+/// the `=` completes the option's value, as after `--time WORD`.
+fn bash_values_after_equals(script: Vec<u8>) -> Vec<u8> {
+    let script = String::from_utf8(script).expect("generated text is UTF-8");
+    let fix = "    prev=\"$3\"\n    \
+               if [[ \"$prev\" == \"=\" && $COMP_CWORD -ge 2 ]]; then\n        \
+               prev=\"${COMP_WORDS[COMP_CWORD-2]}\"\n    \
+               fi\n";
+    script.replacen("    prev=\"$3\"\n", fix, 1).into_bytes()
+}

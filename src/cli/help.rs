@@ -102,8 +102,8 @@ cdu's own options:
       --width=N         the width of a tree (default: the terminal's, or 80)
       --color=WHEN      colour a tree: auto (on a terminal, unless NO_COLOR
                           is set), always or never
-      --help        print this list of options
-      --version     print cdu's version
+      --help            print this list of options
+      --version         print cdu's version
 
 Sizes are printed in units of the first SIZE found in --block-size or in the
 DU_BLOCK_SIZE, BLOCK_SIZE and BLOCKSIZE environment variables, in that order.

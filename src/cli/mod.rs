@@ -23,14 +23,14 @@ mod values;
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 
 use crate::config::Config;
 use crate::getopt::{Event, getopt};
-use crate::quote::{Locale, quote};
+use crate::quote::{Locale, quote, quote_always};
 use build::{Ordered, build};
 pub use generate::Generate;
-use messages::{Diagnostics, clap_message};
+use messages::{Diagnostics, argmatch, clap_message};
 use options::option_table;
 pub use options::{Cli, ColorArg, ModeArg};
 use values::parse_threads;
@@ -102,12 +102,16 @@ pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
                     diag.flush(false);
                     return Action::Print(help::version_text());
                 }
+                _ if closed_words(id).is_some() => {
+                    if canonical(id, value.as_deref(), env.locale, &mut diag).is_none() {
+                        // As du's XARGMATCH: at once, with the usage hint.
+                        diag.flush(true);
+                        return Action::Fail;
+                    }
+                }
                 _ => {
-                    if ordered
-                        .apply(id, value.as_deref(), *long, env, &mut diag)
-                        .is_err()
-                    {
-                        diag.flush(false);
+                    if let Err(fatal) = ordered.apply(id, value.as_deref(), *long, env, &mut diag) {
+                        diag.flush(fatal.try_help);
                         return Action::Fail;
                     }
                 }
@@ -131,7 +135,11 @@ pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
                 };
                 if let Some(v) = value {
                     arg.push(b'=');
-                    arg.extend_from_slice(v.as_bytes());
+                    let mut quiet = Diagnostics { lines: Vec::new() };
+                    match canonical(id, Some(v), env.locale, &mut quiet) {
+                        Some(word) => arg.extend_from_slice(word.as_bytes()),
+                        None => arg.extend_from_slice(v.as_bytes()),
+                    }
                 }
                 argv.push(OsString::from_vec(arg));
             }
@@ -158,7 +166,42 @@ pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
         return Action::Print(generate::generate(kind));
     }
     if cli.bench_modes {
+        // It times the modes on one tree and prints its own table: any
+        // other option would be left without effect, so none is taken.
+        let other = events.iter().find_map(|event| match event {
+            Event::Opt { id, .. } if id != "bench_modes" && id != "threads" => {
+                table.iter().find(|s| s.id == *id)
+            }
+            _ => None,
+        });
+        if let Some(spec) = other {
+            let name = match (&spec.long, spec.short) {
+                (Some(long), _) => format!("--{long}"),
+                (None, Some(short)) => format!("-{short}"),
+                (None, None) => spec.id.clone(),
+            };
+            diag.push(&[format!("--bench-modes and {name} cannot be used together").as_bytes()]);
+            diag.flush(true);
+            return Action::Fail;
+        }
+        if let Some(extra) = cli.files.get(1) {
+            diag.push(&[b"extra operand ", &quote(extra.as_bytes(), env.locale)]);
+            diag.push(&[b"--bench-modes times the modes on one FILE"]);
+            diag.flush(true);
+            return Action::Fail;
+        }
         let dir = cli.files.first().cloned().unwrap_or_else(|| ".".into());
+        // A tree that cannot be read would time nothing but the failure.
+        if let Err(e) = std::fs::metadata(&dir) {
+            diag.push(&[
+                b"cannot access ",
+                &quote_always(dir.as_bytes(), env.locale),
+                b": ",
+                crate::message::strerror(e.raw_os_error().unwrap_or(0)).as_bytes(),
+            ]);
+            diag.flush(false);
+            return Action::Fail;
+        }
         let threads = match cli
             .threads
             .as_deref()
@@ -186,6 +229,39 @@ pub fn parse(args: Vec<OsString>, env: &Env) -> Action {
             Action::Fail
         }
     }
+}
+
+/// The words an option of cdu's with a closed set of values takes.
+fn closed_words(id: &str) -> Option<Vec<String>> {
+    fn names<T: ValueEnum>() -> Vec<String> {
+        T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect()
+    }
+    match id {
+        "mode" => Some(names::<options::ModeArg>()),
+        "color" => Some(names::<options::ColorArg>()),
+        _ => None,
+    }
+}
+
+/// The word `value` names for option `id` (abbreviations allowed, as
+/// du's argmatch allows them for `--time`), or None with du's diagnostic
+/// listing the valid ones. Options of other kinds pass through as given.
+fn canonical(
+    id: &str,
+    value: Option<&std::ffi::OsStr>,
+    locale: Locale,
+    diag: &mut Diagnostics,
+) -> Option<String> {
+    let value = value?;
+    let Some(words) = closed_words(id) else {
+        return Some(value.to_string_lossy().into_owned());
+    };
+    let pairs: Vec<(&str, &str)> = words.iter().map(|w| (w.as_str(), w.as_str())).collect();
+    argmatch(value.as_bytes(), &pairs, &format!("--{id}"), locale, diag).map(str::to_string)
 }
 
 #[cfg(test)]

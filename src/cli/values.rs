@@ -77,66 +77,40 @@ pub(super) fn time_format(
     style: Option<&OsStr>,
     locale: Locale,
     diag: &mut Diagnostics,
-) -> Option<String> {
-    let from_env;
+) -> Option<Vec<u8>> {
     let mut style: Vec<u8> = match style {
         Some(s) => s.as_bytes().to_vec(),
-        None => {
-            from_env = std::env::var_os("TIME_STYLE").map(|s| s.as_bytes().to_vec());
-            match from_env {
-                // "locale" is ignored, for compatibility with ls.
-                None => b"long-iso".to_vec(),
-                Some(s) if s == b"locale" => b"long-iso".to_vec(),
-                Some(mut s) => {
-                    if s.first() == Some(&b'+') {
-                        // Anything after a newline is ignored, as ls does.
-                        if let Some(nl) = s.iter().position(|&b| b == b'\n') {
-                            s.truncate(nl);
-                        }
+        None => match std::env::var_os("TIME_STYLE").map(|s| s.as_bytes().to_vec()) {
+            // "locale" is ignored, for compatibility with ls.
+            None => b"long-iso".to_vec(),
+            Some(s) if s == b"locale" => b"long-iso".to_vec(),
+            Some(mut s) => {
+                if s.first() == Some(&b'+') {
+                    // Anything after a newline is ignored, as ls does.
+                    if let Some(nl) = s.iter().position(|&b| b == b'\n') {
+                        s.truncate(nl);
                     }
-                    s
+                } else {
+                    // ls's "posix-" prefixes too, in the variable only:
+                    // du 9.7 refuses them in --time-style.
+                    while s.starts_with(b"posix-") {
+                        s.drain(..6);
+                    }
                 }
+                s
             }
-        }
+        },
     };
-    if style.first() != Some(&b'+') {
-        while style.starts_with(b"posix-") {
-            style.drain(..6);
-        }
-    }
-    if let Some(format) = style.strip_prefix(b"+") {
-        return Some(c_locale_formats(&String::from_utf8_lossy(format)));
+    if style.first() == Some(&b'+') {
+        style.remove(0);
+        return Some(style);
     }
     const STYLES: &[(&str, &str)] = &[
         ("full-iso", "%Y-%m-%d %H:%M:%S.%N %z"),
         ("long-iso", "%Y-%m-%d %H:%M"),
         ("iso", "%Y-%m-%d"),
     ];
-    argmatch(&style, STYLES, "time style", locale, diag).map(str::to_string)
-}
-
-/// Spells out the locale-dependent conversions as the C locale defines
-/// them (the formatter has no locales of its own).
-fn c_locale_formats(format: &str) -> String {
-    let mut out = String::with_capacity(format.len());
-    let mut chars = format.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('x') => out.push_str("%m/%d/%y"),
-            Some('X') => out.push_str("%H:%M:%S"),
-            Some('c') => out.push_str("%a %b %e %H:%M:%S %Y"),
-            Some(other) => {
-                out.push('%');
-                out.push(other);
-            }
-            None => out.push('%'),
-        }
-    }
-    out
+    argmatch(&style, STYLES, "time style", locale, diag).map(|f| f.as_bytes().to_vec())
 }
 
 #[cfg(test)]

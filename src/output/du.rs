@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 use super::diagnostic::Diagnostics;
+use super::strftime::{self, Moment};
 use crate::batch::Usage;
 use crate::config::Config;
 use crate::size::format_size;
@@ -144,11 +145,11 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
             self.diag
                 .warn(&mut self.out, &[b"time ", &quoted, b" is out of range"]);
         }
-        let formatted = stamp
-            .map(|t| t.to_zoned_datetime(zone.clone()))
-            .and_then(|z| jiff::fmt::strtime::format(self.config.time_format.as_bytes(), &z).ok());
-        match formatted {
-            Some(text) => self.line.extend_from_slice(text.as_bytes()),
+        match stamp {
+            Some(t) => {
+                let moment = Moment::new(&t.to_zoned_datetime(zone.clone()));
+                strftime::format(&self.config.time_format, &moment, &mut self.line);
+            }
             None => self.line.extend_from_slice(seconds.as_bytes()),
         }
         Ok(())

@@ -10,6 +10,7 @@ pub mod json;
 mod largest;
 pub mod ncdu;
 mod report;
+mod strftime;
 mod tee;
 mod top;
 mod tree;

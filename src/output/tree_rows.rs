@@ -3,7 +3,8 @@
 //! Colour, when on, tells directories from files and shades bars by depth.
 
 use anstyle::{AnsiColor, Style};
-use unicode_width::UnicodeWidthChar;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 use super::tree_layout::{Row, RowKind};
 use crate::progress::group_digits;
@@ -19,10 +20,13 @@ pub struct Look {
     pub locale: Locale,
 }
 
-/// The narrowest width laid out as asked; below it the names are cut to
-/// nothing and rows may be wider than asked.
+/// The bar's narrowest and widest.
 const MIN_BAR: usize = 4;
 const MAX_BAR: usize = 24;
+/// The columns a name keeps (its tree lines aside) before the bar, then
+/// the share, then the size are given up for it: enough to tell most
+/// names apart.
+const MIN_NAME: usize = 10;
 
 const DIR: Style = Style::new()
     .bold()
@@ -57,10 +61,11 @@ fn size_text(value: u64, format: &SizeFormat) -> String {
 }
 
 fn text_width(s: &str) -> usize {
-    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+    UnicodeWidthStr::width(s)
 }
 
 /// `s` cut to at most `max` columns by taking out its middle, marked `…`.
+/// A letter and the accents combined with it go or stay together.
 pub fn cut_middle(s: &str, max: usize) -> String {
     if text_width(s) <= max {
         return s.to_string();
@@ -71,28 +76,45 @@ pub fn cut_middle(s: &str, max: usize) -> String {
     let room = max - 1;
     let mut head = room.div_ceil(2);
     let mut out = String::new();
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
+    for g in s.graphemes(true) {
+        let w = text_width(g);
         if w > head {
             break;
         }
         head -= w;
-        out.push(c);
+        out.push_str(g);
     }
     // What a wide character left over at the head goes to the tail.
     let mut tail = room / 2 + head;
     out.push('…');
-    let mut end: Vec<char> = Vec::new();
-    for c in s.chars().rev() {
-        let w = c.width().unwrap_or(0);
+    let mut end: Vec<&str> = Vec::new();
+    for g in s.graphemes(true).rev() {
+        let w = text_width(g);
         if w > tail {
             break;
         }
         tail -= w;
-        end.push(c);
+        end.push(g);
     }
     out.extend(end.into_iter().rev());
     out
+}
+
+/// The rest row's label in at most `max` columns: shorter wordings
+/// rather than a cut through a word.
+fn rest_label(count: u64, max: usize) -> String {
+    let noun = if count == 1 { "entry" } else { "entries" };
+    let n = group_digits(count);
+    [
+        format!("… {n} more {noun}"),
+        format!("… {n} more"),
+        format!("… {n}"),
+        format!("…{n}"),
+        "…".to_string(),
+    ]
+    .into_iter()
+    .find(|l| text_width(l) <= max)
+    .unwrap_or_default()
 }
 
 /// A bar `cells` wide, `share` (0 to 1) of it filled.
@@ -111,10 +133,7 @@ fn bar(share: f64, cells: usize) -> (String, String) {
 /// slash after a directory below the operand, or the count of the rest.
 fn label(row: &Row, locale: Locale) -> String {
     match row.kind {
-        RowKind::Rest { count } => {
-            let noun = if count == 1 { "entry" } else { "entries" };
-            format!("… {} more {noun}", group_digits(count))
-        }
+        RowKind::Rest { count } => rest_label(count, usize::MAX),
         RowKind::Dir | RowKind::File => {
             let mut name =
                 String::from_utf8_lossy(&quote_if_needed(&row.name, locale)).into_owned();
@@ -126,6 +145,46 @@ fn label(row: &Row, locale: Locale) -> String {
     }
 }
 
+/// Which columns a tree's rows have room for, the name always among them.
+struct Columns {
+    size: Option<usize>,
+    share: bool,
+    bar: usize,
+    name: usize,
+}
+
+/// Fits the columns into `width`: the bar goes first, then the share,
+/// then the size, so that names stay readable on a narrow terminal.
+fn columns(width: usize, size_width: usize, name_need: usize) -> Columns {
+    let name_min = name_need.min(MIN_NAME);
+    // size, share ("100.0%"), bar, each followed by a space.
+    let fixed = size_width + 1 + 6 + 1;
+    if width >= fixed + MIN_BAR + 1 + name_min {
+        let bar = (width.saturating_sub(fixed) / 4).clamp(MIN_BAR, MAX_BAR);
+        let bar = bar.min(width - fixed - 1 - name_min);
+        return Columns {
+            size: Some(size_width),
+            share: true,
+            bar,
+            name: width - fixed - bar - 1,
+        };
+    }
+    let (size, share) = if width >= size_width + 1 + 7 + name_min {
+        (Some(size_width), true)
+    } else if width >= size_width + 1 + name_min {
+        (Some(size_width), false)
+    } else {
+        (None, false)
+    };
+    let used = size.map_or(0, |w| w + 1) + if share { 7 } else { 0 };
+    Columns {
+        size,
+        share,
+        bar: 0,
+        name: width - used,
+    }
+}
+
 /// Writes `rows` (one operand's, in order) for an operand of `total`.
 pub fn render(rows: &[Row], total: u64, look: &Look, out: &mut String) {
     let sizes: Vec<String> = rows
@@ -133,10 +192,12 @@ pub fn render(rows: &[Row], total: u64, look: &Look, out: &mut String) {
         .map(|r| size_text(r.value, &look.format))
         .collect();
     let size_width = sizes.iter().map(|s| s.len()).max().unwrap_or(0).max(4);
-    // size, share ("100.0%"), bar, each followed by a space.
-    let fixed = size_width + 1 + 6 + 1;
-    let bar_cells = (look.width.saturating_sub(fixed) / 4).clamp(MIN_BAR, MAX_BAR);
-    let name_room = look.width.saturating_sub(fixed + bar_cells + 1);
+    let name_need = rows
+        .iter()
+        .map(|r| 3 * r.depth + text_width(&label(r, look.locale)))
+        .max()
+        .unwrap_or(0);
+    let cols = columns(look.width, size_width, name_need);
     // Whether each depth's directory is the last of its own: `│` or blank.
     let mut lasts: Vec<bool> = Vec::new();
     for (row, size) in rows.iter().zip(&sizes) {
@@ -145,17 +206,24 @@ pub fn render(rows: &[Row], total: u64, look: &Look, out: &mut String) {
         } else {
             row.value as f64 / total as f64
         };
-        out.push_str(&format!("{size:>size_width$} {:>5.1}% ", share * 100.0));
-        let (filled, empty) = bar(share, bar_cells);
-        let color = BAR_COLORS[row.depth % BAR_COLORS.len()];
-        styled(
-            out,
-            Style::new().fg_color(Some(color.into())),
-            look.color,
-            &filled,
-        );
-        styled(out, DIM, look.color, &empty);
-        out.push(' ');
+        if cols.size.is_some() {
+            out.push_str(&format!("{size:>size_width$} "));
+        }
+        if cols.share {
+            out.push_str(&format!("{:>5.1}% ", share * 100.0));
+        }
+        if cols.bar > 0 {
+            let (filled, empty) = bar(share, cols.bar);
+            let color = BAR_COLORS[row.depth % BAR_COLORS.len()];
+            styled(
+                out,
+                Style::new().fg_color(Some(color.into())),
+                look.color,
+                &filled,
+            );
+            styled(out, DIM, look.color, &empty);
+            out.push(' ');
+        }
         let mut lines = String::new();
         if row.depth > 0 {
             lasts.truncate(row.depth - 1);
@@ -165,16 +233,32 @@ pub fn render(rows: &[Row], total: u64, look: &Look, out: &mut String) {
             lines.push_str(if row.last { "└─ " } else { "├─ " });
             lasts.push(row.last);
         }
-        let lines_width = text_width(&lines);
+        let label = match row.kind {
+            RowKind::Rest { .. } => None,
+            _ => Some(label(row, look.locale)),
+        };
+        // The tree lines give way to the name where both do not fit, the
+        // outer ones first, a whole level (three columns) at a time.
+        let name_min = label.as_deref().map_or(1, text_width).min(MIN_NAME);
+        let keep = cols.name.saturating_sub(name_min) / 3 * 3;
+        let lines: String = {
+            let chars: Vec<char> = lines.chars().collect();
+            let start = chars.len().saturating_sub(keep);
+            chars[start..].iter().collect()
+        };
+        let room = cols.name - text_width(&lines);
         styled(out, DIM, look.color, &lines);
-        let name = cut_middle(
-            &label(row, look.locale),
-            name_room.saturating_sub(lines_width),
-        );
-        let style = match row.kind {
-            RowKind::Dir => DIR,
-            RowKind::File => Style::new(),
-            RowKind::Rest { .. } => DIM,
+        let (name, style) = match (row.kind, label) {
+            (RowKind::Rest { count }, _) => (rest_label(count, room), DIM),
+            (kind, Some(label)) => {
+                let style = if kind == RowKind::Dir {
+                    DIR
+                } else {
+                    Style::new()
+                };
+                (cut_middle(&label, room), style)
+            }
+            (_, None) => (String::new(), Style::new()),
         };
         styled(out, style, look.color, &name);
         out.push('\n');
@@ -205,6 +289,35 @@ mod tests {
         assert_eq!(cut_middle("abcdefghij", 7), "abc…hij");
         assert_eq!(cut_middle("abcdefghij", 6), "abc…ij");
         assert_eq!(cut_middle("日本語のファイル", 7), "日…イル");
+    }
+
+    #[test]
+    fn a_cut_keeps_accents_with_their_letters() {
+        // "e" and a combining acute accent at the end of the head, then
+        // at the start of the tail.
+        assert_eq!(cut_middle("cafe\u{301}_long_name", 8), "cafe\u{301}…ame");
+        assert_eq!(cut_middle("long_name_e\u{301}te", 7), "lon…e\u{301}te");
+    }
+
+    #[test]
+    fn rest_rows_shorten_by_words() {
+        assert_eq!(rest_label(12345, 100), "… 12,345 more entries");
+        assert_eq!(rest_label(12345, 15), "… 12,345 more");
+        assert_eq!(rest_label(12345, 9), "… 12,345");
+        assert_eq!(rest_label(12345, 7), "…12,345");
+        assert_eq!(rest_label(12345, 3), "…");
+    }
+
+    #[test]
+    fn narrow_rows_give_up_the_bar_then_the_share_then_the_size() {
+        let at = |w| {
+            let c = columns(w, 4, 30);
+            (c.size.is_some(), c.share, c.bar > 0, c.name)
+        };
+        assert_eq!(at(40), (true, true, true, 40 - 12 - 7 - 1));
+        assert_eq!(at(22), (true, true, false, 22 - 12));
+        assert_eq!(at(16), (true, false, false, 16 - 5));
+        assert_eq!(at(9), (false, false, false, 9));
     }
 
     #[test]
