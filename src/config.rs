@@ -181,6 +181,10 @@ pub struct Config {
     /// `--diff=OLD`: print what changed since the saved scan or du
     /// listing OLD instead of du's lines (`-`: stdin).
     pub diff: Option<std::ffi::OsString>,
+    /// `-i`: browse the scan interactively instead of printing it.
+    pub interactive: bool,
+    /// `--read-only`: the browser removes and rescans nothing.
+    pub read_only: bool,
 }
 
 impl Config {
@@ -233,6 +237,8 @@ impl Config {
             width: None,
             color: ColorWhen::Auto,
             diff: None,
+            interactive: false,
+            read_only: false,
         }
     }
 
