@@ -88,15 +88,16 @@ impl Browser {
     /// Brings the view up to date with the tree; called before each frame
     /// and key.
     pub fn refresh(&mut self, tree: &Tree) {
-        if !self.entered && self.top == 2 {
-            if let Some(first) = tree.children(ROOT).next() {
-                if tree.node(first).is_dir() {
-                    self.view.enter(first);
-                } else {
-                    self.top = 1;
-                }
-                self.entered = true;
+        if !self.entered
+            && self.top == 2
+            && let Some(first) = tree.children(ROOT).next()
+        {
+            if tree.node(first).is_dir() {
+                self.view.enter(first);
+            } else {
+                self.top = 1;
             }
+            self.entered = true;
         }
         self.view.refresh(tree);
     }

@@ -78,7 +78,7 @@ impl Browser {
             frame.render_widget(Paragraph::new("too small"), area);
             return;
         }
-        let info_rows = if self.info { 8.min(area.height - 3) } else { 0 };
+        let info_rows = if self.info { 9.min(area.height - 3) } else { 0 };
         let list = Rect::new(0, 1, area.width, area.height - 2 - info_rows);
         self.page = list.height as usize;
         self.view.scroll(self.page);
