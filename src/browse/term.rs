@@ -54,6 +54,14 @@ impl Drop for Restore {
     }
 }
 
+/// A cleared screen and a terminal that knows nothing is on it, so the
+/// next frame is drawn whole. (ratatui's own clear asks the terminal where
+/// its cursor is, which not every terminal answers.)
+fn fresh() -> io::Result<Terminal<CrosstermBackend<io::Stdout>>> {
+    execute!(io::stdout(), terminal::Clear(terminal::ClearType::All))?;
+    Terminal::new(CrosstermBackend::new(io::stdout()))
+}
+
 /// Runs `browser` on the terminal until it quits or a signal ends it.
 pub fn run(browser: &mut Browser) -> io::Result<()> {
     if !io::stdout().is_terminal() {
@@ -72,10 +80,12 @@ pub fn run(browser: &mut Browser) -> io::Result<()> {
         // Another handler already set means a caller handles signals.
         let _ = ctrlc::set_handler(move || ended.store(true, Ordering::SeqCst));
     }
+    // crossterm leaves colours out under NO_COLOR by itself; --color=always
+    // is the user saying otherwise.
+    crossterm::style::force_color_output(browser.color);
     enter()?;
     let _restore = Restore;
-    let mut screen = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    screen.clear()?;
+    let mut screen = fresh()?;
     loop {
         screen.draw(|frame| browser.draw(frame))?;
         if ended.load(Ordering::SeqCst) {
@@ -101,7 +111,7 @@ pub fn run(browser: &mut Browser) -> io::Result<()> {
                     }
                     enter()?;
                     // After fg the screen is whatever the shell left.
-                    screen.clear()?;
+                    screen = fresh()?;
                 }
                 Flow::Continue => {}
             },
