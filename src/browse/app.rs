@@ -276,8 +276,12 @@ impl Browser {
                     pending.sizes.items += s.items;
                     pending.entries.push((node, target, id));
                 }
-                Err(e) => {
-                    self.status = Some(e);
+                Err(why) => {
+                    let shown = crate::quote::quote(&target.path(), self.config.locale);
+                    self.status = Some(format!(
+                        "cannot {what} {}: {why}",
+                        String::from_utf8_lossy(&shown)
+                    ));
                     return;
                 }
             }

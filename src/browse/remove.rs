@@ -92,21 +92,15 @@ fn open_parent(target: &Target) -> Result<OwnedFd, Errno> {
     Ok(fd)
 }
 
-/// Identifies the target as it is now; an error if it cannot be reached
+/// Identifies the target as it is now; the reason if it cannot be reached
 /// without following a link, or is no longer of the kind scanned.
 pub fn identify(target: &Target) -> Result<Identity, String> {
-    let shown = target.path();
-    let fail = |why: String| {
-        let mut o = Outcome::default();
-        o.fail(&shown, &why);
-        o.first_error.unwrap_or_default()
-    };
-    let parent = open_parent(target).map_err(|e| fail(errno_text(e)))?;
-    let st = statat(&parent, target.name.as_slice(), AtFlags::SYMLINK_NOFOLLOW)
-        .map_err(|e| fail(errno_text(e)))?;
+    let parent = open_parent(target).map_err(errno_text)?;
+    let st =
+        statat(&parent, target.name.as_slice(), AtFlags::SYMLINK_NOFOLLOW).map_err(errno_text)?;
     let is_dir = FileType::from_raw_mode(st.st_mode) == FileType::Directory;
     if is_dir != target.is_dir {
-        return Err(fail("it changed since the scan".into()));
+        return Err("it changed since the scan".into());
     }
     Ok(Identity {
         dev: st.st_dev,
@@ -244,7 +238,7 @@ pub fn trash(target: &Target, expected: Identity) -> Result<(), String> {
     match identify(target) {
         Ok(id) if id == expected => {}
         Ok(_) => return Err(fail("it changed since it was chosen")),
-        Err(e) => return Err(e),
+        Err(why) => return Err(fail(&why)),
     }
     let path = PathBuf::from(OsStr::from_bytes(&shown));
     let path = std::path::absolute(&path).map_err(|e| fail(&e.to_string()))?;
