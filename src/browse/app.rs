@@ -127,8 +127,10 @@ impl Browser {
                 return Flow::Continue;
             }
             Overlay::Help => {
-                // Any key closes the help; q and Ctrl-C still quit.
-                if !matches!(key.code, KeyCode::Char('q') | KeyCode::Char('c')) {
+                // Any key closes the help; q and Ctrl-C still do their part.
+                let passes =
+                    key.code == KeyCode::Char('q') || (ctrl && key.code == KeyCode::Char('c'));
+                if !passes {
                     return Flow::Continue;
                 }
             }
