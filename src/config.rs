@@ -184,6 +184,10 @@ pub struct Config {
     /// `--html=FILE`: also draw the scan as one self-contained HTML page
     /// (`-`: to stdout, instead of the lines).
     pub html: Option<std::ffi::OsString>,
+    /// `-i`: browse the scan interactively instead of printing it.
+    pub interactive: bool,
+    /// `--read-only`: the browser removes and rescans nothing.
+    pub read_only: bool,
 }
 
 impl Config {
@@ -237,6 +241,8 @@ impl Config {
             color: ColorWhen::Auto,
             diff: None,
             html: None,
+            interactive: false,
+            read_only: false,
         }
     }
 

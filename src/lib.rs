@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod baseline;
 pub mod batch;
 pub mod bench_modes;
+pub mod browse;
 pub mod cancel;
 pub mod cli;
 pub mod config;

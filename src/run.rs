@@ -40,6 +40,7 @@ pub fn main() -> ExitStatus {
             }
         }
         Action::Fail => ExitStatus::Failure,
+        Action::Run(config) if config.interactive => crate::browse::run(&config),
         Action::Run(config) => run(&config),
         Action::BenchModes { dir, threads } => {
             let mut out = io::stdout().lock();

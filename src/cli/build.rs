@@ -275,8 +275,24 @@ pub(super) fn build(
     config.export = cli.export.clone();
     config.import = cli.import.clone();
     config.diff = cli.diff.clone();
+    config.interactive = cli.interactive;
+    config.read_only = cli.read_only;
     combinations::refuse(&config, diag)?;
     shared_files::refuse(&cli, locale, diag)?;
+    if config.interactive {
+        // The browser keeps every entry, with both measures, its type
+        // and its time, and shows human-readable sizes unless told.
+        config.list_all = true;
+        config.details = true;
+        config.time.get_or_insert(TimeKind::Modification);
+        if !ordered.format_given {
+            config.format = if cli.inodes {
+                SizeFormat::blocks(1)
+            } else {
+                SizeFormat::human()
+            };
+        }
+    }
     if config.diff.is_some() {
         // Every file is matched with the old side, listed or not.
         config.list_all = true;

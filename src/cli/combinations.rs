@@ -58,6 +58,21 @@ pub(super) fn refuse(config: &Config, diag: &mut Diagnostics) -> Result<(), bool
             return Err(true);
         }
     }
+    if config.interactive {
+        // The browser is its own view; these print, or are not shown yet.
+        for (given, name) in [
+            (config.view == View::Tree, "--tree"),
+            (matches!(config.view, View::Top(_)), "--top"),
+            (config.json, "--json"),
+            (config.export.is_some(), "--export"),
+            (config.diff.is_some(), "--diff"),
+            (config.separate_dirs, "--separate-dirs"),
+        ] {
+            if given {
+                return together(diag, "--interactive", name);
+            }
+        }
+    }
     if config.diff.is_some() && config.separate_dirs {
         // A change is explained by the rows below it, which -S sizes
         // leave out.

@@ -102,6 +102,10 @@ cdu's own options:
       --width=N         the width of a tree (default: the terminal's, or 80)
       --color=WHEN      colour a tree: auto (on a terminal, unless NO_COLOR
                           is set), always or never
+  -i, --interactive     browse the FILE (default '.') full-screen while it
+                          is scanned: open, sort, mark, delete (d) or trash
+                          (D) after a question only y answers; ? lists keys
+      --read-only       with -i, delete, trash and rescan nothing
       --help            print this list of options
       --version         print cdu's version
 

@@ -268,6 +268,17 @@ pub struct Cli {
     /// set.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, help_heading = OWN)]
     pub color: ColorArg,
+    /// browse the FILEs in a full-screen view as they are scanned
+    ///
+    /// Entries are listed biggest first and can be opened, sorted, marked,
+    /// deleted (d) or moved to the trash (D), always after a confirmation
+    /// that only y accepts. Esc stops the scan and keeps what was found; ?
+    /// lists the keys.
+    #[arg(short = 'i', long, help_heading = OWN)]
+    pub interactive: bool,
+    /// with -i, delete, trash and rescan nothing
+    #[arg(long, help_heading = OWN)]
+    pub read_only: bool,
     /// print the list of options
     #[arg(long)]
     pub help: bool,
@@ -324,10 +335,12 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "rows",
     "width",
     "color",
+    "interactive",
+    "read-only",
 ];
 
 /// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
-const CDU_LONG_OPTIONS: usize = 17;
+const CDU_LONG_OPTIONS: usize = 19;
 
 /// The option table getopt reads: clap's definition of [`Cli`], in GNU
 /// du's order of long options (the order of getopt's ambiguity list).

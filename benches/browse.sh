@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Time until the whole tree is browsable, and peak memory, of `cdu -i`
+# against `cdu -s` and the interactive browsers on PATH (dua i, gdu, ncdu).
+#
+#   benches/browse.sh [TREE] [RUNS]
+#
+# TREE defaults to the million-file tree of fixtures/bench-million.tree,
+# built once with `mktree --cached` into $CDU_TREE_CACHE (default
+# /tmp/cdu-cache). RUNS (default 3) runs per tool, warm cache (one scan
+# first to warm it).
+#
+# Each browser runs in a tmux pane of 120x40, under GNU time for its
+# peak RSS; the time is from its start to the first frame that shows the
+# finished scan (cdu: its "items:" total, gdu and ncdu: "Total disk usage",
+# dua: its "Entries" count once "Scanning" has gone), then it is sent the key
+# that quits. `cdu -s TREE` is timed the same way to its exit. Medians are
+# printed, with the machine's load: the two are only comparable within one
+# run of this script.
+# Targets (issue 24): cdu -i within 1.15x of cdu -s, at most 48 MB.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${2:-3}
+CACHE=${CDU_TREE_CACHE:-/tmp/cdu-cache}
+cargo build --release --quiet --bin cdu --example mktree
+TARGET=$(cargo metadata --format-version 1 --no-deps |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+CDU="$TARGET/release/cdu"
+TREE=${1:-$("$TARGET/release/examples/mktree" --cached "$CACHE" fixtures/bench-million.tree)}
+
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "machine: $(nproc) cores, $(uname -sr); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "cdu: $CDU ($("$CDU" --version | head -1))"
+echo "tree: $TREE"
+echo
+
+python3 - "$CDU" "$TREE" "$RUNS" <<'PY'
+import os, shlex, shutil, statistics, subprocess, sys, tempfile, time, fcntl, termios, struct, signal
+
+cdu, tree, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+DEADLINE = 600
+
+def rss_of(path):
+    try:
+        with open(path) as f:
+            return int(f.read().strip().splitlines()[-1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+def browse(argv, done, quit_key):
+    """Runs argv in a tmux pane of 120x40; seconds until done(screen text),
+    peak MB. tmux renders the screen, so a frame drawn as a diff of the
+    last one reads as what a person sees."""
+    out = tempfile.NamedTemporaryFile(delete=False)
+    out.close()
+    session = f"cdu-bench-{os.getpid()}"
+    command = " ".join(shlex.quote(a) for a in ["/usr/bin/time", "-f", "%M", "-o", out.name] + argv)
+    start = time.monotonic()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                    "-c", tree, f"{command}; tmux wait-for -S {session}-end"], check=True)
+    took = None
+    while time.monotonic() - start < DEADLINE:
+        screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+                                capture_output=True, text=True).stdout
+        if done(screen):
+            took = time.monotonic() - start
+            break
+        time.sleep(0.02)
+    subprocess.run(["tmux", "send-keys", "-t", session, quit_key], check=False)
+    subprocess.run(["timeout", "60", "tmux", "wait-for", f"{session}-end"],
+                   stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+    rss = rss_of(out.name)
+    os.unlink(out.name)
+    return took, rss
+
+def timed(argv):
+    out = tempfile.NamedTemporaryFile(delete=False)
+    out.close()
+    start = time.monotonic()
+    subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name] + argv,
+                   stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL, check=True)
+    took = time.monotonic() - start
+    rss = rss_of(out.name)
+    os.unlink(out.name)
+    return took, rss
+
+cases = [("cdu -s", lambda: timed([cdu, "-s", tree]))]
+cases.append(("cdu -i", lambda: browse([cdu, "-i", tree], lambda s: "items:" in s and "?: keys" in s, "q")))
+if shutil.which("dua"):
+    cases.append(("dua i", lambda: browse(["dua", "i", tree],
+        lambda s: "Entries" in s and "Scanning" not in s, "q")))
+if shutil.which("gdu"):
+    cases.append(("gdu", lambda: browse(["gdu", tree],
+        lambda s: "Total disk usage" in s, "q")))
+if shutil.which("ncdu"):
+    cases.append(("ncdu", lambda: browse(["ncdu", tree], lambda s: "Total disk usage" in s, "q")))
+
+# Warm the cache.
+subprocess.run([cdu, "-s", tree], stdout=subprocess.DEVNULL, check=True)
+results = {}
+for i in range(runs):
+    for name, run in cases:
+        took, rss = run()
+        results.setdefault(name, []).append((took, rss))
+
+base = statistics.median(t for t, _ in results["cdu -s"])
+print(f"| command | until browsable (median of {runs}) | vs cdu -s | peak RSS |")
+print("|---|---:|---:|---:|")
+for name, _ in cases:
+    times = [t for t, _ in results[name] if t is not None]
+    rss = statistics.median(r for _, r in results[name])
+    if times:
+        t = statistics.median(times)
+        print(f"| {name} | {t:.2f} s | {t / base:.2f}x | {rss:.0f} MB |")
+    else:
+        print(f"| {name} | did not finish | | {rss:.0f} MB |")
+print()
+print(f"load after: {open('/proc/loadavg').read().split()[:3]}")
+PY

@@ -1,0 +1,141 @@
+//! `cdu -i`: a full-screen browser that shows the scan as it comes in and
+//! removes what the user chooses, safely.
+//!
+//! The scan runs on its own thread and fills a shared [`model::Tree`]
+//! through [`model::TreeSink`], the same ordered stream every other output
+//! reads, so sizes are du's. The interface thread locks the tree for a
+//! moment per frame or key: `view` keeps the open directory sorted, `app`
+//! turns keys into actions, `draw` paints a frame, `remove` deletes and
+//! trashes through descriptors, `term` owns the terminal.
+
+pub mod app;
+pub mod draw;
+pub mod model;
+pub mod remove;
+mod term;
+pub mod view;
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::Summary;
+use crate::cancel::Cancel;
+use crate::config::Config;
+use crate::exit::ExitStatus;
+use model::{Shared, TreeSink, lock};
+
+pub use app::{Browser, Flow};
+
+/// How often the progress in the model is brought up to date.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// A scan filling a tree on its own thread.
+pub struct Feed {
+    pub tree: Shared,
+    pub cancel: Arc<Cancel>,
+    thread: Option<JoinHandle<Option<Summary>>>,
+}
+
+impl Feed {
+    /// Starts scanning (or importing) as `config` says.
+    pub fn start(config: Arc<Config>) -> Feed {
+        let tree: Shared = Arc::default();
+        let cancel = Arc::new(Cancel::new());
+        let thread = {
+            let tree = tree.clone();
+            let cancel = cancel.clone();
+            std::thread::spawn(move || fill(&config, &cancel, &tree))
+        };
+        Feed {
+            tree,
+            cancel,
+            thread: Some(thread),
+        }
+    }
+
+    /// Waits for the scan to end; its summary, if it got that far.
+    pub fn join(&mut self) -> Option<Summary> {
+        self.thread.take().and_then(|t| t.join().ok().flatten())
+    }
+}
+
+/// Scans into `tree` until done or cancelled, then marks it finished.
+pub fn fill(config: &Config, cancel: &Cancel, tree: &Shared) -> Option<Summary> {
+    let mut sink = TreeSink::new(tree.clone(), config.apparent);
+    let outcome = match &config.import {
+        Some(file) => {
+            crate::input::import::import_file(config, file, &mut sink).map_err(|e| e.to_string())
+        }
+        None => {
+            let operands = crate::baseline::identify(config);
+            let total = crate::baseline::for_scan(config, &operands, None, None);
+            let mut estimate = total.map(|t| crate::eta::Estimate::new(t.entries));
+            Ok(crate::scan_with_progress(
+                config,
+                cancel,
+                PROGRESS_EVERY,
+                &mut |tick| {
+                    let eta = estimate
+                        .as_mut()
+                        .map(|e| crate::eta::live_text(&e.at(tick.entries(), tick.elapsed)));
+                    let mut tree = lock(tree);
+                    tree.progress = model::Progress {
+                        entries: tick.entries(),
+                        dirs: tick.counts.dirs,
+                        bytes: tick.counts.bytes,
+                        elapsed_ms: tick.elapsed.as_millis() as u64,
+                        eta,
+                    };
+                },
+                &mut sink,
+            ))
+        }
+    };
+    let mut tree = lock(tree);
+    match outcome {
+        Ok(summary) => {
+            tree.finish(summary.cancelled);
+            Some(summary)
+        }
+        Err(message) => {
+            tree.errors += 1;
+            tree.messages.push(message);
+            tree.finish(true);
+            None
+        }
+    }
+}
+
+/// The exit status of a browsing session on `tree`: 130 if the scan was
+/// stopped, else 1 if something could not be read.
+pub fn status_of(tree: &Shared) -> ExitStatus {
+    let tree = lock(tree);
+    if tree.partial {
+        ExitStatus::Interrupted
+    } else if tree.errors > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// Runs the browser on the terminal until the user quits.
+pub fn run(config: &Config) -> ExitStatus {
+    let config = Arc::new(config.clone());
+    let mut feed = Feed::start(config.clone());
+    let mut browser = Browser::new(config.clone(), feed.tree.clone(), feed.cancel.clone());
+    browser.color = term::wants_color(config.color);
+    let outcome = term::run(&mut browser);
+    // Quitting during the scan stops it.
+    feed.cancel.cancel();
+    feed.join();
+    if let Err(e) = outcome {
+        crate::message::error(&[e.to_string().as_bytes()]);
+        return ExitStatus::Failure;
+    }
+    for message in &lock(&feed.tree).messages {
+        crate::message::error(&[message.as_bytes()]);
+    }
+    status_of(&feed.tree)
+}

@@ -1,0 +1,123 @@
+//! The terminal while the browser runs: raw mode and the alternate screen,
+//! given back exactly on quit, on a panic, on SIGTERM or SIGHUP, and for the
+//! time of a Ctrl-Z.
+
+use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crossterm::event::{self, Event};
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute, terminal};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use super::app::{Browser, Flow};
+use crate::config::ColorWhen;
+
+/// How long to wait for a key before drawing the scan's progress again;
+/// longer once the scan is over and nothing changes by itself.
+const WHILE_SCANNING: Duration = Duration::from_millis(100);
+const WHEN_IDLE: Duration = Duration::from_millis(1000);
+
+/// Whether to colour: `--color`, and for `auto` a terminal without
+/// `NO_COLOR` set.
+pub fn wants_color(when: ColorWhen) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+fn enter() -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)
+}
+
+/// Puts the terminal back as it was; safe to call more than once.
+fn leave() {
+    let _ = execute!(io::stdout(), cursor::Show, LeaveAlternateScreen);
+    let _ = terminal::disable_raw_mode();
+    let _ = io::stdout().flush();
+}
+
+/// Leaves the terminal as it was however the browser ends.
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        leave();
+    }
+}
+
+/// A cleared screen and a terminal that knows nothing is on it, so the
+/// next frame is drawn whole. (ratatui's own clear asks the terminal where
+/// its cursor is, which not every terminal answers.)
+fn fresh() -> io::Result<Terminal<CrosstermBackend<io::Stdout>>> {
+    execute!(io::stdout(), terminal::Clear(terminal::ClearType::All))?;
+    Terminal::new(CrosstermBackend::new(io::stdout()))
+}
+
+/// Runs `browser` on the terminal until it quits or a signal ends it.
+pub fn run(browser: &mut Browser) -> io::Result<()> {
+    if !io::stdout().is_terminal() {
+        return Err(io::Error::other("-i needs a terminal on standard output"));
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave();
+        previous(info);
+    }));
+    // In raw mode Ctrl-C is a key; these are SIGTERM and SIGHUP (and a
+    // SIGINT sent from elsewhere).
+    let ended = Arc::new(AtomicBool::new(false));
+    {
+        let ended = ended.clone();
+        // Another handler already set means a caller handles signals.
+        let _ = ctrlc::set_handler(move || ended.store(true, Ordering::SeqCst));
+    }
+    // crossterm leaves colours out under NO_COLOR by itself; --color=always
+    // is the user saying otherwise.
+    crossterm::style::force_color_output(browser.color);
+    enter()?;
+    let _restore = Restore;
+    let mut screen = fresh()?;
+    loop {
+        screen.draw(|frame| browser.draw(frame))?;
+        if ended.load(Ordering::SeqCst) {
+            break;
+        }
+        let wait = if browser.scanning() {
+            WHILE_SCANNING
+        } else {
+            WHEN_IDLE
+        };
+        if !event::poll(wait)? {
+            continue;
+        }
+        match event::read()? {
+            Event::Key(key) => match browser.key(key) {
+                Flow::Quit => break,
+                Flow::Suspend => {
+                    leave();
+                    // SAFETY: raising a signal for this process touches no
+                    // memory; the default action stops it until SIGCONT.
+                    unsafe {
+                        libc::raise(libc::SIGTSTP);
+                    }
+                    enter()?;
+                    // After fg the screen is whatever the shell left.
+                    screen = fresh()?;
+                }
+                Flow::Continue => {}
+            },
+            Event::Resize(..) => screen.autoresize()?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
