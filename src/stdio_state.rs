@@ -128,23 +128,29 @@ pub fn stop_asked() {
     STOP_ASKED.store(true, Ordering::SeqCst);
 }
 
-/// Whether stdout cannot take a byte now: a pipe whose reader has stopped
-/// reading (`cdu -a | less` at a page), a terminal held by Ctrl-S.
-fn stdout_full() -> bool {
+/// How long stdout may take nothing, once a stop was asked, before the
+/// run counts as stuck: a reader that is still reading (a pager scrolling,
+/// a slow consumer) frees room well within it, so a momentarily full pipe
+/// still gets the partial output and the cancel notice.
+const STUCK_AFTER: rustix::event::Timespec = rustix::event::Timespec {
+    tv_sec: 1,
+    tv_nsec: 0,
+};
+
+/// Whether stdout takes no byte for [`STUCK_AFTER`]: a pipe whose reader
+/// has stopped reading (`cdu -a | less` at a page), a terminal held by
+/// Ctrl-S.
+fn stdout_stays_full() -> bool {
     let stdout = io::stdout();
     let mut fds = [PollFd::new(&stdout, PollFlags::OUT)];
-    let zero = rustix::event::Timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    matches!(rustix::event::poll(&mut fds, Some(&zero)), Ok(0))
+    matches!(rustix::event::poll(&mut fds, Some(&STUCK_AFTER)), Ok(0))
 }
 
 /// Whether the run is blocked writing to a stdout that takes nothing. It
 /// could neither print what it has nor end; du, killed by the signal,
 /// would be gone.
 pub fn stdout_stuck() -> bool {
-    WRITING_STDOUT.load(Ordering::SeqCst) > 0 && stdout_full()
+    WRITING_STDOUT.load(Ordering::SeqCst) > 0 && stdout_stays_full()
 }
 
 /// Ends the process at once, status 130, for a stop that output cannot
@@ -162,7 +168,7 @@ impl<T> Stream<T> {
         if !self.stdout {
             return write(&mut self.inner);
         }
-        if STOP_ASKED.load(Ordering::Relaxed) && stdout_full() {
+        if STOP_ASKED.load(Ordering::Relaxed) && stdout_stays_full() {
             end_stuck();
         }
         WRITING_STDOUT.fetch_add(1, Ordering::SeqCst);

@@ -335,10 +335,9 @@ fn an_imported_scan_is_read_only() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let mut config = config(env.root(), &["-b"]);
-    config.operands.clear();
-    config.import = Some(export.into_os_string());
-    let mut b = browse_config(config);
+    let mut import = std::ffi::OsString::from("--import=");
+    import.push(&export);
+    let mut b = browse_config(parsed(vec!["-b".into(), import]));
     assert_eq!(listed(&mut b)[0], "big");
     type_keys(&mut b, "d");
     let f = footer(&mut b);

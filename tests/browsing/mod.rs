@@ -17,17 +17,23 @@ use ratatui::backend::TestBackend;
 
 /// The configuration `cdu -i ARGS... DIR` builds.
 pub fn config(dir: &Path, args: &[&str]) -> cdu::Config {
-    let mut all: Vec<OsString> = vec!["-i".into()];
-    all.extend(args.iter().map(OsString::from));
+    let mut all: Vec<OsString> = args.iter().map(OsString::from).collect();
     all.push(dir.into());
+    parsed(all)
+}
+
+/// The configuration of `cdu -i ARGS`, operands included in ARGS.
+pub fn parsed(args: Vec<OsString>) -> cdu::Config {
+    let mut all: Vec<OsString> = vec!["-i".into()];
+    all.extend(args);
     // A UTF-8 locale, where du shows such names as they are.
     let env = Env {
         locale: cdu::quote::Locale { utf8: true },
         ..Env::default()
     };
-    match cdu::cli::parse(all, &env) {
+    match cdu::cli::parse(all.clone(), &env) {
         Action::Run(c) => *c,
-        _ => panic!("-i {args:?} did not parse"),
+        _ => panic!("-i {all:?} did not parse"),
     }
 }
 
