@@ -330,7 +330,7 @@ impl Session {
                 return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                self.drain(Duration::ZERO);
+                self.drain_to_end();
                 if done(&String::from_utf8_lossy(&self.screen)) {
                     return;
                 }
@@ -370,6 +370,30 @@ impl Session {
                 tv_sec: 0,
                 tv_nsec: 0,
             };
+        }
+    }
+
+    /// Reads the rest of what was written to the terminal, once cdu has
+    /// ended. Its last bytes may still be on their way to this side when
+    /// its exit is seen, so a mark is written after them (the terminal
+    /// keeps the order) and everything up to the mark is read.
+    fn drain_to_end(&mut self) {
+        const MARK: &[u8] = b"<the session's end>";
+        // Room in the terminal's buffer for the mark.
+        self.drain(Duration::ZERO);
+        rustix::io::write(&self.pty.slave, MARK).expect("write the end mark");
+        let start = Instant::now();
+        loop {
+            if let Some(at) = self.screen.windows(MARK.len()).position(|w| w == MARK) {
+                self.screen.drain(at..at + MARK.len());
+                return;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "the end mark never came back; screen:\n{}",
+                self.text()
+            );
+            self.drain(Duration::from_millis(20));
         }
     }
 
@@ -433,7 +457,7 @@ impl Session {
             );
             self.drain(Duration::from_millis(20));
         };
-        self.drain(Duration::ZERO);
+        self.drain_to_end();
         let out = self
             .stdout
             .take()
