@@ -1,26 +1,46 @@
 //! Cancelling a scan as a person at a terminal does: a key, Ctrl-C,
 //! SIGTERM, a second Ctrl-C; and the modes that must not be cancellable.
 //! Every run is on a real pseudo-terminal, and every test checks that the
-//! terminal's settings are as they were before cdu started.
+//! terminal's settings are as they were before cdu started. The scans are
+//! held ([`Hold`]): each is still running when the test acts, whatever
+//! the load.
 
 mod session;
 mod testenv;
 
 use rustix::process::Signal;
-use session::{Session, Stdout, describe, in_key_mode, slow_tree};
+use session::{Hold, Session, Stdout, cdu, describe, held_tree, in_key_mode, job};
 
-/// What a cancelled run leaves: status 130, the notice on the terminal,
-/// the operand's (partial) total among the results, and the terminal as
-/// it was.
+/// How many entries the held tree has, as `cdu -s --inodes` counts them.
+fn entries_in_tree() -> u64 {
+    let out = cdu()
+        .args(["-s", "--inodes"])
+        .arg(held_tree())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.split('\t').next().unwrap().parse().unwrap()
+}
+
+/// What a cancelled run leaves: status 130, the notice on the terminal
+/// with fewer entries than the tree has, the operand's (partial) total
+/// among the results, and the terminal as it was.
 fn assert_cancelled(session: &mut Session) {
     let (status, _) = session.finish();
     let screen = session.text();
     assert_eq!(describe(status), "exit 130", "screen:\n{screen}");
+    let counted = screen
+        .split_once("cdu: cancelled after ")
+        .and_then(|(_, rest)| rest.split_once(" entries; sizes are partial"))
+        .map(|(n, _)| n.replace(',', "").parse::<u64>().unwrap());
+    let Some(counted) = counted else {
+        panic!("no partial notice; screen:\n{screen}");
+    };
     assert!(
-        screen.contains("cdu: cancelled after ") && screen.contains(" entries; sizes are partial"),
-        "no partial notice; screen:\n{screen}"
+        counted < entries_in_tree(),
+        "{counted} entries is the whole tree; screen:\n{screen}"
     );
-    let root = slow_tree().to_str().unwrap();
+    let root = held_tree().to_str().unwrap();
     assert!(
         screen.contains(&format!("\t{root}\r\n")),
         "no partial total for the operand; screen:\n{screen}"
@@ -28,11 +48,13 @@ fn assert_cancelled(session: &mut Session) {
     session.assert_terminal_restored();
 }
 
-/// Starts `cdu -v` on the slow tree and waits until its live line shows
-/// a directory of the tree being read, and the hint.
-fn start_scan() -> Session {
-    let tree = slow_tree().to_str().unwrap();
-    let mut s = Session::start(["-v", "--tick", "10ms", tree], Stdout::Terminal);
+/// Starts `cdu -v` on the held tree, held, and waits until its live line
+/// shows a directory of the tree being read, and the hint. The cancel
+/// ends the hold.
+fn start_scan(hold: &Hold) -> Session {
+    let tree = held_tree().to_str().unwrap();
+    let command = hold.cdu(["-v", "--tick", "10ms", tree]);
+    let mut s = Session::start_command(command, Stdout::Terminal);
     s.wait_for("a progress line with the hint", |screen| {
         screen.contains(" entries ")
             && screen.contains("press any key or Ctrl-C to stop")
@@ -43,7 +65,8 @@ fn start_scan() -> Session {
 
 #[test]
 fn a_key_press_stops_the_scan_and_restores_the_terminal() {
-    let mut s = start_scan();
+    let hold = Hold::new();
+    let mut s = start_scan(&hold);
     assert!(
         in_key_mode(&s.pty.slave),
         "the terminal should read single keys without echo during the scan"
@@ -54,7 +77,8 @@ fn a_key_press_stops_the_scan_and_restores_the_terminal() {
 
 #[test]
 fn ctrl_c_stops_the_scan_and_restores_the_terminal() {
-    let mut s = start_scan();
+    let hold = Hold::new();
+    let mut s = start_scan(&hold);
     // Through the terminal's line discipline, as a real Ctrl-C.
     s.type_keys(b"\x03");
     assert_cancelled(&mut s);
@@ -62,21 +86,24 @@ fn ctrl_c_stops_the_scan_and_restores_the_terminal() {
 
 #[test]
 fn sigint_stops_the_scan_and_restores_the_terminal() {
-    let mut s = start_scan();
+    let hold = Hold::new();
+    let mut s = start_scan(&hold);
     s.signal(Signal::INT);
     assert_cancelled(&mut s);
 }
 
 #[test]
 fn sigterm_stops_the_scan_and_restores_the_terminal() {
-    let mut s = start_scan();
+    let hold = Hold::new();
+    let mut s = start_scan(&hold);
     s.signal(Signal::TERM);
     assert_cancelled(&mut s);
 }
 
 #[test]
 fn a_second_ctrl_c_exits_at_once_with_the_terminal_restored() {
-    let mut s = start_scan();
+    let hold = Hold::new();
+    let mut s = start_scan(&hold);
     s.type_keys(b"\x03\x03");
     let (status, _) = s.finish();
     assert_eq!(describe(status), "exit 130", "screen:\n{}", s.text());
@@ -99,12 +126,12 @@ fn a_finished_scan_restores_the_terminal() {
 
 #[test]
 fn the_live_line_goes_to_the_terminal_and_never_to_stdout() {
-    let tree = slow_tree();
-    let mut s = Session::start(
-        ["-v", "--tick", "10ms", "-s", tree.to_str().unwrap()],
-        Stdout::Pipe,
-    );
+    let tree = held_tree();
+    let hold = Hold::new();
+    let command = hold.cdu(["-v", "--tick", "10ms", "-s", tree.to_str().unwrap()]);
+    let mut s = Session::start_command(command, Stdout::Pipe);
     s.wait_for("a progress line", |screen| screen.contains(" entries "));
+    hold.release();
     let (status, stdout) = s.finish();
     assert_eq!(describe(status), "exit 0", "screen:\n{}", s.text());
     assert_eq!(
@@ -128,11 +155,11 @@ fn the_live_line_goes_to_the_terminal_and_never_to_stdout() {
 
 #[test]
 fn sequential_mode_is_ended_by_ctrl_c_the_default_way() {
-    let tree = slow_tree();
-    let mut s = Session::start(
-        ["--mode", "sequential", tree.to_str().unwrap()],
-        Stdout::Terminal,
-    );
+    let tree = held_tree();
+    // Never released: only the signal ends the scan.
+    let hold = Hold::new();
+    let command = hold.cdu(["--mode", "sequential", tree.to_str().unwrap()]);
+    let mut s = Session::start_command(command, Stdout::Terminal);
     s.wait_until_reading(tree);
     s.type_keys(b"\x03");
     let (status, _) = s.finish();
@@ -144,18 +171,18 @@ fn sequential_mode_is_ended_by_ctrl_c_the_default_way() {
 #[test]
 fn verbose_and_parallel_modes_are_ended_by_sigint_the_default_way() {
     for mode in ["verbose", "parallel"] {
-        let tree = slow_tree();
-        let mut s = Session::start(
-            [
-                "--mode",
-                mode,
-                "-v",
-                "--tick",
-                "10ms",
-                tree.to_str().unwrap(),
-            ],
-            Stdout::Terminal,
-        );
+        let tree = held_tree();
+        // Never released: only the signal ends the scan.
+        let hold = Hold::new();
+        let command = hold.cdu([
+            "--mode",
+            mode,
+            "-v",
+            "--tick",
+            "10ms",
+            tree.to_str().unwrap(),
+        ]);
+        let mut s = Session::start_command(command, Stdout::Terminal);
         s.wait_for("a progress line", |screen| screen.contains(" entries "));
         assert!(
             !s.text().contains("press any key"),
@@ -173,17 +200,18 @@ fn verbose_and_parallel_modes_are_ended_by_sigint_the_default_way() {
     }
 }
 
-/// Runs cdu on the slow tree (one thread: a slower scan leaves ample time
-/// to act after it continues) as a job of a shell that runs `then` once
-/// the job stops, then prints `[exit: STATUS]`. Presses Ctrl-Z once the
-/// scan shows its progress line, and returns when the shell has seen the
-/// stop.
-fn stop_job(then: &str, args: &[&str]) -> Session {
-    let tree = slow_tree().to_str().unwrap();
+/// Runs cdu on the held tree, held by `hold`, as a job of a shell that
+/// runs `then` once the job stops, then prints `[exit: STATUS]`. Presses
+/// Ctrl-Z once the scan shows its progress line, and returns when the
+/// shell has seen the stop.
+fn stop_job(hold: &Hold, then: &str, args: &[&str]) -> Session {
+    let tree = held_tree().to_str().unwrap();
     let script = format!("\"$0\" \"$@\"\necho \"[stopped: $?]\"\n{then}\necho \"[exit: $?]\"");
     let mut args = args.to_vec();
-    args.extend(["-v", "--tick", "10ms", "-j1", tree]);
-    let mut s = Session::start_job(&script, args);
+    args.extend(["-v", "--tick", "10ms", tree]);
+    let mut command = job(&script, args);
+    hold.apply(&mut command);
+    let mut s = Session::start_command(command, Stdout::Terminal);
     s.wait_for("a progress line with the hint", |screen| {
         screen.contains("press any key or Ctrl-C to stop")
     });
@@ -208,8 +236,10 @@ fn finish_job(s: &mut Session) -> String {
 
 #[test]
 fn ctrl_z_gives_the_terminal_back_and_fg_takes_it_again() {
-    // The shell waits for a line, then brings cdu back.
-    let mut s = stop_job("read -r line\nfg >/dev/null", &[]);
+    // The shell waits for a line, then brings cdu back; the key ends the
+    // hold.
+    let hold = Hold::new();
+    let mut s = stop_job(&hold, "read -r line\nfg >/dev/null", &[]);
     assert!(
         !in_key_mode(&s.pty.slave),
         "the terminal was left in key mode for the shell; screen:\n{}",
@@ -231,12 +261,15 @@ fn ctrl_z_gives_the_terminal_back_and_fg_takes_it_again() {
 fn a_job_sent_to_the_background_finishes_without_touching_the_terminal() {
     // Reading keys or setting the terminal from the background would stop
     // cdu again (SIGTTIN, SIGTTOU) and `wait` would never return.
-    let mut s = stop_job("bg >/dev/null\nwait", &["-s"]);
+    let hold = Hold::new();
+    let mut s = stop_job(&hold, "bg >/dev/null\necho \"[resumed]\"\nwait", &["-s"]);
+    s.wait_for("the job resumed", |screen| screen.contains("[resumed]"));
     // Typed while cdu runs in the background: the shell's, not cdu's.
     s.type_keys(b"x");
+    hold.release();
     let screen = finish_job(&mut s);
     assert!(screen.contains("[exit: 0]"), "screen:\n{screen}");
-    let tree = slow_tree().display();
+    let tree = held_tree().display();
     assert!(
         screen.contains(&format!("\t{tree}\r\n")),
         "no total; screen:\n{screen}"
@@ -246,10 +279,14 @@ fn a_job_sent_to_the_background_finishes_without_touching_the_terminal() {
 
 #[test]
 fn ctrl_z_stays_ignored_where_it_was_ignored() {
-    let tree = slow_tree().to_str().unwrap();
+    let tree = held_tree().to_str().unwrap();
     // `trap ''` ignores SIGTSTP in the shell and in what it starts.
     let script = "trap '' TSTP\n\"$0\" \"$@\"\necho \"[exit: $?]\"";
-    let mut s = Session::start_job(script, ["-v", "--tick", "10ms", "-j1", tree]);
+    // The key ends the hold.
+    let hold = Hold::new();
+    let mut command = job(script, ["-v", "--tick", "10ms", tree]);
+    hold.apply(&mut command);
+    let mut s = Session::start_command(command, Stdout::Terminal);
     s.wait_for("a progress line with the hint", |screen| {
         screen.contains("press any key or Ctrl-C to stop")
     });

@@ -10,7 +10,7 @@ mod testenv;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use session::{Session, Stdout, cdu, describe, is_plain_progress_line, slow_tree, split_eta};
+use session::{Hold, Session, Stdout, cdu, describe, held_tree, is_plain_progress_line, split_eta};
 
 /// cdu with its history in `cache` (as XDG_CACHE_HOME), stdin closed.
 fn cdu_with_cache(cache: &Path) -> Command {
@@ -221,17 +221,22 @@ fn a_corrupt_history_is_said_once_then_replaced() {
 }
 
 fn a_remembered_directory_shows_a_bar_and_percentage_on_a_terminal() {
-    let tree = slow_tree();
+    let tree = held_tree();
     let cache = tempfile::tempdir().unwrap();
     let mut first = cdu_with_cache(cache.path());
     first.args(["-v", "-s"]).arg(tree);
     run(first);
+    // The second scan is held until its line has been seen.
+    let hold = Hold::new();
     let mut command = cdu_with_cache(cache.path());
-    command.args(["-v", "--tick", "10ms", "-s"]).arg(tree);
+    hold.apply(&mut command)
+        .args(["-v", "--tick", "10ms", "-s"])
+        .arg(tree);
     let mut s = Session::start_command(command, Stdout::Terminal);
     s.wait_for("a percentage and ETA", |screen| {
         screen.contains("%  ETA ") && screen.contains('█')
     });
+    hold.release();
     let (status, _) = s.finish();
     assert_eq!(describe(status), "exit 0", "{}", s.text());
 }
@@ -242,7 +247,9 @@ fn a_whole_file_system_shows_a_bar_and_percentage_on_a_terminal() {
     let fs = testenv::mount::Mounted::require("ext4");
     let mnt = fs.mount_point();
     // 50,000 empty files (the 1 GiB image has 65,536 inodes): a
-    // single-threaded scan takes long enough for several ticks.
+    // single-threaded scan takes long enough for several ticks, which the
+    // piped run below needs to see a late one. The run on the terminal is
+    // held until its line has been seen.
     for d in 0..50 {
         let dir = mnt.join(format!("d{d}"));
         std::fs::create_dir(&dir).unwrap();
@@ -250,14 +257,16 @@ fn a_whole_file_system_shows_a_bar_and_percentage_on_a_terminal() {
             std::fs::File::create(dir.join(format!("f{f}"))).unwrap();
         }
     }
+    let hold = Hold::new();
     let mut command = cdu();
-    command
+    hold.apply(&mut command)
         .args(["--mode", "verbose", "--tick", "10ms", "-s"])
         .arg(&mnt);
     let mut s = Session::start_command(command, Stdout::Terminal);
     s.wait_for("a percentage and ETA", |screen| {
         screen.contains("%  ETA ") && screen.contains('█')
     });
+    hold.release();
     let (status, _) = s.finish();
     assert_eq!(describe(status), "exit 0", "{}", s.text());
     // Piped, the lines end with the documented form, and the file

@@ -16,7 +16,7 @@ use std::process::{Output, Stdio};
 use libtest_mimic::{Arguments, Failed, Trial};
 use page_check::{Node, check_sums, check_well_formed, data_of, tree_of, without_comments};
 use serde_json::{Value, json};
-use session::{Session, Stdout, describe, slow_tree};
+use session::{Hold, Session, Stdout, describe, held_tree};
 use testenv::TestEnv;
 use webdriver::{Browser, browser_tools};
 
@@ -320,10 +320,20 @@ fn structural_diff_colours_changes() -> Result<(), Failed> {
 fn structural_stopped_scan_says_partial() -> Result<(), Failed> {
     let dir = tempfile::tempdir()?;
     let file = dir.path().join("stopped.html");
-    let tree = slow_tree().to_str().ok_or("tree path")?.to_string();
+    let tree = held_tree().to_str().ok_or("tree path")?.to_string();
     let arg = format!("--html={}", file.display());
-    let mut s = Session::start(["-v", "--tick", "10ms", &arg, &tree], Stdout::Pipe);
-    s.wait_for("a progress line", |screen| screen.contains(" entries "));
+    // Never released: the key ends the scan. `-s`: the cancel lets through
+    // at once all that the held scan had read, and a pipe filled faster
+    // than the test reads it would pass for a stdout that takes nothing,
+    // which ends cdu before it writes the page.
+    let hold = Hold::new();
+    let command = hold.cdu(["-v", "-s", "--tick", "10ms", &arg, &tree]);
+    let mut s = Session::start_command(command, Stdout::Pipe);
+    // A line that shows a directory of the tree: the scan has handed on
+    // the operand, so the page has it.
+    s.wait_for("a progress line in the tree", |screen| {
+        screen.contains(" entries ") && screen.contains(&tree)
+    });
     s.type_keys(b"q");
     let (status, _) = s.finish();
     if describe(status) != "exit 130" {

@@ -3,20 +3,23 @@
 //! says so is shown, keys typed ahead stay for the shell, a `dumb`
 //! terminal gets the plain lines, Ctrl-Z takes the live line away and the
 //! stopped time is left out of it, and a narrow terminal gets a line that
-//! fits.
+//! fits. The scans are held ([`Hold`]): each is still running when the
+//! test acts, and ends when the test lets it.
 
 mod session;
 mod testenv;
 
 use std::process::Stdio;
 
-use session::{Session, Stdout, cdu, describe, in_key_mode, is_plain_progress_line, slow_tree};
+use session::{
+    Hold, Session, Stdout, cdu, describe, held_tree, in_key_mode, is_plain_progress_line, job,
+};
 use unicode_width::UnicodeWidthStr;
 
-/// `cdu -s` of the slow tree as a script would run it: the full size.
+/// `cdu -s` of the held tree as a script would run it: the full size.
 fn full_size() -> String {
     let out = cdu()
-        .args(["-s", slow_tree().to_str().unwrap()])
+        .args(["-s", held_tree().to_str().unwrap()])
         .stdin(Stdio::null())
         .output()
         .unwrap();
@@ -26,14 +29,17 @@ fn full_size() -> String {
 
 #[test]
 fn without_v_enter_does_not_cancel() {
-    let tree = slow_tree();
-    let mut s = Session::start(["-s", tree.to_str().unwrap()], Stdout::Terminal);
+    let tree = held_tree();
+    let hold = Hold::new();
+    let command = hold.cdu(["-s", tree.to_str().unwrap()]);
+    let mut s = Session::start_command(command, Stdout::Terminal);
     s.wait_until_reading(tree);
     assert!(
         !in_key_mode(&s.pty.slave),
         "keys are watched with nothing on the screen to say so"
     );
     s.type_keys(b"\n");
+    hold.release();
     let (status, _) = s.finish();
     let screen = s.text();
     assert_eq!(describe(status), "exit 0", "screen:\n{screen}");
@@ -48,10 +54,13 @@ fn without_v_enter_does_not_cancel() {
 #[test]
 fn without_v_a_piped_stdout_leaves_the_keys_to_the_pager() {
     // `cdu big | less`: the keys typed are the pager's.
-    let tree = slow_tree();
-    let mut s = Session::start(["-s", tree.to_str().unwrap()], Stdout::Pipe);
+    let tree = held_tree();
+    let hold = Hold::new();
+    let command = hold.cdu(["-s", tree.to_str().unwrap()]);
+    let mut s = Session::start_command(command, Stdout::Pipe);
     s.wait_until_reading(tree);
     s.type_keys(b"G");
+    hold.release();
     let (status, stdout) = s.finish();
     assert_eq!(describe(status), "exit 0", "screen:\n{}", s.text());
     assert_eq!(stdout, full_size());
@@ -62,9 +71,15 @@ fn keys_typed_ahead_do_not_cancel_and_are_left_for_the_shell() {
     // As when `cdu -sv big⏎echo hi⏎` is pasted at a prompt: the second
     // line is already waiting when cdu starts.
     let script = "\"$0\" \"$@\"\necho \"[exit: $?]\"\nread -r line\necho \"[read: $line]\"";
-    let tree = slow_tree().to_str().unwrap();
-    let mut s = Session::start_job(script, ["-sv", "--tick", "10ms", tree]);
+    let tree = held_tree().to_str().unwrap();
+    let hold = Hold::new();
+    let mut command = job(script, ["-sv", "--tick", "10ms", tree]);
+    hold.apply(&mut command);
+    let mut s = Session::start_command(command, Stdout::Terminal);
     s.type_keys(b"echo hi\n");
+    // The live line is drawn while the keys wait; then the scan may end.
+    s.wait_for("a live line", |screen| screen.contains("Ctrl-C to stop"));
+    hold.release();
     s.wait_for("the shell reading the line", |screen| {
         screen.contains("[read: ")
     });
@@ -86,12 +101,13 @@ fn keys_typed_ahead_do_not_cancel_and_are_left_for_the_shell() {
 
 #[test]
 fn a_dumb_terminal_gets_the_plain_lines() {
-    let tree = slow_tree().to_str().unwrap();
-    let mut command = cdu();
-    command
-        .env("TERM", "dumb")
-        .args(["-sv", "--tick", "10ms", tree]);
+    let tree = held_tree().to_str().unwrap();
+    let hold = Hold::new();
+    let mut command = hold.cdu(["-sv", "--tick", "10ms", tree]);
+    command.env("TERM", "dumb");
     let mut s = Session::start_command(command, Stdout::Terminal);
+    s.wait_for("a progress line", |screen| screen.contains(" entries "));
+    hold.release();
     let (status, _) = s.finish();
     let screen = s.text();
     assert_eq!(describe(status), "exit 0", "screen:\n{screen}");
@@ -140,8 +156,11 @@ fn ctrl_z_clears_the_line_and_the_stopped_time_is_left_out() {
     // The shell keeps the job stopped for 3 s, then brings it back.
     let script =
         "\"$0\" \"$@\"\necho \"[stopped: $?]\"\nsleep 3\nfg >/dev/null\necho \"[exit: $?]\"";
-    let tree = slow_tree().to_str().unwrap();
-    let mut s = Session::start_job(script, ["-v", "-s", "--tick", "10ms", "-j1", tree]);
+    let tree = held_tree().to_str().unwrap();
+    let hold = Hold::new();
+    let mut command = job(script, ["-v", "-s", "--tick", "10ms", tree]);
+    hold.apply(&mut command);
+    let mut s = Session::start_command(command, Stdout::Terminal);
     s.wait_for("a progress line with the hint", |screen| {
         screen.contains("press any key or Ctrl-C to stop")
     });
@@ -150,6 +169,11 @@ fn ctrl_z_clears_the_line_and_the_stopped_time_is_left_out() {
         screen.contains("[stopped: 148]")
     });
     let stop = s.text().find("[stopped: 148]").unwrap();
+    // Still held after `fg`: lines are drawn until the test has one.
+    s.wait_for("a line after fg", |screen| {
+        elapsed_shown(&screen[stop..]).iter().any(|&t| t > 0.0)
+    });
+    hold.release();
     s.wait_for("the end of the job", |screen| screen.contains("[exit: "));
     let (status, _) = s.finish();
     let screen = s.text();
@@ -207,11 +231,11 @@ fn drawn_lines(text: &str) -> Vec<String> {
 
 #[test]
 fn a_terminal_narrowed_to_30_columns_gets_a_line_that_fits() {
-    let tree = slow_tree().to_str().unwrap();
-    let mut s = Session::start(
-        ["-v", "-s", "--tick", "10ms", "-j1", tree],
-        Stdout::Terminal,
-    );
+    let tree = held_tree().to_str().unwrap();
+    // Never released: Ctrl-C ends the scan.
+    let hold = Hold::new();
+    let command = hold.cdu(["-v", "-s", "--tick", "10ms", tree]);
+    let mut s = Session::start_command(command, Stdout::Terminal);
     s.wait_for("a progress line with the hint", |screen| {
         screen.contains("press any key or Ctrl-C to stop")
     });

@@ -1,14 +1,15 @@
 //! Progress when stderr is not a terminal, and a stdin that is not a
 //! terminal: plain lines in the documented format, results alone on
-//! stdout, and stdin never read.
+//! stdout, and stdin never read. Scans that must still be running when
+//! the test acts are held ([`Hold`]).
 
 mod session;
 mod testenv;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::Stdio;
+use std::process::{ExitStatus, Stdio};
 
-use session::{cdu, describe, is_plain_progress_line, slow_tree};
+use session::{Hold, cdu, describe, held_tree, is_plain_progress_line, slow_tree};
 
 /// Output of a plain `cdu ARGS` run, for comparison.
 fn reference_output(args: &[&str]) -> String {
@@ -21,16 +22,40 @@ fn reference_output(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Runs `cdu ARGS` held, stdin closed, and lets the scan finish once a
+/// line is on stderr; returns the status, stdout and stderr.
+fn run_held_past_a_line(args: &[&str]) -> (ExitStatus, String, String) {
+    let hold = Hold::new();
+    let mut child = hold
+        .cdu(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        stdout.read_to_string(&mut out).unwrap();
+        out
+    });
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut lines = String::new();
+    assert!(
+        stderr.read_line(&mut lines).unwrap() > 0,
+        "nothing on stderr"
+    );
+    hold.release();
+    stderr.read_to_string(&mut lines).unwrap();
+    let status = child.wait().unwrap();
+    (status, reader.join().unwrap(), lines)
+}
+
 #[test]
 fn piped_v_prints_plain_progress_lines_on_stderr_and_only_results_on_stdout() {
-    let tree = slow_tree().to_str().unwrap();
-    let out = cdu()
-        .args(["-v", "--tick", "1ms", tree])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let tree = held_tree().to_str().unwrap();
+    let (status, stdout, stderr) = run_held_past_a_line(&["-v", "--tick", "1ms", tree]);
+    assert!(status.success(), "{}: {stderr}", describe(status));
     assert!(
         !stderr.contains('\x1b'),
         "escape codes on a pipe: {stderr:?}"
@@ -43,14 +68,14 @@ fn piped_v_prints_plain_progress_lines_on_stderr_and_only_results_on_stdout() {
             "not a progress line: {line:?}"
         );
     }
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        reference_output(&[tree])
-    );
+    assert_eq!(stdout, reference_output(&[tree]));
 }
 
 #[test]
 fn verbose_mode_shows_progress_without_v_and_sequential_never_does() {
+    // A real tree that takes a while, not a hold: that the sequential
+    // scan shows nothing means something only if it ran for many ticks on
+    // its own, and no event tells a test when enough ticks have passed.
     let tree = slow_tree().to_str().unwrap();
     let verbose = cdu()
         .args(["--mode", "verbose", "--tick", "1ms", "-s", tree])
@@ -156,9 +181,11 @@ fn endless_input_on_stdin_does_not_stop_the_scan() {
 
 #[test]
 fn sigint_without_a_terminal_prints_partial_results_and_exits_130() {
-    let tree = slow_tree().to_str().unwrap();
-    let mut child = cdu()
-        .args(["-v", "--tick", "1ms", "-d", "1", tree])
+    let tree = held_tree().to_str().unwrap();
+    // Never released: the signal ends the scan.
+    let hold = Hold::new();
+    let mut child = hold
+        .cdu(["-v", "--tick", "1ms", "-d", "1", tree])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -182,11 +209,16 @@ fn sigint_without_a_terminal_prints_partial_results_and_exits_130() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(describe(out.status), "exit 130", "{rest}");
     let notice = rest.lines().last().unwrap_or_default();
-    assert!(
-        notice.starts_with("cdu: cancelled after ")
-            && notice.ends_with(" entries; sizes are partial"),
-        "{rest}"
-    );
+    let counted = notice
+        .strip_prefix("cdu: cancelled after ")
+        .and_then(|n| n.strip_suffix(" entries; sizes are partial"));
+    let Some(counted) = counted else {
+        panic!("no partial notice: {rest}");
+    };
+    let counted: u64 = counted.replace(',', "").parse().unwrap();
+    let all = reference_output(&["-s", "--inodes", tree]);
+    let all: u64 = all.split('\t').next().unwrap().parse().unwrap();
+    assert!(counted < all, "{counted} entries is the whole tree: {rest}");
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
         stdout.ends_with(&format!("\t{tree}\n")),

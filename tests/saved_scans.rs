@@ -155,12 +155,15 @@ fn a_stopped_scan_leaves_the_whole_export_in_place() {
     let env = TestEnv::new(TREE);
     let before = saved(&env, "b.json");
     let target = env.tempdir().join("b.json");
-    let tree = session::slow_tree().to_str().unwrap();
+    let tree = session::held_tree().to_str().unwrap();
     let export = format!("--export={}", target.display());
-    let mut s = session::Session::start(
-        ["-v", "--tick", "10ms", &export, tree],
-        session::Stdout::Pipe,
-    );
+    // Never released: the signal ends the scan. `-s`: the cancel lets
+    // through at once all that the held scan had read, and a pipe filled
+    // faster than the test reads it would pass for a stdout that takes
+    // nothing, which ends cdu before its messages.
+    let hold = session::Hold::new();
+    let command = hold.cdu(["-v", "-s", "--tick", "10ms", &export, tree]);
+    let mut s = session::Session::start_command(command, session::Stdout::Pipe);
     s.wait_for("a progress line", |screen| {
         screen.contains(" entries ") && screen.contains(tree)
     });
@@ -185,11 +188,11 @@ fn a_stopped_scan_leaves_the_whole_export_in_place() {
 
 #[test]
 fn a_stopped_export_on_stdout_is_left_unclosed() {
-    let tree = session::slow_tree().to_str().unwrap();
-    let mut s = session::Session::start(
-        ["-v", "--tick", "10ms", "--export=-", tree],
-        session::Stdout::Pipe,
-    );
+    let tree = session::held_tree().to_str().unwrap();
+    // Never released: the signal ends the scan.
+    let hold = session::Hold::new();
+    let command = hold.cdu(["-v", "--tick", "10ms", "--export=-", tree]);
+    let mut s = session::Session::start_command(command, session::Stdout::Pipe);
     s.wait_for("a progress line", |screen| {
         screen.contains(" entries ") && screen.contains(tree)
     });

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::process::{Command, Output, Stdio};
 
 use proptest::prelude::*;
-use session::{Session, Stdout, describe, slow_tree};
+use session::{Hold, Session, Stdout, describe, held_tree};
 use testenv::TestEnv;
 
 /// A small project: 15 inodes, with equal sizes that the tie-break (by
@@ -510,12 +510,18 @@ fn a_tree_fits_the_terminal() {
 }
 
 fn assert_cancelled_view(args: &[&str], notice: &str) {
-    let tree = slow_tree().to_str().unwrap();
+    let tree = held_tree().to_str().unwrap();
     let mut all = vec!["-v", "--tick", "10ms"];
     all.extend_from_slice(args);
     all.push(tree);
-    let mut s = Session::start(&all, Stdout::Pipe);
-    s.wait_for("a progress line", |screen| screen.contains(" entries "));
+    // Never released: the key ends the scan.
+    let hold = Hold::new();
+    let mut s = Session::start_command(hold.cdu(&all), Stdout::Pipe);
+    // A line that shows a directory of the tree: the scan has handed on
+    // the operand.
+    s.wait_for("a progress line in the tree", |screen| {
+        screen.contains(" entries ") && screen.contains(tree)
+    });
     s.type_keys(b"q");
     let (status, out) = s.finish();
     let screen = s.text();

@@ -1,7 +1,9 @@
-//! Helpers for the progress and cancellation tests: a tree that takes a
-//! while to scan, cdu run on a real pseudo-terminal as a person would run
-//! it, and waits that end on what is observed, never on a fixed sleep (the
-//! deadlines only turn a hang into a failure).
+//! Helpers for the progress and cancellation tests: a scan held running
+//! for as long as a test needs (and a tree that takes a while to scan,
+//! for the few tests that need a real one), cdu run on a real
+//! pseudo-terminal as a person would run it, and waits that end on what is
+//! observed, never on a fixed sleep (the deadlines only turn a hang into a
+//! failure).
 #![allow(dead_code)]
 
 use std::ffi::OsStr;
@@ -34,22 +36,80 @@ pub fn cdu() -> Command {
 }
 
 /// A tree of 300,000 files in 3,000 directories: a scan of it takes a good
-/// part of a second even with a warm cache, hundreds of times what a key,
-/// a signal or a progress tick needs. Built once into the target directory
-/// and kept there between runs (`tree::build_cached`).
+/// part of a second even with a warm cache, hundreds of times what a
+/// progress tick needs. Only for a test that needs a scan to run a while
+/// on its own (one that checks that nothing is shown, say); a test that
+/// needs a scan still running when it acts holds one ([`Hold`]).
 pub fn slow_tree() -> &'static Path {
     static TREE: OnceLock<PathBuf> = OnceLock::new();
     TREE.get_or_init(|| {
-        let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cdu-trees");
-        std::fs::create_dir_all(&cache).expect("create tree cache");
-        let description = cache.join("slow.tree");
-        std::fs::write(
-            &description,
-            "generate s files=300000 dirs=3000 seed=1 maxsize=4K\n",
+        cached_tree(
+            "slow",
+            "generate s files=300000 dirs=3000 seed=1 maxsize=4K",
         )
-        .expect("write tree description");
-        crate::testenv::tree::build_cached(&description, &cache).expect("build slow tree")
     })
+}
+
+/// A tree of 6,000 files in 3,000 directories, for held scans: far more
+/// directories than the scan's channel holds (1,024 batches), so a held
+/// scan that is cancelled has certainly not seen all of it.
+pub fn held_tree() -> &'static Path {
+    static TREE: OnceLock<PathBuf> = OnceLock::new();
+    TREE.get_or_init(|| cached_tree("held", "generate h files=6000 dirs=3000 seed=2 maxsize=4K"))
+}
+
+/// `description` built once into the target directory and kept there
+/// between runs (`tree::build_cached`).
+fn cached_tree(name: &str, description: &str) -> PathBuf {
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cdu-trees");
+    std::fs::create_dir_all(&cache).expect("create tree cache");
+    let file = cache.join(format!("{name}.tree"));
+    std::fs::write(&file, format!("{description}\n")).expect("write tree description");
+    crate::testenv::tree::build_cached(&file, &cache).expect("build tree")
+}
+
+/// A hold on the scans of the cdu commands it is applied to
+/// (`CDU_TEST_HOLD`): once a scan has handed on its first batches, it
+/// takes no more until [`Hold::release`] (or a cancel), while its ticks,
+/// keys and signals go on as ever. The test decides when the scan ends,
+/// whatever the machine's load.
+pub struct Hold {
+    dir: tempfile::TempDir,
+}
+
+impl Hold {
+    pub fn new() -> Hold {
+        let dir = tempfile::tempdir().expect("hold directory");
+        std::fs::write(dir.path().join("hold"), "").expect("hold file");
+        Hold { dir }
+    }
+
+    /// The file whose existence holds the scan.
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("hold")
+    }
+
+    /// Holds the scans of `command`.
+    pub fn apply<'c>(&self, command: &'c mut Command) -> &'c mut Command {
+        command.env("CDU_TEST_HOLD", self.path())
+    }
+
+    /// cdu with `args`, held.
+    pub fn cdu<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = cdu();
+        command.args(args);
+        self.apply(&mut command);
+        command
+    }
+
+    /// Lets the held scans finish.
+    pub fn release(&self) {
+        std::fs::remove_file(self.path()).expect("remove hold file");
+    }
 }
 
 /// Whether `line` is a plain progress line in the documented format:
@@ -205,13 +265,7 @@ impl Session {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let mut command = Command::new("bash");
-        command
-            .arg("-c")
-            .arg(format!("set -m\n{script}"))
-            .arg(env!("CARGO_BIN_EXE_cdu"))
-            .args(args);
-        Session::spawn(command, Stdout::Terminal)
+        Session::spawn(job(script, args), Stdout::Terminal)
     }
 
     fn spawn(mut command: Command, stdout: Stdout) -> Session {
@@ -276,7 +330,7 @@ impl Session {
                 return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                self.drain(Duration::ZERO);
+                self.drain_to_end();
                 if done(&String::from_utf8_lossy(&self.screen)) {
                     return;
                 }
@@ -316,6 +370,30 @@ impl Session {
                 tv_sec: 0,
                 tv_nsec: 0,
             };
+        }
+    }
+
+    /// Reads the rest of what was written to the terminal, once cdu has
+    /// ended. Its last bytes may still be on their way to this side when
+    /// its exit is seen, so a mark is written after them (the terminal
+    /// keeps the order) and everything up to the mark is read.
+    fn drain_to_end(&mut self) {
+        const MARK: &[u8] = b"<the session's end>";
+        // Room in the terminal's buffer for the mark.
+        self.drain(Duration::ZERO);
+        rustix::io::write(&self.pty.slave, MARK).expect("write the end mark");
+        let start = Instant::now();
+        loop {
+            if let Some(at) = self.screen.windows(MARK.len()).position(|w| w == MARK) {
+                self.screen.drain(at..at + MARK.len());
+                return;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "the end mark never came back; screen:\n{}",
+                self.text()
+            );
+            self.drain(Duration::from_millis(20));
         }
     }
 
@@ -379,7 +457,7 @@ impl Session {
             );
             self.drain(Duration::from_millis(20));
         };
-        self.drain(Duration::ZERO);
+        self.drain_to_end();
         let out = self
             .stdout
             .take()
@@ -410,6 +488,24 @@ impl Drop for Session {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The shell of [`Session::start_job`], to start with
+/// [`Session::start_command`] once its environment is set.
+pub fn job<I, S>(script: &str, args: I) -> Command
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut command = Command::new("bash");
+    // As `cdu()`: no percentage from the user's earlier scans.
+    command
+        .env("CDU_NO_HISTORY", "1")
+        .arg("-c")
+        .arg(format!("set -m\n{script}"))
+        .arg(env!("CARGO_BIN_EXE_cdu"))
+        .args(args);
+    command
 }
 
 /// The exit code, or a description of the signal that ended the process.
