@@ -10,7 +10,8 @@ use std::fs;
 use std::sync::Arc;
 
 use browsing::*;
-use cdu::browse::model::{Shared, TreeSink, lock};
+use cdu::browse::model::{Shared, lock};
+use cdu::browse::sink::TreeSink;
 use cdu::browse::{Browser, Flow};
 use cdu::exit::ExitStatus;
 use cdu::{Cancel, Event, Sink};

@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::model::{Kind, NodeId, ROOT, Shared, Sizes, Tree, TreeSink, lock};
+use super::model::{Kind, NodeId, ROOT, Shared, Sizes, Tree, lock};
 use super::remove::{self, Identity, Target};
+use super::sink::TreeSink;
 use super::view::{SortKey, View};
 use crate::cancel::Cancel;
 use crate::config::{Config, Dereference, Operand};

@@ -2,7 +2,7 @@
 //! removes what the user chooses, safely.
 //!
 //! The scan runs on its own thread and fills a shared [`model::Tree`]
-//! through [`model::TreeSink`], the same ordered stream every other output
+//! through [`sink::TreeSink`], the same ordered stream every other output
 //! reads, so sizes are du's. The interface thread locks the tree for a
 //! moment per frame or key: `view` keeps the open directory sorted, `app`
 //! turns keys into actions, `draw` paints a frame, `remove` deletes and
@@ -12,6 +12,7 @@ pub mod app;
 pub mod draw;
 pub mod model;
 pub mod remove;
+pub mod sink;
 mod term;
 pub mod view;
 
@@ -23,7 +24,8 @@ use crate::Summary;
 use crate::cancel::Cancel;
 use crate::config::Config;
 use crate::exit::ExitStatus;
-use model::{Shared, TreeSink, lock};
+use model::{Shared, lock};
+use sink::TreeSink;
 
 pub use app::{Browser, Flow};
 

@@ -1,13 +1,13 @@
 //! The browser's model: the scanned tree, compact enough for millions of
-//! entries. Nodes live in one arena and point at each other by index; all
-//! names share one buffer; a directory's children are a singly linked list
+//! entries. Nodes live in one arena of 32-byte slots and point at each
+//! other by index; all names share one buffer, each ended by a NUL (no file
+//! name holds one); a directory's children are a singly linked list
 //! threaded through the arena, so adding an entry allocates nothing of its
-//! own. The scan fills it through [`TreeSink`] while the interface reads it.
+//! own. The scan fills it through [`super::sink::TreeSink`] while the
+//! interface reads it.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-
-use crate::batch::{Details, FileType, NO_TIME, Usage};
-use crate::stream::{Event, Sink};
 
 /// A node's index in the arena; [`NONE`] ends a list.
 pub type NodeId = u32;
@@ -29,6 +29,14 @@ pub enum Kind {
     Unreadable,
 }
 
+const KINDS: [Kind; 5] = [
+    Kind::Dir,
+    Kind::File,
+    Kind::Symlink,
+    Kind::Other,
+    Kind::Unreadable,
+];
+
 /// The directory could not be read, or only in part: its size is what
 /// could be counted.
 pub const FLAG_ERROR: u8 = 1;
@@ -38,13 +46,10 @@ pub const FLAG_OPEN: u8 = 2;
 /// A file with several hard links.
 pub const FLAG_LINKED: u8 = 4;
 
-/// One entry, 40 bytes. Sizes are the subtree's for a directory.
-#[derive(Clone, Copy, Debug)]
+/// One entry as the rest of the browser sees it. Sizes are the subtree's
+/// for a directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Node {
-    first_child: NodeId,
-    next_sibling: NodeId,
-    name_start: u32,
-    name_len: u16,
     pub kind: Kind,
     pub flags: u8,
     /// Entries counted at and below it (du's `--inodes`).
@@ -58,10 +63,69 @@ pub struct Node {
 }
 
 impl Node {
+    /// An entry of `kind` with no sizes yet.
+    pub fn new(kind: Kind) -> Node {
+        Node {
+            kind,
+            flags: 0,
+            items: 0,
+            mtime: 0,
+            disk: 0,
+            apparent: 0,
+        }
+    }
+
     pub fn is_dir(&self) -> bool {
         self.kind == Kind::Dir
     }
 }
+
+/// Bits of each size kept in a slot. 2^45 bytes is 32 TiB: more than any
+/// file and all but the biggest directories, which keep their sizes in
+/// [`Tree::overflow`] instead.
+const SIZE_BITS: u32 = 45;
+/// The value that says "the size is in the overflow table".
+const SIZE_FAR: u64 = (1 << SIZE_BITS) - 1;
+
+/// One entry in the arena, 32 bytes: at a million entries each byte is a
+/// megabyte. `packed` holds the disk usage (bits 0-44), the apparent size
+/// (45-89), the kind (90-92) and the flags (93-95).
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    first_child: NodeId,
+    next_sibling: NodeId,
+    name_start: u32,
+    items: u32,
+    mtime: u32,
+    packed: [u32; 3],
+}
+
+impl Slot {
+    fn bits(&self) -> u128 {
+        u128::from(self.packed[0])
+            | u128::from(self.packed[1]) << 32
+            | u128::from(self.packed[2]) << 64
+    }
+
+    fn set_bits(&mut self, bits: u128) {
+        self.packed = [bits as u32, (bits >> 32) as u32, (bits >> 64) as u32];
+    }
+
+    fn field(&self, shift: u32, width: u32) -> u64 {
+        ((self.bits() >> shift) & ((1u128 << width) - 1)) as u64
+    }
+
+    fn set_field(&mut self, shift: u32, width: u32, value: u64) {
+        let mask = ((1u128 << width) - 1) << shift;
+        let bits = (self.bits() & !mask) | (u128::from(value) << shift & mask);
+        self.set_bits(bits);
+    }
+}
+
+const DISK_AT: u32 = 0;
+const APPARENT_AT: u32 = SIZE_BITS;
+const KIND_AT: u32 = 2 * SIZE_BITS;
+const FLAGS_AT: u32 = KIND_AT + 3;
 
 /// How far a running scan has come, for the progress line.
 #[derive(Clone, Debug, Default)]
@@ -76,8 +140,11 @@ pub struct Progress {
 
 /// The scanned tree and the state of the scan that fills it.
 pub struct Tree {
-    nodes: Vec<Node>,
+    slots: Vec<Slot>,
     names: Vec<u8>,
+    /// The sizes too big for a slot, by node and by which size (false:
+    /// disk usage, true: apparent size).
+    overflow: HashMap<(NodeId, bool), u64>,
     /// Bumped on every change, so that a view knows when to sort again.
     pub generation: u64,
     /// The scan has ended (completely or not).
@@ -101,21 +168,11 @@ impl Default for Tree {
 
 impl Tree {
     pub fn new() -> Self {
-        let root = Node {
-            first_child: NONE,
-            next_sibling: NONE,
-            name_start: 0,
-            name_len: 0,
-            kind: Kind::Dir,
-            flags: 0,
-            items: 0,
-            mtime: 0,
-            disk: 0,
-            apparent: 0,
-        };
-        Tree {
-            nodes: vec![root],
-            names: Vec::new(),
+        let mut tree = Tree {
+            slots: Vec::new(),
+            // The root's empty name.
+            names: vec![0],
+            overflow: HashMap::new(),
             generation: 0,
             done: false,
             partial: false,
@@ -123,45 +180,113 @@ impl Tree {
             scanning: None,
             progress: Progress::default(),
             messages: Vec::new(),
-        }
+        };
+        tree.slots.push(Slot {
+            first_child: NONE,
+            next_sibling: NONE,
+            name_start: 0,
+            items: 0,
+            mtime: 0,
+            packed: [0; 3],
+        });
+        tree.set(ROOT, Node::new(Kind::Dir));
+        tree
     }
 
     pub fn len(&self) -> usize {
-        self.nodes.len()
+        self.slots.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.nodes.len() == 1
+        self.slots.len() == 1
     }
 
-    pub fn node(&self, id: NodeId) -> &Node {
-        &self.nodes[id as usize]
+    /// The entry `id`, unpacked.
+    pub fn node(&self, id: NodeId) -> Node {
+        let slot = &self.slots[id as usize];
+        let kind = KINDS[slot.field(KIND_AT, 3) as usize];
+        Node {
+            kind,
+            flags: slot.field(FLAGS_AT, 3) as u8,
+            items: slot.items,
+            mtime: slot.mtime,
+            disk: self.size(id, false),
+            apparent: self.size(id, true),
+        }
     }
 
-    pub fn node_mut(&mut self, id: NodeId) -> &mut Node {
+    fn size(&self, id: NodeId, apparent: bool) -> u64 {
+        let at = if apparent { APPARENT_AT } else { DISK_AT };
+        match self.slots[id as usize].field(at, SIZE_BITS) {
+            SIZE_FAR => self.overflow[&(id, apparent)],
+            small => small,
+        }
+    }
+
+    fn set_size(&mut self, id: NodeId, apparent: bool, value: u64) {
+        let at = if apparent { APPARENT_AT } else { DISK_AT };
+        let was_far = self.slots[id as usize].field(at, SIZE_BITS) == SIZE_FAR;
+        let stored = if value >= SIZE_FAR {
+            self.overflow.insert((id, apparent), value);
+            SIZE_FAR
+        } else {
+            if was_far {
+                self.overflow.remove(&(id, apparent));
+            }
+            value
+        };
+        self.slots[id as usize].set_field(at, SIZE_BITS, stored);
+    }
+
+    /// Replaces what `id` says of itself (not its place in the tree).
+    pub fn set(&mut self, id: NodeId, node: Node) {
+        let kind = KINDS.iter().position(|&k| k == node.kind).unwrap_or(0);
+        let slot = &mut self.slots[id as usize];
+        slot.items = node.items;
+        slot.mtime = node.mtime;
+        slot.set_field(KIND_AT, 3, kind as u64);
+        slot.set_field(FLAGS_AT, 3, u64::from(node.flags & 7));
+        self.set_size(id, false, node.disk);
+        self.set_size(id, true, node.apparent);
         self.generation += 1;
-        &mut self.nodes[id as usize]
+    }
+
+    /// Changes `id` through `change`.
+    pub fn update(&mut self, id: NodeId, change: impl FnOnce(&mut Node)) {
+        let mut node = self.node(id);
+        change(&mut node);
+        self.set(id, node);
     }
 
     pub fn name(&self, id: NodeId) -> &[u8] {
-        let n = &self.nodes[id as usize];
-        &self.names[n.name_start as usize..][..n.name_len as usize]
+        let rest = &self.names[self.slots[id as usize].name_start as usize..];
+        let end = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+        &rest[..end]
+    }
+
+    /// The first of `dir`'s children, or [`NONE`].
+    pub fn first_child(&self, dir: NodeId) -> NodeId {
+        self.slots[dir as usize].first_child
     }
 
     /// Adds a node under `parent` (at the head of its list: a view sorts
-    /// anyway).
-    pub fn add(&mut self, parent: NodeId, name: &[u8], mut node: Node) -> NodeId {
-        let id = self.nodes.len() as NodeId;
-        // A name longer than any file system allows is cut, not refused.
-        let name = &name[..name.len().min(u16::MAX as usize)];
-        node.name_start = self.names.len() as u32;
-        node.name_len = name.len() as u16;
-        self.names.extend_from_slice(name);
-        node.next_sibling = self.nodes[parent as usize].first_child;
-        node.first_child = NONE;
-        self.nodes.push(node);
-        self.nodes[parent as usize].first_child = id;
-        self.generation += 1;
+    /// anyway). A name is kept up to a NUL, which no file name holds.
+    pub fn add(&mut self, parent: NodeId, name: &[u8], node: Node) -> NodeId {
+        let id = self.slots.len() as NodeId;
+        let name_start = self.names.len() as u32;
+        let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+        self.names.extend_from_slice(&name[..end]);
+        self.names.push(0);
+        self.slots.push(Slot {
+            first_child: NONE,
+            next_sibling: self.slots[parent as usize].first_child,
+            name_start,
+            items: 0,
+            mtime: 0,
+            packed: [0; 3],
+        });
+        self.slots[parent as usize].first_child = id;
+        self.set(id, node);
         id
     }
 
@@ -169,24 +294,24 @@ impl Tree {
     pub fn children(&self, dir: NodeId) -> Children<'_> {
         Children {
             tree: self,
-            next: self.nodes[dir as usize].first_child,
+            next: self.slots[dir as usize].first_child,
         }
     }
 
     /// Takes `child` out of `parent`'s list (its nodes stay in the arena,
     /// unreachable).
     pub fn unlink(&mut self, parent: NodeId, child: NodeId) {
-        let next = self.nodes[child as usize].next_sibling;
-        if self.nodes[parent as usize].first_child == child {
-            self.nodes[parent as usize].first_child = next;
+        let next = self.slots[child as usize].next_sibling;
+        if self.slots[parent as usize].first_child == child {
+            self.slots[parent as usize].first_child = next;
         } else {
-            let mut at = self.nodes[parent as usize].first_child;
+            let mut at = self.slots[parent as usize].first_child;
             while at != NONE {
-                if self.nodes[at as usize].next_sibling == child {
-                    self.nodes[at as usize].next_sibling = next;
+                if self.slots[at as usize].next_sibling == child {
+                    self.slots[at as usize].next_sibling = next;
                     break;
                 }
-                at = self.nodes[at as usize].next_sibling;
+                at = self.slots[at as usize].next_sibling;
             }
         }
         self.generation += 1;
@@ -195,23 +320,23 @@ impl Tree {
     /// Takes `sizes` off each node of `path` (a removal below them).
     pub fn subtract(&mut self, path: &[NodeId], sizes: Sizes) {
         for &id in path {
-            let n = &mut self.nodes[id as usize];
-            n.disk = n.disk.saturating_sub(sizes.disk);
-            n.apparent = n.apparent.saturating_sub(sizes.apparent);
-            n.items = n.items.saturating_sub(sizes.items);
+            self.update(id, |n| {
+                n.disk = n.disk.saturating_sub(sizes.disk);
+                n.apparent = n.apparent.saturating_sub(sizes.apparent);
+                n.items = n.items.saturating_sub(sizes.items);
+            });
         }
-        self.generation += 1;
     }
 
     /// Adds `sizes` to each node of `path`.
     pub fn add_sizes(&mut self, path: &[NodeId], sizes: Sizes) {
         for &id in path {
-            let n = &mut self.nodes[id as usize];
-            n.disk = n.disk.saturating_add(sizes.disk);
-            n.apparent = n.apparent.saturating_add(sizes.apparent);
-            n.items = n.items.saturating_add(sizes.items);
+            self.update(id, |n| {
+                n.disk = n.disk.saturating_add(sizes.disk);
+                n.apparent = n.apparent.saturating_add(sizes.apparent);
+                n.items = n.items.saturating_add(sizes.items);
+            });
         }
-        self.generation += 1;
     }
 
     /// Puts the tree under `other`'s first operand in place of `old`, a
@@ -219,7 +344,7 @@ impl Tree {
     /// `path`: a rescan's result. Returns the new node.
     pub fn graft(&mut self, path: &[NodeId], old: NodeId, other: &Tree) -> Option<NodeId> {
         let parent = *path.last()?;
-        let top = other.node(ROOT).first_child;
+        let top = other.first_child(ROOT);
         if top == NONE {
             return None;
         }
@@ -233,12 +358,12 @@ impl Tree {
     }
 
     fn copy_from(&mut self, parent: NodeId, name: &[u8], other: &Tree, id: NodeId) -> NodeId {
-        let new = self.add(parent, name, *other.node(id));
+        let new = self.add(parent, name, other.node(id));
         // Depth-first with an explicit stack: trees may be deep.
         let mut stack = vec![(id, new)];
         while let Some((from, to)) = stack.pop() {
             for child in other.children(from) {
-                let copied = self.add(to, other.name(child), *other.node(child));
+                let copied = self.add(to, other.name(child), other.node(child));
                 stack.push((child, copied));
             }
         }
@@ -263,7 +388,7 @@ pub struct Sizes {
 }
 
 impl Sizes {
-    pub fn of(node: &Node) -> Sizes {
+    pub fn of(node: Node) -> Sizes {
         Sizes {
             disk: node.disk,
             apparent: node.apparent,
@@ -284,7 +409,7 @@ impl Iterator for Children<'_> {
             return None;
         }
         let id = self.next;
-        self.next = self.tree.nodes[id as usize].next_sibling;
+        self.next = self.tree.slots[id as usize].next_sibling;
         Some(id)
     }
 }
@@ -299,245 +424,85 @@ pub fn lock(tree: &Shared) -> MutexGuard<'_, Tree> {
     tree.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The sink that builds a [`Tree`] from the ordered stream.
-pub struct TreeSink {
-    tree: Shared,
-    /// The open directories, outermost first.
-    stack: Vec<NodeId>,
-    /// Whether sizes were counted as apparent sizes (`-A`, `-b`): then
-    /// `usage.bytes` is the apparent size and the details carry the disk
-    /// usage.
-    apparent: bool,
-}
-
-impl TreeSink {
-    pub fn new(tree: Shared, apparent: bool) -> Self {
-        TreeSink {
-            tree,
-            stack: Vec::new(),
-            apparent,
-        }
-    }
-
-    fn node(&self, kind: Kind, usage: Usage, details: Option<Details>) -> Node {
-        let other = details.map_or(usage.bytes, |d| d.other_bytes);
-        let (disk, apparent) = if self.apparent {
-            (other, usage.bytes)
-        } else {
-            (usage.bytes, other)
-        };
-        let mtime = if usage.time == NO_TIME {
-            0
-        } else {
-            (usage.time / 1_000_000_000).clamp(0, u32::MAX as i128) as u32
-        };
-        let linked = details.is_some_and(|d| d.link.is_some());
-        Node {
-            first_child: NONE,
-            next_sibling: NONE,
-            name_start: 0,
-            name_len: 0,
-            kind,
-            flags: if linked { FLAG_LINKED } else { 0 },
-            items: usage.inodes.min(u32::MAX as u64) as u32,
-            mtime,
-            disk,
-            apparent,
-        }
-    }
-
-    /// Adds an entry under the innermost open directory and counts it in
-    /// every open directory.
-    fn add(&mut self, path: &[u8], depth: usize, node: Node) -> NodeId {
-        let parent = self.stack.last().copied().unwrap_or(ROOT);
-        let name = if depth == 0 {
-            path
-        } else {
-            last_component(path)
-        };
-        let sizes = Sizes::of(&node);
-        let mut tree = lock(&self.tree);
-        let id = tree.add(parent, name, node);
-        for &open in self.stack.iter().chain(std::iter::once(&ROOT)) {
-            let n = &mut tree.nodes[open as usize];
-            n.disk = n.disk.saturating_add(sizes.disk);
-            n.apparent = n.apparent.saturating_add(sizes.apparent);
-            n.items = n.items.saturating_add(sizes.items);
-            n.mtime = n.mtime.max(node.mtime);
-        }
-        id
-    }
-}
-
-/// The name at the end of a path as du prints it.
-fn last_component(path: &[u8]) -> &[u8] {
-    match path.iter().rposition(|&b| b == b'/') {
-        Some(i) if i + 1 < path.len() => &path[i + 1..],
-        _ => path,
-    }
-}
-
-fn kind_of(details: Option<Details>) -> Kind {
-    match details.map(|d| d.file_type) {
-        Some(FileType::Symlink) => Kind::Symlink,
-        Some(FileType::Other) => Kind::Other,
-        Some(FileType::Directory) => Kind::Dir,
-        _ => Kind::File,
-    }
-}
-
-impl Sink for TreeSink {
-    fn event(&mut self, event: &Event<'_>) -> std::io::Result<()> {
-        match *event {
-            Event::DirStart {
-                path,
-                depth,
-                own,
-                details,
-            } => {
-                let mut node = self.node(Kind::Dir, own, details);
-                node.flags |= FLAG_OPEN;
-                let id = self.add(path, depth, node);
-                self.stack.push(id);
-                lock(&self.tree).scanning = Some(id);
-            }
-            Event::File {
-                path,
-                depth,
-                usage,
-                details,
-            } => {
-                let node = self.node(kind_of(details), usage, details);
-                self.add(path, depth, node);
-            }
-            Event::DirEnd { .. } => {
-                if let Some(id) = self.stack.pop() {
-                    let mut tree = lock(&self.tree);
-                    tree.nodes[id as usize].flags &= !FLAG_OPEN;
-                    tree.scanning = self.stack.last().copied();
-                    tree.generation += 1;
-                }
-            }
-            Event::Error { path, kind, .. } => {
-                use crate::batch::ErrorKind;
-                let mut tree = lock(&self.tree);
-                tree.errors += 1;
-                match (kind, self.stack.last()) {
-                    // The directory being closed could not be read (in
-                    // full); it keeps what was counted.
-                    (ErrorKind::ReadDir | ErrorKind::ReadPartial, Some(&top)) => {
-                        tree.nodes[top as usize].flags |= FLAG_ERROR;
-                        tree.generation += 1;
-                    }
-                    _ => {
-                        drop(tree);
-                        let depth = self.stack.len();
-                        let mut node = self.node(Kind::Unreadable, Usage::default(), None);
-                        node.items = 0;
-                        self.add(path, depth, node);
-                    }
-                }
-            }
-            Event::Invalid { message } => {
-                let mut tree = lock(&self.tree);
-                tree.errors += 1;
-                tree.messages
-                    .push(String::from_utf8_lossy(message).into_owned());
-            }
-            Event::Skipped { .. } => {}
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn file(bytes: u64) -> Usage {
-        Usage {
-            bytes,
-            inodes: 1,
-            time: NO_TIME,
+    fn file(disk: u64) -> Node {
+        Node {
+            items: 1,
+            disk,
+            apparent: disk,
+            ..Node::new(Kind::File)
         }
     }
 
     #[test]
-    fn sizes_add_up_in_every_open_directory() {
-        let tree: Shared = Arc::default();
-        let mut sink = TreeSink::new(tree.clone(), false);
-        let events = [
-            Event::DirStart {
-                path: b"t",
-                depth: 0,
-                own: file(4096),
-                details: None,
-            },
-            Event::DirStart {
-                path: b"t/d",
-                depth: 1,
-                own: file(4096),
-                details: None,
-            },
-            Event::File {
-                path: b"t/d/f",
-                depth: 2,
-                usage: file(8192),
-                details: None,
-            },
-            Event::DirEnd {
-                path: b"t/d",
-                depth: 1,
-                total: file(12288),
-                separate: file(12288),
-            },
-            Event::File {
-                path: b"t/g",
-                depth: 1,
-                usage: file(100),
-                details: None,
-            },
-        ];
-        for e in &events {
-            sink.event(e).unwrap();
-        }
-        let tree = lock(&tree);
-        let top = tree.node(ROOT).first_child;
-        assert_eq!(tree.name(top), b"t");
-        assert_eq!(tree.node(top).disk, 4096 + 4096 + 8192 + 100);
-        assert_eq!(tree.node(top).items, 4);
-        // t is still open (no DirEnd yet); d is closed.
-        assert_ne!(tree.node(top).flags & FLAG_OPEN, 0);
-        let names: Vec<_> = tree.children(top).map(|c| tree.name(c).to_vec()).collect();
-        assert_eq!(names, vec![b"g".to_vec(), b"d".to_vec()]);
-        let d = tree.children(top).find(|&c| tree.name(c) == b"d").unwrap();
-        assert_eq!(tree.node(d).flags & FLAG_OPEN, 0);
-        assert_eq!(tree.node(d).disk, 12288);
+    fn a_slot_takes_thirty_two_bytes() {
+        assert_eq!(std::mem::size_of::<Slot>(), 32);
     }
 
     #[test]
-    fn a_node_takes_forty_bytes() {
-        assert_eq!(std::mem::size_of::<Node>(), 40);
+    fn every_field_reads_back_as_written() {
+        let mut tree = Tree::new();
+        let node = Node {
+            kind: Kind::Symlink,
+            flags: FLAG_ERROR | FLAG_OPEN | FLAG_LINKED,
+            items: u32::MAX,
+            mtime: 1_700_000_000,
+            disk: SIZE_FAR - 1,
+            apparent: 12345,
+        };
+        let id = tree.add(ROOT, b"some name", node);
+        assert_eq!(tree.node(id), node);
+        assert_eq!(tree.name(id), b"some name");
+        for kind in KINDS {
+            tree.update(id, |n| n.kind = kind);
+            assert_eq!(tree.node(id).kind, kind);
+            assert_eq!(tree.node(id).disk, SIZE_FAR - 1);
+        }
+    }
+
+    #[test]
+    fn sizes_too_big_for_a_slot_stay_exact() {
+        let mut tree = Tree::new();
+        let id = tree.add(ROOT, b"huge", file(SIZE_FAR));
+        tree.update(id, |n| n.apparent = u64::MAX - 3);
+        assert_eq!(tree.node(id).disk, SIZE_FAR);
+        assert_eq!(tree.node(id).apparent, u64::MAX - 3);
+        // Crossing the limit both ways keeps the number right.
+        tree.add_sizes(&[ROOT], Sizes::of(tree.node(id)));
+        tree.add_sizes(&[ROOT], Sizes::of(tree.node(id)));
+        assert_eq!(tree.node(ROOT).disk, 2 * SIZE_FAR);
+        assert_eq!(tree.node(ROOT).apparent, u64::MAX);
+        tree.subtract(&[ROOT], Sizes::of(tree.node(id)));
+        assert_eq!(tree.node(ROOT).disk, SIZE_FAR);
+        assert_eq!(tree.node(ROOT).apparent, 3);
+        tree.subtract(&[ROOT], Sizes::of(file(SIZE_FAR - 7)));
+        assert_eq!(tree.node(ROOT).disk, 7);
+        // The apparent total had reached its ceiling: what is taken off
+        // leaves 3, then nothing.
+        assert_eq!(tree.node(ROOT).apparent, 0);
+    }
+
+    #[test]
+    fn a_name_ends_at_a_nul_and_the_next_name_is_its_own() {
+        let mut tree = Tree::new();
+        let a = tree.add(ROOT, b"a\0b", file(1));
+        let b = tree.add(ROOT, b"", file(1));
+        let c = tree.add(ROOT, b"c", file(1));
+        assert_eq!(tree.name(a), b"a");
+        assert_eq!(tree.name(b), b"");
+        assert_eq!(tree.name(c), b"c");
+        assert_eq!(tree.name(ROOT), b"");
     }
 
     #[test]
     fn unlink_and_subtract_take_a_child_and_its_size_away() {
         let mut tree = Tree::new();
-        let mk = |disk| Node {
-            first_child: NONE,
-            next_sibling: NONE,
-            name_start: 0,
-            name_len: 0,
-            kind: Kind::File,
-            flags: 0,
-            items: 1,
-            mtime: 0,
-            disk,
-            apparent: disk,
-        };
-        let a = tree.add(ROOT, b"a", mk(10));
-        let b = tree.add(ROOT, b"b", mk(20));
-        tree.node_mut(ROOT).disk = 30;
+        let a = tree.add(ROOT, b"a", file(10));
+        let b = tree.add(ROOT, b"b", file(20));
+        tree.update(ROOT, |n| n.disk = 30);
         tree.unlink(ROOT, a);
         tree.subtract(&[ROOT], Sizes::of(tree.node(a)));
         assert_eq!(tree.children(ROOT).collect::<Vec<_>>(), vec![b]);

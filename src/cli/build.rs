@@ -284,11 +284,7 @@ pub(super) fn build(
         // and its time, and shows human-readable sizes unless told.
         config.list_all = true;
         config.details = true;
-        // A saved scan need not hold times, and --import refuses --time
-        // on one that does not: the browser asks for them only from a walk.
-        if config.import.is_none() {
-            config.time.get_or_insert(TimeKind::Modification);
-        }
+        config.time.get_or_insert(TimeKind::Modification);
         if !ordered.format_given {
             config.format = if cli.inodes {
                 SizeFormat::blocks(1)

@@ -294,8 +294,10 @@ impl<R: Read> Reader<'_, R> {
         };
         self.check_name(at)?;
         let f = &self.fields;
-        if self.config.time.is_some() && f.mtime.is_none() && f.excluded.is_none() && !f.read_error
-        {
+        // The browser asks for times to show them where there are some; a
+        // listing has nowhere to leave one out.
+        let needs_time = self.config.time.is_some() && !self.config.interactive;
+        if needs_time && f.mtime.is_none() && f.excluded.is_none() && !f.read_error {
             return self.lex.fault(
                 "--time needs each entry's time, and this entry has none \
                  (a scan keeps its times when saved by ncdu -e)",
