@@ -4,9 +4,12 @@
 //! ignored, narrow trees, and cdu's own messages and completions.
 //!
 //! One named trial per case (libtest-mimic). A trial whose premise is
-//! missing (the reference du in `CDU_REFERENCE_DU`, root for a tmpfs, a
+//! missing (the reference du, root for a tmpfs, a
 //! time zone file, bash) is reported as ignored, never as passed.
 
+#[allow(dead_code)]
+#[path = "harness/premise.rs"]
+mod premise;
 mod testenv;
 
 use std::ffi::OsStr;
@@ -90,10 +93,10 @@ fn main() {
 // Helpers
 // ---------------------------------------------------------------------------
 
+/// GNU du 9.7 as every differential suite finds it (`CDU_REFERENCE_DU`,
+/// else `tools/reference-du` once fetched).
 fn reference_du() -> Option<PathBuf> {
-    std::env::var_os("CDU_REFERENCE_DU")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
+    premise::reference_du().ok()
 }
 
 /// A command in the C locale and UTC, without the variables that change
