@@ -103,7 +103,7 @@ fn scan_inner(
         if every.is_some() || plan.is_some_and(|p| p.tunes()) {
             walker = walker.with_live(&live);
         }
-        let walk = threads.spawn(move || match plan {
+        let walk = walk::spawn_scoped(threads, move || match plan {
             Some(plan) => Some(walk::walk_parallel(&walker, plan)),
             None => {
                 walk::walk_sequential(&walker);
@@ -128,12 +128,13 @@ fn scan_inner(
         );
         // A walker that panicked leaves out what it had not sent: the
         // result must not pass for complete.
-        match walk.join() {
-            Ok(threads) => {
+        match walk.map(|w| w.join()) {
+            Ok(Ok(threads)) => {
                 concurrency = plan.zip(threads);
                 cancelled
             }
-            Err(_) => true,
+            // Or no thread could be started for it at all.
+            Ok(Err(_)) | Err(_) => true,
         }
     });
     let counts = stream.counts();

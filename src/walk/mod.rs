@@ -21,12 +21,14 @@ mod parallel;
 mod queue;
 mod semaphore;
 mod sequential;
+mod threads;
 mod wide;
 
 pub use concurrency::{FsKind, MOST_THREADS, Plan};
 pub use live::{Live, PUBLISH_EVERY};
 pub use parallel::walk_parallel;
 pub use sequential::walk_sequential;
+pub use threads::spawn_scoped;
 
 use std::collections::HashMap;
 use std::ffi::CStr;
@@ -451,16 +453,19 @@ impl<'a> Walker<'a> {
             1
         };
         let limit = open_file_limit();
+        // Under a small limit the reserve shrinks to half of it, so that a
+        // few descriptors are always left to keep: with none kept, every
+        // directory of a chain is reopened from its operand, at a cost
+        // that grows with the square of the depth.
+        let reserved = RESERVED_FDS.min(limit / 2);
         // A reader may hold two descriptors at once (its directory, and an
         // ancestor it reopens by name from), so readers take half of what
         // is left after the reserve, two each, at most one reader per
         // thread; the rest may be kept for children. Counted once, under
         // `ulimit -n 32` with 64 threads the 8 readers, 8 kept and their
-        // reopening went past the limit in a loaded test run (EMFILE);
-        // with none left to keep, a 30,000-deep chain reopened every
-        // directory from the top and took minutes.
-        let readers = ((limit - RESERVED_FDS) / 4).clamp(1, threads.min(1 << 16) as isize);
-        let keep = (limit - RESERVED_FDS - 2 * readers).clamp(0, 1024);
+        // reopening went past the limit in a loaded test run (EMFILE).
+        let readers = ((limit - reserved) / 4).clamp(1, threads.min(1 << 16) as isize);
+        let keep = (limit - reserved - 2 * readers).clamp(0, 1024);
         Walker {
             config,
             cancel,
@@ -1116,5 +1121,5 @@ fn open_file_limit() -> isize {
     limit
         .current
         .map_or(1 << 20, |n| n.min(1 << 20) as isize)
-        .max(RESERVED_FDS + 2)
+        .max(4)
 }

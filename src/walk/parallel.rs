@@ -15,6 +15,7 @@ use std::thread::Scope;
 
 use super::concurrency::{Plan, Tuner};
 use super::queue::Queue;
+use super::threads;
 use super::{Job, Spread, Walker, dirent_buffer};
 
 /// What the workers share.
@@ -24,18 +25,22 @@ struct Pool<'w, 'a> {
     tuner: Tuner,
     /// Workers started so far (none ever stops before the end).
     started: AtomicUsize,
+    /// The most workers the address-space limit leaves room for, whatever
+    /// the tuner allows.
+    room: usize,
 }
 
 /// Walks the operands with workers as `plan` allows; returns the number
 /// of workers the walk allowed itself at the end, once all is read or the
 /// run was cancelled.
 pub fn walk_parallel(walker: &Walker, plan: Plan) -> usize {
-    limit_malloc_arenas();
+    threads::limit_malloc_arenas();
     let pool = Pool {
         walker,
         queue: Queue::new(),
         tuner: Tuner::new(plan),
         started: AtomicUsize::new(0),
+        room: threads::workers_that_fit(),
     };
     std::thread::scope(|scope| {
         for (index, operand) in crate::operands::operands(walker.config()).enumerate() {
@@ -58,10 +63,18 @@ pub fn walk_parallel(walker: &Walker, plan: Plan) -> usize {
     pool.tuner.target()
 }
 
+impl Pool<'_, '_> {
+    /// How many workers may run now: the tuner's count, within the room
+    /// the address space leaves.
+    fn allowed(&self) -> usize {
+        self.tuner.target().min(self.room)
+    }
+}
+
 /// Starts one more worker if the tuner allows it; false if none could be.
 fn start_worker<'s, 'e>(pool: &'e Pool<'e, '_>, scope: &'s Scope<'s, 'e>) -> bool {
     let started = pool.started.load(Ordering::Relaxed);
-    if started >= pool.tuner.target()
+    if started >= pool.allowed()
         || pool
             .started
             .compare_exchange(started, started + 1, Ordering::Relaxed, Ordering::Relaxed)
@@ -69,9 +82,7 @@ fn start_worker<'s, 'e>(pool: &'e Pool<'e, '_>, scope: &'s Scope<'s, 'e>) -> boo
     {
         return false;
     }
-    let spawned = std::thread::Builder::new()
-        .name("cdu-walk".into())
-        .spawn_scoped(scope, move || work(pool, Some(scope)));
+    let spawned = threads::spawn_worker(scope, move || work(pool, Some(scope)));
     if spawned.is_err() {
         // Out of threads: those already running finish the walk.
         pool.started.fetch_sub(1, Ordering::Relaxed);
@@ -82,7 +93,7 @@ fn start_worker<'s, 'e>(pool: &'e Pool<'e, '_>, scope: &'s Scope<'s, 'e>) -> boo
 
 /// Starts a worker when a directory waits that no idle worker will take.
 fn grow<'s, 'e>(pool: &'e Pool<'e, '_>, scope: &'s Scope<'s, 'e>) {
-    if pool.started.load(Ordering::Relaxed) < pool.tuner.target() && pool.queue.wants_worker() {
+    if pool.started.load(Ordering::Relaxed) < pool.allowed() && pool.queue.wants_worker() {
         start_worker(pool, scope);
     }
 }
@@ -118,7 +129,7 @@ fn work<'s, 'e>(pool: &'e Pool<'e, '_>, scope: Option<&'s Scope<'s, 'e>>) {
         // Splitting pays only if someone can take the parts.
         let help_at_hand = || {
             queue.has_idle()
-                || (scope.is_some() && pool.started.load(Ordering::Relaxed) < pool.tuner.target())
+                || (scope.is_some() && pool.started.load(Ordering::Relaxed) < pool.allowed())
         };
         let spread = Spread {
             queue,
@@ -156,24 +167,6 @@ fn work<'s, 'e>(pool: &'e Pool<'e, '_>, scope: Option<&'s Scope<'s, 'e>>) {
                 },
             );
             grow(pool, scope);
-        }
-    }
-}
-
-/// glibc gives each thread that allocates an arena of its own, up to eight
-/// per core: sixteen here, each holding a few hundred kilobytes of freed
-/// fragments, since a batch is allocated by a worker and freed by the
-/// aggregator. The workers allocate little (a few vectors per directory),
-/// so two arenas serve them as fast (hyperfine, million-file tree: 833 ms
-/// against 843 ms) and peak memory is about half a megabyte lower. A
-/// MALLOC_ARENA_MAX the user set is left alone.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        // SAFETY: mallopt only sets a malloc parameter; glibc takes its
-        // own lock to do so, so other threads may allocate meanwhile.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 2);
         }
     }
 }

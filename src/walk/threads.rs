@@ -1,0 +1,126 @@
+//! Starting the walk's threads within the process's limits. Under a tight
+//! address space (`ulimit -v`) every thread's stack counts against the
+//! limit, and glibc's per-thread malloc arenas reserve 64 MiB each: with
+//! the default 2 MiB stacks and as many threads as the tuner allows, the
+//! stacks took the room the heap needed and malloc aborted the run. GNU du
+//! walks in such limits, so cdu starts fewer and smaller threads there and
+//! never gives up for want of one.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::{Scope, ScopedJoinHandle};
+
+/// Stack of each worker. The walk keeps its depth on the heap (a chain of
+/// directory handles, an explicit stack), so a worker needs little stack,
+/// and a small one lets many workers fit in a tight address space.
+const WORKER_STACK: usize = 512 * 1024;
+
+/// Address space a thread takes besides its stack: its guard page, its
+/// thread-local storage and a worker's getdents buffer.
+const PER_THREAD: usize = 192 * 1024;
+
+/// Stacks tried in turn for a thread, largest first: under a tight address
+/// space a stack of 2 MiB may not fit where 64 KiB does.
+const STACKS: [usize; 3] = [2 << 20, 256 << 10, 64 << 10];
+
+/// How many workers the address-space limit leaves room for: half of what
+/// is left under it goes to their stacks, the rest stays for the heap.
+pub fn workers_that_fit() -> usize {
+    let Some(limit) = address_space_limit() else {
+        return usize::MAX;
+    };
+    let used = address_space_used().unwrap_or(limit);
+    let room = limit.saturating_sub(used) / 2;
+    room / (WORKER_STACK + PER_THREAD)
+}
+
+/// The soft limit on the address space, if there is one.
+fn address_space_limit() -> Option<usize> {
+    rustix::process::getrlimit(rustix::process::Resource::As)
+        .current
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// The address space the process has mapped so far (first field of
+/// `/proc/self/statm`, in pages).
+fn address_space_used() -> Option<usize> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: usize = statm.split_ascii_whitespace().next()?.parse().ok()?;
+    // SAFETY: sysconf only reads a system constant.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    Some(pages.saturating_mul(usize::try_from(page).ok()?))
+}
+
+/// glibc gives each thread that allocates an arena of its own, up to eight
+/// per core, each reserving 64 MiB of address space and holding a few
+/// hundred kilobytes of freed fragments, since a batch is allocated by a
+/// worker and freed by the aggregator. The workers allocate little (a few
+/// vectors per directory), so two arenas serve them as fast (hyperfine,
+/// million-file tree: 833 ms against 843 ms), and under an address-space
+/// limit one, which reserves nothing more. A MALLOC_ARENA_MAX the user set
+/// is left alone.
+pub fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        let arenas = if address_space_limit().is_some() {
+            1
+        } else {
+            2
+        };
+        // SAFETY: mallopt only sets a malloc parameter; glibc takes its
+        // own lock to do so, so other threads may allocate meanwhile.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, arenas);
+        }
+    }
+}
+
+/// Starts `f` on a thread of `scope`, trying each of `stacks` in turn
+/// until one can be had.
+fn spawn_with<'s, 'e, T: Send + 's>(
+    scope: &'s Scope<'s, 'e>,
+    stacks: &[usize],
+    f: impl FnOnce() -> T + Send + 's,
+) -> std::io::Result<ScopedJoinHandle<'s, T>> {
+    // Held apart from each try, so that a thread that could not be
+    // started does not take the work with it.
+    let slot = Arc::new(Mutex::new(Some(f)));
+    let mut failed = None;
+    for &stack in stacks {
+        let slot = slot.clone();
+        let started = std::thread::Builder::new()
+            .name("cdu-walk".into())
+            .stack_size(stack)
+            .spawn_scoped(scope, move || {
+                let f = slot
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take()
+                    .expect("only the thread that started runs the work");
+                f()
+            });
+        match started {
+            Ok(handle) => return Ok(handle),
+            Err(e) => failed = Some(e),
+        }
+    }
+    Err(failed.expect("tried at least once"))
+}
+
+/// Starts the thread that runs the walk, with a smaller stack each time
+/// the last could not be had.
+pub fn spawn_scoped<'s, 'e, T: Send + 's>(
+    scope: &'s Scope<'s, 'e>,
+    f: impl FnOnce() -> T + Send + 's,
+) -> std::io::Result<ScopedJoinHandle<'s, T>> {
+    limit_malloc_arenas();
+    spawn_with(scope, &STACKS, f)
+}
+
+/// Starts a worker of the parallel walk, on a small stack, smaller still
+/// if that cannot be had.
+pub fn spawn_worker<'s, 'e, T: Send + 's>(
+    scope: &'s Scope<'s, 'e>,
+    f: impl FnOnce() -> T + Send + 's,
+) -> std::io::Result<ScopedJoinHandle<'s, T>> {
+    spawn_with(scope, &[WORKER_STACK, 64 << 10], f)
+}
