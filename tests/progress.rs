@@ -87,11 +87,24 @@ fn verbose_mode_shows_progress_without_v_and_sequential_never_does() {
         "{stderr:?}"
     );
     let sequential = cdu()
-        .args(["--mode", "sequential", "-v", "--tick", "1ms", "-s", tree])
+        .args(["--mode", "sequential", "--tick", "1ms", "-s", tree])
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&sequential.stderr), "");
     assert_eq!(verbose.stdout, sequential.stdout);
+    // Asking the sequential walk for progress it never shows is refused,
+    // not silently ignored.
+    let asked = cdu()
+        .args(["--mode", "sequential", "-v", "-s", tree])
+        .output()
+        .unwrap();
+    assert_eq!(asked.status.code(), Some(1));
+    assert!(asked.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&asked.stderr).contains("-v cannot be used with it"),
+        "{:?}",
+        String::from_utf8_lossy(&asked.stderr)
+    );
 }
 
 #[test]

@@ -113,7 +113,13 @@ pub fn spawn_scoped<'s, 'e, T: Send + 's>(
     f: impl FnOnce() -> T + Send + 's,
 ) -> std::io::Result<ScopedJoinHandle<'s, T>> {
     limit_malloc_arenas();
-    spawn_with(scope, &STACKS, f)
+    // Under an address-space limit a 2 MiB stack that can be had may still
+    // leave the heap too little room, so the walk starts on a worker's.
+    let stacks: &[usize] = match address_space_limit() {
+        Some(_) => &[WORKER_STACK, 256 << 10, 64 << 10],
+        None => &STACKS,
+    };
+    spawn_with(scope, stacks, f)
 }
 
 /// Starts a worker of the parallel walk, on a small stack, smaller still
