@@ -28,7 +28,7 @@ pub use concurrency::{FsKind, MOST_THREADS, Plan};
 pub use live::{Live, PUBLISH_EVERY};
 pub use parallel::walk_parallel;
 pub use sequential::walk_sequential;
-pub use threads::spawn_scoped;
+pub use threads::{small_stacks_under_a_limit, spawn_scoped};
 
 use std::collections::HashMap;
 use std::ffi::CStr;

@@ -74,6 +74,18 @@ pub fn limit_malloc_arenas() {
     }
 }
 
+/// Under an address-space limit, makes the threads cdu does not start
+/// itself (the signal handler's, the key reader's, the ticker's) take a
+/// small stack instead of std's 2 MiB, unless RUST_MIN_STACK says
+/// otherwise. Called first thing, while the process has one thread.
+pub fn small_stacks_under_a_limit() {
+    if address_space_limit().is_some() && std::env::var_os("RUST_MIN_STACK").is_none() {
+        // SAFETY: called before any other thread exists, so nothing reads
+        // the environment meanwhile.
+        unsafe { std::env::set_var("RUST_MIN_STACK", (256 << 10).to_string()) };
+    }
+}
+
 /// Starts `f` on a thread of `scope`, trying each of `stacks` in turn
 /// until one can be had.
 fn spawn_with<'s, 'e, T: Send + 's>(
