@@ -1,4 +1,4 @@
-//! A file cdu writes as output (`--export=FILE`). It is written to a
+//! A file cdu writes as output (`--export=FILE`, `--html=FILE`). It is written to a
 //! temporary file beside its target and renamed over the target only when
 //! the run says the scan is whole, so a stopped, failed or empty scan
 //! leaves what was there before untouched, and a reader never sees half a
@@ -141,6 +141,11 @@ impl OutputFile {
 }
 
 impl FileError {
+    /// The same error as an `io::Error`, for callers that report those.
+    pub fn into_io(self) -> io::Error {
+        io::Error::from_raw_os_error(self.errno)
+    }
+
     /// The errno of `e`. tempfile wraps the system's error to add the
     /// path, which hides its number but keeps its kind; the kinds a
     /// creation or rename meets are mapped back.

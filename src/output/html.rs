@@ -10,10 +10,10 @@ mod model;
 use std::ffi::OsStr;
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
 
 use crate::config::Config;
 use crate::diff::old::OldTree;
+use crate::output::file::{FileError, OutputFile};
 use crate::stream::{Event, Sink};
 
 pub use data::{MAX_BOXES, shown_name};
@@ -26,8 +26,8 @@ const SCRIPT: &str = include_str!("html/treemap.js");
 /// Where the page goes.
 enum Target {
     Stdout,
-    /// A temporary file beside the target, and the target.
-    File(tempfile::NamedTempFile, std::path::PathBuf),
+    /// Staged beside the target and put in place whole, as an export is.
+    File(OutputFile),
 }
 
 pub struct HtmlWriter<'c> {
@@ -44,16 +44,7 @@ impl<'c> HtmlWriter<'c> {
         let target = if file == "-" {
             Target::Stdout
         } else {
-            let path = Path::new(file);
-            let dir = match path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d,
-                _ => Path::new("."),
-            };
-            let temp = tempfile::Builder::new()
-                .prefix(".cdu-html-")
-                .suffix(".tmp")
-                .tempfile_in(dir)?;
-            Target::File(temp, path.to_path_buf())
+            Target::File(OutputFile::create(file).map_err(FileError::into_io)?)
         };
         let old_has_files = old
             .as_ref()
@@ -90,17 +81,11 @@ impl<'c> HtmlWriter<'c> {
                 write_page(&mut out, &json)?;
                 out.flush()
             }
-            Some(Target::File(temp, path)) => {
-                let mut out = io::BufWriter::new(temp);
+            Some(Target::File(file)) => {
+                let mut out = io::BufWriter::new(file);
                 write_page(&mut out, &json)?;
-                let temp = out.into_inner().map_err(io::IntoInnerError::into_error)?;
-                // Readable as a page that was simply created would be.
-                let mode = 0o666 & !current_umask();
-                std::fs::set_permissions(
-                    temp.path(),
-                    std::os::unix::fs::PermissionsExt::from_mode(mode),
-                )?;
-                temp.persist(path).map(drop).map_err(|e| e.error)
+                let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+                file.commit().map_err(FileError::into_io)
             }
         }
     }
@@ -110,13 +95,6 @@ impl<'c> HtmlWriter<'c> {
 fn written_at() -> String {
     let now = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::system());
     jiff::fmt::strtime::format(b"%Y-%m-%d %H:%M %Z", &now).unwrap_or_default()
-}
-
-/// The process's umask, read by setting it and setting it back.
-fn current_umask() -> u32 {
-    let mask = rustix::process::umask(rustix::fs::Mode::empty());
-    rustix::process::umask(mask);
-    mask.bits()
 }
 
 /// The template with the style, the data and the script in their places.
