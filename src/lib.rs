@@ -47,6 +47,11 @@ pub use stream::{Counts, Event, Sink, Stream};
 /// the aggregator, small enough to bound the memory in flight.
 const CHANNEL_CAPACITY: usize = 1024;
 
+/// The channel's capacity under an address-space limit: the bounded
+/// channel allocates its slots up front (about 230 KiB for 1,024), room a
+/// run under `ulimit -v` needs for a wide directory's entries.
+const LIMITED_CHANNEL_CAPACITY: usize = 64;
+
 /// How a scan ended.
 #[derive(Debug)]
 pub struct Summary {
@@ -85,7 +90,12 @@ fn scan_inner(
     on_tick: &mut dyn FnMut(&progress::Tick),
     sink: &mut dyn Sink,
 ) -> Summary {
-    let (sender, receiver) = crossbeam_channel::bounded(CHANNEL_CAPACITY);
+    let capacity = if walk::address_space_limited() {
+        LIMITED_CHANNEL_CAPACITY
+    } else {
+        CHANNEL_CAPACITY
+    };
+    let (sender, receiver) = crossbeam_channel::bounded(capacity);
     let backlog = batch::Backlog::default();
     let mut stream = Stream::new(sink).with_backlog(&backlog);
     let start = std::time::Instant::now();
@@ -93,23 +103,39 @@ fn scan_inner(
     let live = walk::Live::default();
     let watch_cancel = config.mode == Mode::Cancellable;
     let mut concurrency = None;
+    let plan = config
+        .mode
+        .is_parallel()
+        .then(|| walk::Plan::for_config(config));
     let mut cancelled = std::thread::scope(|threads| {
-        let mut walker = walk::Walker::new(config, cancel, sender).with_backlog(&backlog);
-        let plan = config
-            .mode
-            .is_parallel()
-            .then(|| walk::Plan::for_config(config));
-        // The tuner measures by the live counts too.
-        if every.is_some() || plan.is_some_and(|p| p.tunes()) {
-            walker = walker.with_live(&live);
-        }
-        let walk = walk::spawn_scoped(threads, move || match plan {
+        let make_walker = |sender| {
+            let walker = walk::Walker::new(config, cancel, sender).with_backlog(&backlog);
+            // The tuner measures by the live counts too.
+            if every.is_some() || plan.is_some_and(|p| p.tunes()) {
+                walker.with_live(&live)
+            } else {
+                walker
+            }
+        };
+        let walk_with = move |walker: walk::Walker| match plan {
             Some(plan) => Some(walk::walk_parallel(&walker, plan)),
             None => {
                 walk::walk_sequential(&walker);
                 None
             }
-        });
+        };
+        let walker = make_walker(sender);
+        let (receiver, walk) = match walk::spawn_scoped(threads, move || walk_with(walker)) {
+            Ok(handle) => (receiver, Some(handle)),
+            Err(_) => {
+                // No thread can be had (`ulimit -u`): the walk runs here
+                // first, into a channel that holds it all, and the report
+                // is made from it after, as GNU du's one process would.
+                let (sender, everything) = crossbeam_channel::unbounded();
+                concurrency = plan.zip(walk_with(make_walker(sender)));
+                (everything, None)
+            }
+        };
         let cancelled = aggregate::aggregate(
             &receiver,
             &ticker,
@@ -129,12 +155,12 @@ fn scan_inner(
         // A walker that panicked leaves out what it had not sent: the
         // result must not pass for complete.
         match walk.map(|w| w.join()) {
-            Ok(Ok(threads)) => {
+            Some(Ok(threads)) => {
                 concurrency = plan.zip(threads);
                 cancelled
             }
-            // Or no thread could be started for it at all.
-            Ok(Err(_)) | Err(_) => true,
+            Some(Err(_)) => true,
+            None => cancelled,
         }
     });
     let counts = stream.counts();

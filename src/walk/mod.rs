@@ -28,7 +28,7 @@ pub use concurrency::{FsKind, MOST_THREADS, Plan};
 pub use live::{Live, PUBLISH_EVERY};
 pub use parallel::walk_parallel;
 pub use sequential::walk_sequential;
-pub use threads::{small_stacks_under_a_limit, spawn_scoped};
+pub use threads::{address_space_limited, small_stacks_under_a_limit, spawn_scoped};
 
 use std::collections::HashMap;
 use std::ffi::CStr;
@@ -890,6 +890,7 @@ impl<'a> Walker<'a> {
             &mut dir.subdirs,
         );
         if dir.batch.items.len() > before {
+            crate::batch::grow_gently(&mut dir.chunk.inos, 1);
             dir.chunk.inos.push(ino);
         }
         if dir.chunk.seen == order::CHUNK {

@@ -22,15 +22,29 @@ const PER_THREAD: usize = 192 * 1024;
 /// space a stack of 2 MiB may not fit where 64 KiB does.
 const STACKS: [usize; 3] = [2 << 20, 256 << 10, 64 << 10];
 
+/// Address space kept for the heap under a limit, at least: a chunk of a
+/// wide directory (up to 100,000 entries) is held whole while it is read
+/// and sorted, and every worker may be holding one.
+const HEAP_FLOOR: usize = 4 << 20;
+
 /// How many workers the address-space limit leaves room for: half of what
-/// is left under it goes to their stacks, the rest stays for the heap.
+/// is left under it, and at least [`HEAP_FLOOR`], stays for the heap; the
+/// rest goes to the workers' stacks. The walk starts its first worker
+/// even when this is 0.
 pub fn workers_that_fit() -> usize {
     let Some(limit) = address_space_limit() else {
         return usize::MAX;
     };
     let used = address_space_used().unwrap_or(limit);
-    let room = limit.saturating_sub(used) / 2;
-    room / (WORKER_STACK + PER_THREAD)
+    let left = limit.saturating_sub(used);
+    let heap = (left / 2).max(HEAP_FLOOR);
+    left.saturating_sub(heap) / (WORKER_STACK + PER_THREAD)
+}
+
+/// Whether the address space is limited (`ulimit -v`): then the scan
+/// keeps fewer batches in flight, each held for a while by the channel.
+pub fn address_space_limited() -> bool {
+    address_space_limit().is_some()
 }
 
 /// The soft limit on the address space, if there is one.
@@ -82,7 +96,7 @@ pub fn small_stacks_under_a_limit() {
     if address_space_limit().is_some() && std::env::var_os("RUST_MIN_STACK").is_none() {
         // SAFETY: called before any other thread exists, so nothing reads
         // the environment meanwhile.
-        unsafe { std::env::set_var("RUST_MIN_STACK", (256 << 10).to_string()) };
+        unsafe { std::env::set_var("RUST_MIN_STACK", (128 << 10).to_string()) };
     }
 }
 
@@ -126,9 +140,10 @@ pub fn spawn_scoped<'s, 'e, T: Send + 's>(
 ) -> std::io::Result<ScopedJoinHandle<'s, T>> {
     limit_malloc_arenas();
     // Under an address-space limit a 2 MiB stack that can be had may still
-    // leave the heap too little room, so the walk starts on a worker's.
+    // leave the heap too little room, so the walk starts on a small one:
+    // its depth is kept on the heap, and 256 KiB is half a worker's.
     let stacks: &[usize] = match address_space_limit() {
-        Some(_) => &[WORKER_STACK, 256 << 10, 64 << 10],
+        Some(_) => &[256 << 10, 64 << 10],
         None => &STACKS,
     };
     spawn_with(scope, stacks, f)
