@@ -22,9 +22,12 @@ use crossbeam_channel::{Receiver, Sender};
 use rustix::event::{PollFd, PollFlags};
 use rustix::io::Errno;
 
-use crate::suspend::JobSignals;
-use crate::terminal::{self, KeyMode};
+use crate::app::suspend::JobSignals;
+use crate::app::terminal::{self, KeyMode};
 
+/// A handle that stops a scan: [`Cancel::cancel`] from any thread (a
+/// signal handler's thread, a user interface) ends the walk early, and the
+/// scan's [`crate::Summary`] then says it was cancelled.
 pub struct Cancel {
     flag: AtomicBool,
     sender: Mutex<Option<Sender<()>>>,
@@ -42,6 +45,7 @@ impl Default for Cancel {
 }
 
 impl Cancel {
+    /// A handle not yet cancelled.
     pub fn new() -> Self {
         let (sender, receiver) = crossbeam_channel::bounded(0);
         Cancel {
@@ -70,7 +74,7 @@ impl Cancel {
     /// A descriptor that becomes readable when the run is cancelled, for
     /// a thread that waits in poll(2); look at [`Cancel::is_cancelled`]
     /// after getting it and before polling.
-    pub fn wake_fd(&self) -> io::Result<BorrowedFd<'_>> {
+    pub(crate) fn wake_fd(&self) -> io::Result<BorrowedFd<'_>> {
         if self.wake.get().is_none() {
             let pair = UnixStream::pair()?;
             let _ = self.wake.set(pair);
@@ -79,14 +83,15 @@ impl Cancel {
         Ok(end.as_fd())
     }
 
-    /// Cheap enough for the walkers to ask between entries.
+    /// Whether [`Cancel::cancel`] was called. Cheap enough for the walkers
+    /// to ask between entries.
     #[inline]
     pub fn is_cancelled(&self) -> bool {
         self.flag.load(Ordering::Relaxed)
     }
 
     /// A channel that becomes ready (disconnected) when the run is cancelled.
-    pub fn done(&self) -> &Receiver<()> {
+    pub(crate) fn done(&self) -> &Receiver<()> {
         &self.receiver
     }
 }
@@ -113,12 +118,12 @@ fn on_signal() {
         .clone();
     match active {
         Some(cancel) if !cancel.is_cancelled() => {
-            crate::stdio_state::stop_asked();
+            crate::app::stdio_state::stop_asked();
             cancel.cancel();
             // Blocked on an output that takes nothing, the run could
             // neither print what it has nor end: it ends now, as du would.
-            if crate::stdio_state::stdout_stuck() {
-                crate::stdio_state::end_stuck();
+            if crate::app::stdio_state::stdout_stuck() {
+                crate::app::stdio_state::end_stuck();
             }
         }
         // A second signal while stopping, or one outside a scan: stop now.

@@ -143,12 +143,12 @@ impl Files0 {
 }
 
 /// Standard input, read through the check for a descriptor closed at
-/// start (see `stdio_state`), without holding std's lock between reads.
+/// start (see `app::stdio_state`), without holding std's lock between reads.
 struct StdinReader;
 
 impl Read for StdinReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        crate::stdio_state::stdin().read(buf)
+        crate::app::stdio_state::stdin().read(buf)
     }
 }
 
@@ -233,9 +233,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("list");
         std::fs::write(&path, list).unwrap();
-        let mut config = Config::new(Vec::new());
-        config.files0_from = Some(path.into_os_string());
-        operands(&config).collect()
+        let mut builder = Config::builder();
+        builder.options().files0_from = Some(path.into_os_string());
+        operands(&builder.build()).collect()
     }
 
     #[test]
