@@ -18,7 +18,8 @@ use std::sync::Arc;
 use rustix::event::{PollFd, PollFlags};
 use rustix::io::Errno;
 
-use crate::cancel::{self, Cancel};
+use crate::app::watch;
+use crate::cancel::Cancel;
 use crate::config::{Config, Operand};
 use crate::quote::{Locale, quote_always, quote_if_needed};
 
@@ -59,7 +60,7 @@ impl Files0 {
     }
 
     fn open(&self) -> Result<Box<dyn BufRead + Send>, Vec<u8>> {
-        let cancel = cancel::active();
+        let cancel = watch::active();
         if self.reads_stdin() {
             return Ok(Box::new(BufReader::new(UntilCancelled {
                 inner: StdinReader,
@@ -159,7 +160,7 @@ impl AsFd for StdinReader {
 }
 
 fn is_cancelled() -> bool {
-    cancel::active().is_some_and(|c| c.is_cancelled())
+    watch::active().is_some_and(|c| c.is_cancelled())
 }
 
 /// A reader whose every read first waits, in poll(2), for input or for

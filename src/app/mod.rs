@@ -11,3 +11,4 @@ pub(crate) mod run;
 pub(crate) mod stdio_state;
 pub(crate) mod suspend;
 pub(crate) mod terminal;
+pub(crate) mod watch;

@@ -9,8 +9,9 @@ use std::time::Instant;
 use crate::Summary;
 use crate::app::exit::ExitStatus;
 use crate::app::stdio_state;
+use crate::app::watch;
 use crate::baseline::{self, OperandTotals};
-use crate::cancel::{self, Cancel};
+use crate::cancel::Cancel;
 use crate::cli::{self, Action};
 use crate::config::{ColorWhen, Config, Mode, View};
 use crate::diff::DiffWriter;
@@ -204,7 +205,7 @@ pub fn run(config: &Config) -> ExitStatus {
     let cancel = Arc::new(Cancel::new());
     // Only the cancellable mode watches; the others end the default way.
     let mut watcher = (config.mode == Mode::Cancellable && !importing)
-        .then(|| cancel::watch(&cancel, config.keys_cancel));
+        .then(|| watch::watch(&cancel, config.keys_cancel));
     let mut history = (!importing)
         .then(|| baseline::open_history(config))
         .flatten();

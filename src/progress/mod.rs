@@ -165,7 +165,7 @@ impl Progress {
 
     /// What a stop of the process is wrapped in: the live line is cleared
     /// before it and drawn again after.
-    pub fn around_stop(&self) -> crate::cancel::AroundStop {
+    pub fn around_stop(&self) -> crate::app::watch::AroundStop {
         match &self.sink {
             Sink::Live { bar, .. } => {
                 let bar = bar.clone();
