@@ -19,7 +19,7 @@ pub enum ItemKind {
     Dir,
     /// An entry that could not be stat'ed; its errno is kept as its bytes.
     Error,
-    /// Left out by `--exclude` (kept only with [`crate::Config::details`]).
+    /// Left out by `--exclude` (kept only with `Config::details`).
     Excluded,
     /// On another file system under `-x` (likewise).
     OtherFs,

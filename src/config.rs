@@ -143,8 +143,8 @@ pub struct Config {
     pub(crate) time_format: Vec<u8>,
     pub(crate) mode: Mode,
     /// Walker threads of the parallel modes (`-j`); `None` lets the walk
-    /// choose by file system and raise it as it measures
-    /// ([`crate::walk::Plan`]).
+    /// choose by file system and raise it as it measures (the walk's
+    /// plan).
     pub(crate) threads: Option<usize>,
     /// `-v`: progress on stderr (always on in verbose mode).
     pub(crate) verbose: bool,

@@ -34,8 +34,8 @@ pub enum Event<'a> {
         errno: i32,
     },
     /// A non-directory: an operand, or a file listed by the walk (every
-    /// file with [`crate::Config::list_all`]). `details` are there with
-    /// [`crate::Config::details`].
+    /// file with [`crate::ConfigBuilder::list_files`], or those `-a`
+    /// prints). `details` are there with [`crate::ConfigBuilder::details`].
     File {
         /// The path, as du prints it (the operand, then the names below).
         path: &'a [u8],

@@ -8,7 +8,7 @@ use super::model::{
 use crate::model::{Details, FileType, NO_TIME, Usage};
 use crate::stream::{Event, Sink};
 
-/// The sink that builds a [`Tree`] from the ordered stream.
+/// The sink that builds the browser's tree from the ordered stream.
 pub struct TreeSink {
     tree: Shared,
     /// The open directories, outermost first.
