@@ -23,7 +23,6 @@
 mod tree;
 
 use std::collections::HashMap;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -84,11 +83,12 @@ fn scan_once(config: &Config) -> u64 {
 }
 
 fn config(dir: &Path, mode: Mode, threads: usize) -> Config {
-    let mut config = Config::new(vec![dir.as_os_str().as_bytes().to_vec()]);
-    config.mode = mode;
-    config.threads = Some(threads);
-    config.keys_cancel = false;
-    config
+    // Nothing watches keys here: only the program does.
+    Config::builder()
+        .operand(dir)
+        .mode(mode)
+        .threads(Some(threads))
+        .build()
 }
 
 fn bench_mode(bencher: Bencher, name: &str, mode: Mode, threads: usize) {

@@ -13,9 +13,9 @@ use std::ffi::OsString;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cdu::browse::model::lock;
-use cdu::browse::{Browser, Feed};
-use cdu::cli::{Action, Env};
+use cdu::internals::browse::model::lock;
+use cdu::internals::browse::{Browser, Feed};
+use cdu::internals::cli::{Action, Env};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -36,7 +36,7 @@ fn main() {
         .next()
         .and_then(|s| s.to_str()?.parse().ok())
         .unwrap_or(5);
-    let config = match cdu::cli::parse(vec!["-i".into(), tree_dir], &Env::default()) {
+    let config = match cdu::internals::cli::parse(vec!["-i".into(), tree_dir], &Env::default()) {
         Action::Run(c) => Arc::new(*c),
         _ => panic!("-i TREE did not parse"),
     };

@@ -6,47 +6,9 @@
 /// gets one when it is started, a subdirectory when its parent is read.
 pub type NodeId = u32;
 
-/// Space and entries, the two things du can count, and the latest time
-/// among them for `--time`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Usage {
-    pub bytes: u64,
-    pub inodes: u64,
-    /// Nanoseconds since the epoch; [`NO_TIME`] when none was taken.
-    pub time: i128,
-}
-
-/// The time of a usage that holds no timestamp.
-pub const NO_TIME: i128 = i128::MIN;
-
-impl Default for Usage {
-    fn default() -> Self {
-        Usage {
-            bytes: 0,
-            inodes: 0,
-            time: NO_TIME,
-        }
-    }
-}
-
-impl Usage {
-    pub fn add(&mut self, other: Usage) {
-        self.bytes = self.bytes.saturating_add(other.bytes);
-        self.inodes += other.inodes;
-        self.time = self.time.max(other.time);
-    }
-}
-
-/// What went wrong, worded as GNU du words it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// `cannot access 'X'`: stat failed (FTS_NS).
-    Access,
-    /// `cannot read directory 'X'`: open or first read failed (FTS_DNR).
-    ReadDir,
-    /// `X: error`: reading failed part way (FTS_ERR).
-    ReadPartial,
-}
+// The shared vocabulary lives in `model`; the walkers name it through
+// here.
+pub(crate) use crate::model::{Details, ErrorKind, FileType, Link, NO_TIME, Usage};
 
 /// What an entry of a batch is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,43 +19,10 @@ pub enum ItemKind {
     Dir,
     /// An entry that could not be stat'ed; its errno is kept as its bytes.
     Error,
-    /// Left out by `--exclude` (kept only with [`crate::Config::details`]).
+    /// Left out by `--exclude` (kept only with `Config::details`).
     Excluded,
     /// On another file system under `-x` (likewise).
     OtherFs,
-}
-
-/// The type of a file, as exports record it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum FileType {
-    #[default]
-    Regular,
-    Directory,
-    Symlink,
-    /// A device, FIFO or socket.
-    Other,
-}
-
-/// What an export says of an entry beyond its usage: its type, the size
-/// in the measure not counted (apparent size when disk usage is counted,
-/// and the other way round), and its links when it has several. Present
-/// only with [`crate::Config::details`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Details {
-    pub file_type: FileType,
-    pub other_bytes: u64,
-    pub link: Option<Link>,
-    /// The device it is on, when known (directories and operands; a file
-    /// of several links through its link).
-    pub dev: Option<u64>,
-}
-
-/// A file with several hard links.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Link {
-    pub dev: u64,
-    pub ino: u64,
-    pub nlink: u64,
 }
 
 /// One entry, packed in 16 bytes: where its name is in the batch's name
@@ -184,10 +113,6 @@ impl Items {
         self.items.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// Appends an entry; false if the name buffer is full (past 4 GiB of
     /// names in one directory, which no real directory reaches).
     pub fn push(&mut self, kind: ItemKind, name: &[u8], usage: Usage) -> bool {
@@ -241,7 +166,9 @@ impl Items {
         self.push(ItemKind::Error, name, usage)
     }
 
-    /// Says that the item pushed last may be counted only once.
+    /// Says that the item pushed last may be counted only once (the
+    /// stream's tests build batches by hand with it).
+    #[cfg(test)]
     pub fn claim_last(&mut self, dev: u64, ino: u64) {
         self.link_last(dev, ino, 0, true);
     }

@@ -13,10 +13,12 @@ pub struct Excludes {
 }
 
 impl Excludes {
+    /// Whether no pattern was added.
     pub fn is_empty(&self) -> bool {
         self.literals.is_empty() && self.patterns.is_empty()
     }
 
+    /// Adds one pattern (`--exclude`).
     pub fn add(&mut self, pattern: &[u8]) {
         if has_wildcards(pattern) {
             self.patterns.push(pattern.to_vec());

@@ -53,6 +53,7 @@ const HEADER_1: &str = "cdu history 1";
 /// What identifies a remembered operand.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Key {
+    /// The device the operand is on.
     pub dev: u64,
     /// Letters for the options that change what is counted (`x`, `L`, `X`
     /// for excludes), `-` when none.
@@ -64,8 +65,11 @@ pub struct Key {
 /// The totals of one finished scan of an operand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Totals {
+    /// Entries counted.
     pub entries: u64,
+    /// Bytes counted.
     pub bytes: u64,
+    /// How long the scan took.
     pub millis: u64,
     /// Its pace, when it was sampled (one operand, long enough).
     pub profile: Option<Profile>,

@@ -1,47 +1,107 @@
 //! cdu: GNU du's numbers, walked four ways.
 //!
-//! The library behind the `cdu` command. [`scan`] walks the operands of a
-//! [`Config`] in its mode and hands the report, as an ordered stream of
-//! events, to a [`Sink`]: [`output::DuWriter`] prints it as du does. Tests
-//! and benchmarks call these directly.
+//! The library behind the `cdu` command, for programs that want du's
+//! exact sizes without running du. Build a [`Config`] with
+//! [`Config::builder`], hand it to [`scan`] with a [`Cancel`] handle and
+//! a [`Sink`] of your own: the sink receives the scan as an ordered
+//! stream of [`Event`]s, in GNU du's traversal order, each directory's
+//! [`Event::DirEnd`] carrying its total as soon as it is complete. The
+//! [`Summary`] says how the scan ended.
+//!
+//! ```
+//! use std::io;
+//!
+//! use cdu::{Cancel, Config, Event, Mode, Sink};
+//!
+//! /// Adds up the apparent sizes of the files and counts the directories.
+//! #[derive(Default)]
+//! struct Totals {
+//!     file_bytes: u64,
+//!     dirs: u64,
+//!     top: Option<u64>,
+//! }
+//!
+//! impl Sink for Totals {
+//!     fn event(&mut self, event: &Event<'_>) -> io::Result<()> {
+//!         match event {
+//!             Event::File { usage, .. } => self.file_bytes += usage.bytes,
+//!             Event::DirEnd { depth, total, .. } => {
+//!                 self.dirs += 1;
+//!                 if *depth == 0 {
+//!                     self.top = Some(total.bytes);
+//!                 }
+//!             }
+//!             _ => {}
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let dir = tempfile::tempdir()?;
+//! std::fs::create_dir(dir.path().join("sub"))?;
+//! std::fs::write(dir.path().join("a"), [0u8; 1000])?;
+//! std::fs::write(dir.path().join("sub/b"), [0u8; 234])?;
+//!
+//! let config = Config::builder()
+//!     .operand(dir.path())
+//!     .apparent_size(true)
+//!     .list_files(true)
+//!     .mode(Mode::Parallel)
+//!     .build();
+//! let mut totals = Totals::default();
+//! let summary = cdu::scan(&config, &Cancel::new(), &mut totals);
+//!
+//! assert!(!summary.cancelled && summary.error.is_none());
+//! assert_eq!(totals.file_bytes, 1234);
+//! assert_eq!(totals.dirs, 2);
+//! // The operand's total holds its files and both directories' own sizes.
+//! assert!(totals.top.unwrap() >= 1234);
+//! println!("{} bytes in files, {} directories", totals.file_bytes, totals.dirs);
+//! # Ok::<(), io::Error>(())
+//! ```
+//!
+//! Everything else in the crate is the `cdu` program's own and may change
+//! at any time; so may the hidden modules `program` and `internals`, which
+//! exist for the binary and the project's tests.
 
-pub mod aggregate;
-pub mod baseline;
-pub mod batch;
-pub mod bench_modes;
-pub mod browse;
-pub mod cancel;
-pub mod cli;
-pub mod config;
-pub mod diff;
-pub mod eta;
-pub mod exclude;
-pub mod exit;
-pub mod getopt;
-pub mod history;
-pub mod input;
-pub mod message;
-pub mod mounts;
-pub mod operands;
-pub mod output;
-pub mod path;
-pub mod profile;
-pub mod progress;
-pub mod quote;
-pub mod run;
-pub mod size;
-pub mod stdio_state;
-pub mod stream;
-pub mod suspend;
-pub mod terminal;
-pub mod walk;
+#![warn(missing_docs)]
+
+pub(crate) mod aggregate;
+mod app;
+pub(crate) mod baseline;
+pub(crate) mod batch;
+pub(crate) mod browse;
+pub(crate) mod cancel;
+pub(crate) mod cli;
+pub(crate) mod config;
+pub(crate) mod diff;
+pub(crate) mod eta;
+pub(crate) mod exclude;
+pub(crate) mod getopt;
+pub(crate) mod history;
+pub(crate) mod input;
+pub(crate) mod message;
+pub(crate) mod model;
+pub(crate) mod mounts;
+pub(crate) mod operands;
+pub(crate) mod output;
+pub(crate) mod path;
+pub(crate) mod profile;
+pub(crate) mod progress;
+pub(crate) mod quote;
+pub(crate) mod size;
+pub(crate) mod stream;
+pub(crate) mod walk;
 
 use std::io;
 use std::time::Duration;
 
 pub use cancel::Cancel;
-pub use config::{Config, Dereference, Mode, Operand};
-pub use stream::{Counts, Event, Sink, Stream};
+pub use config::{Config, ConfigBuilder, Dereference, Mode, TimeKind};
+pub use model::{Details, ErrorKind, FileType, Link, NO_TIME, Usage};
+pub use stream::{Counts, Event, Sink, Skip};
+
+use stream::Stream;
 
 /// Capacity of the batch channel: enough to keep walkers from waiting on
 /// the aggregator, small enough to bound the memory in flight.
@@ -57,12 +117,13 @@ const LIMITED_CHANNEL_CAPACITY: usize = 64;
 pub struct Summary {
     /// Stopped early (a cancel, or a walker that died): sizes are partial.
     pub cancelled: bool,
+    /// What the scan handed on: entries, directories and bytes.
     pub counts: Counts,
     /// The sink failed (a closed pipe, a full disk); the walk was stopped.
     pub error: Option<io::Error>,
     /// The parallel walk's plan, and the threads it allowed itself at the
     /// end; None for the one-thread modes.
-    pub concurrency: Option<(walk::Plan, usize)>,
+    pub(crate) concurrency: Option<(walk::Plan, usize)>,
 }
 
 /// Walks the operands of `config` in its mode and hands every event to
@@ -73,7 +134,7 @@ pub fn scan(config: &Config, cancel: &Cancel, sink: &mut dyn Sink) -> Summary {
 }
 
 /// [`scan`], calling `on_tick` every `every` with the progress so far.
-pub fn scan_with_progress(
+pub(crate) fn scan_with_progress(
     config: &Config,
     cancel: &Cancel,
     every: Duration,
@@ -175,3 +236,17 @@ fn scan_inner(
         concurrency,
     }
 }
+
+/// The `cdu` program's entry points, for `src/main.rs`. Not part of the
+/// library's API.
+#[doc(hidden)]
+pub mod program {
+    pub use crate::app::run::main;
+    #[cfg(target_os = "linux")]
+    pub use crate::app::stdio_state::look_at_start;
+}
+
+/// What the project's integration tests, examples and fuzz targets reach
+/// inside the crate. Not part of the library's API.
+#[doc(hidden)]
+pub mod internals;

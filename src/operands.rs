@@ -18,7 +18,8 @@ use std::sync::Arc;
 use rustix::event::{PollFd, PollFlags};
 use rustix::io::Errno;
 
-use crate::cancel::{self, Cancel};
+use crate::app::watch;
+use crate::cancel::Cancel;
 use crate::config::{Config, Operand};
 use crate::quote::{Locale, quote_always, quote_if_needed};
 
@@ -59,7 +60,7 @@ impl Files0 {
     }
 
     fn open(&self) -> Result<Box<dyn BufRead + Send>, Vec<u8>> {
-        let cancel = cancel::active();
+        let cancel = watch::active();
         if self.reads_stdin() {
             return Ok(Box::new(BufReader::new(UntilCancelled {
                 inner: StdinReader,
@@ -143,12 +144,12 @@ impl Files0 {
 }
 
 /// Standard input, read through the check for a descriptor closed at
-/// start (see `stdio_state`), without holding std's lock between reads.
+/// start (see `app::stdio_state`), without holding std's lock between reads.
 struct StdinReader;
 
 impl Read for StdinReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        crate::stdio_state::stdin().read(buf)
+        crate::app::stdio_state::stdin().read(buf)
     }
 }
 
@@ -159,7 +160,7 @@ impl AsFd for StdinReader {
 }
 
 fn is_cancelled() -> bool {
-    cancel::active().is_some_and(|c| c.is_cancelled())
+    watch::active().is_some_and(|c| c.is_cancelled())
 }
 
 /// A reader whose every read first waits, in poll(2), for input or for
@@ -233,9 +234,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("list");
         std::fs::write(&path, list).unwrap();
-        let mut config = Config::new(Vec::new());
-        config.files0_from = Some(path.into_os_string());
-        operands(&config).collect()
+        let mut builder = Config::builder();
+        builder.options().files0_from = Some(path.into_os_string());
+        operands(&builder.build()).collect()
     }
 
     #[test]

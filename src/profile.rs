@@ -30,7 +30,7 @@ impl Profile {
     }
 
     /// The text form the history keeps: nine numbers joined by commas.
-    pub fn to_text(&self) -> String {
+    pub fn to_text(self) -> String {
         let parts: Vec<String> = self.0.iter().map(u64::to_string).collect();
         parts.join(",")
     }

@@ -7,6 +7,7 @@
 /// printable, and which quotation marks `quote` uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Locale {
+    /// The locale's character set is UTF-8.
     pub utf8: bool,
 }
 

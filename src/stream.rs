@@ -10,10 +10,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 
-use crate::batch::{
-    Backlog, Batch, Details, ErrorKind, ItemKind, Link, Message, NodeId, OperandResult, Outcome,
-    Usage,
-};
+use crate::batch::{Backlog, Batch, ItemKind, Message, NodeId, OperandResult, Outcome};
+use crate::model::{Details, ErrorKind, Link, Usage};
 use crate::path::join_path;
 
 /// One step of the traversal, with the path of what it is about as du
@@ -21,42 +19,63 @@ use crate::path::join_path;
 #[derive(Clone, Copy, Debug)]
 pub enum Event<'a> {
     /// An operand diagnosed without being looked at, with its message.
-    Invalid { message: &'a [u8] },
+    Invalid {
+        /// GNU du's message for it, without the program's name.
+        message: &'a [u8],
+    },
     /// Something could not be read: an entry, or a directory (just before
     /// its [`Event::DirEnd`]).
     Error {
+        /// The path, as du prints it.
         path: &'a [u8],
+        /// Which step failed.
         kind: ErrorKind,
+        /// The error number the system gave.
         errno: i32,
     },
     /// A non-directory: an operand, or a file listed by the walk (every
-    /// file with [`crate::Config::list_all`]). `details` are there with
-    /// [`crate::Config::details`].
+    /// file with [`crate::ConfigBuilder::list_files`], or those `-a`
+    /// prints). `details` are there with [`crate::ConfigBuilder::details`].
     File {
+        /// The path, as du prints it (the operand, then the names below).
         path: &'a [u8],
+        /// 0 for an operand, 1 for an entry of its directory, and so on.
         depth: usize,
+        /// What it counts: zero when a hard link to it was counted before.
         usage: Usage,
+        /// Its details, when the configuration asks for them.
         details: Option<Details>,
     },
     /// A directory is entered; `own` is its own entry.
     DirStart {
+        /// The directory's path.
         path: &'a [u8],
+        /// Its depth below its operand.
         depth: usize,
+        /// The size of the directory entry itself.
         own: Usage,
+        /// Its details, when the configuration asks for them.
         details: Option<Details>,
     },
     /// An entry left out, handed on only with details.
     Skipped {
+        /// Its path.
         path: &'a [u8],
+        /// Its depth below its operand.
         depth: usize,
+        /// Why it was left out.
         why: Skip,
     },
     /// A directory is complete: `total` holds all below it, `separate`
     /// only itself and its non-directories (`-S`).
     DirEnd {
+        /// The directory's path.
         path: &'a [u8],
+        /// Its depth below its operand.
         depth: usize,
+        /// Its size with everything below it (what du prints).
         total: Usage,
+        /// Its size with its non-directories only (what `du -S` prints).
         separate: Usage,
     },
 }
@@ -72,13 +91,17 @@ pub enum Skip {
 
 /// A consumer of the stream: du's lines, and whatever else prints a scan.
 pub trait Sink {
+    /// Takes the next event. An error stops the scan, and the scan's
+    /// [`crate::Summary::error`] returns it.
     fn event(&mut self, event: &Event<'_>) -> io::Result<()>;
 }
 
 /// What has arrived so far, for progress.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Counts {
+    /// Entries handed on, directories included.
     pub entries: u64,
+    /// Directories handed on.
     pub dirs: u64,
     /// Bytes of what was counted, as the walkers found them.
     pub bytes: u64,
@@ -525,7 +548,7 @@ impl<'s> Stream<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::NO_TIME;
+    use crate::model::NO_TIME;
 
     /// Records events as text lines.
     #[derive(Default)]
@@ -752,7 +775,7 @@ mod tests {
 
     #[test]
     fn details_name_the_links_of_a_file_counted_at_every_link() {
-        use crate::batch::FileType;
+        use crate::model::FileType;
         let mut record = Record::default();
         let mut stream = Stream::new(&mut record);
         stream.add(root(0, 0, "t"));

@@ -1,5 +1,5 @@
 //! Random argument vectors (and block-size environments) thrown at the
-//! option parser: whatever the words, `cdu::cli::parse` diagnoses or
+//! option parser: whatever the words, `cdu::internals::cli::parse` diagnoses or
 //! accepts them, and never panics.
 //!
 //! The parser reads stdin for `--files0-from=-` and `-X -`; no generated
@@ -9,7 +9,8 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 
-use cdu::cli::{Action, Env, parse};
+use cdu::internals::cli::{Action, Env, parse};
+use cdu::internals::config::{block_size, operand_count, reads_list, threads};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -209,9 +210,9 @@ proptest! {
             Action::Run(config) => {
                 // What the parser accepted is a usable configuration:
                 // operands, or a list to read them from.
-                prop_assert!(config.operands.is_empty() == config.files0_from.is_some());
-                prop_assert!(config.threads.is_none_or(|t| t >= 1));
-                prop_assert!(config.format.block_size >= 1);
+                prop_assert!((operand_count(&config) == 0) == reads_list(&config));
+                prop_assert!(threads(&config).is_none_or(|t| t >= 1));
+                prop_assert!(block_size(&config) >= 1);
             }
             Action::Print(text) => prop_assert!(!text.is_empty()),
             // Failures were diagnosed; other actions (such as

@@ -10,10 +10,10 @@ use std::fs;
 use std::sync::Arc;
 
 use browsing::*;
-use cdu::browse::model::{Shared, lock};
-use cdu::browse::sink::TreeSink;
-use cdu::browse::{Browser, Flow};
-use cdu::exit::ExitStatus;
+use cdu::internals::browse::model::{Shared, lock};
+use cdu::internals::browse::sink::TreeSink;
+use cdu::internals::browse::{Browser, Flow};
+use cdu::internals::exit::ExitStatus;
 use cdu::{Cancel, Event, Sink};
 use crossterm::event::KeyCode;
 use proptest::prelude::*;
@@ -430,7 +430,10 @@ fn a_stopped_scan_keeps_what_was_found_and_says_it_is_partial() {
     assert!(!listed(&mut b).is_empty());
     assert!(screen(&mut b, 80, 24)[0].contains("[partial]"));
     assert!(footer(&mut b).contains("partial: sizes are lower bounds"));
-    assert_eq!(cdu::browse::status_of(&tree), ExitStatus::Interrupted);
+    assert_eq!(
+        cdu::internals::browse::status_of(&tree),
+        ExitStatus::Interrupted
+    );
 }
 
 #[test]
@@ -461,14 +464,21 @@ fn q_quits_and_ctrl_c_quits_once_the_scan_is_over() {
     assert_eq!(type_keys(&mut b, "q"), Flow::Quit);
     assert_eq!(ctrl(&mut b, 'c'), Flow::Quit);
     assert_eq!(ctrl(&mut b, 'z'), Flow::Suspend);
-    assert_eq!(cdu::browse::status_of(&b.tree), ExitStatus::Success);
+    assert_eq!(
+        cdu::internals::browse::status_of(&b.tree),
+        ExitStatus::Success
+    );
 }
 
 #[test]
 fn rescan_sees_a_change_made_outside() {
     let env = TestEnv::new(SMALL);
     let mut b = browse(env.root(), &["-b"]);
-    let total = |b: &Browser| lock(&b.tree).node(cdu::browse::model::ROOT).apparent;
+    let total = |b: &Browser| {
+        lock(&b.tree)
+            .node(cdu::internals::browse::model::ROOT)
+            .apparent
+    };
     let before = total(&b);
     fs::write(env.path("sub/three"), vec![1u8; 40000]).unwrap();
     fs::remove_file(env.path("sub/two")).unwrap();

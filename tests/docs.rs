@@ -12,7 +12,7 @@ use clap::CommandFactory;
 
 /// Every long option of cdu's clap table, as `--name`.
 fn long_options() -> Vec<String> {
-    cdu::cli::Cli::command()
+    cdu::internals::cli::Cli::command()
         .get_arguments()
         .filter_map(|a| a.get_long())
         .map(|l| format!("--{l}"))

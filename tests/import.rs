@@ -297,9 +297,9 @@ proptest! {
         if use_noise {
             doc = noise;
         }
-        let config = cdu::Config::new(Vec::new());
+        let config = cdu::Config::builder().build();
         let mut sink = Count(0);
-        match cdu::input::import::import(&config, &doc[..], &mut sink) {
+        match cdu::internals::input::import::import(&config, &doc[..], &mut sink) {
             Ok(summary) => prop_assert!(summary.error.is_none()),
             Err(fault) => {
                 let lines = doc.iter().filter(|&&b| b == b'\n').count() as u64 + 1;

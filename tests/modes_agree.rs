@@ -6,9 +6,11 @@ use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
-use cdu::Cancel;
-use cdu::config::{Config, Mode};
-use cdu::output::scan_du;
+use std::ffi::OsString;
+
+use cdu::internals::cli::{Action, Env, parse};
+use cdu::internals::output::scan_du;
+use cdu::{Cancel, Config, Mode};
 
 use proptest::prelude::*;
 
@@ -61,6 +63,19 @@ fn build(root: &Path, entries: &[Entry]) {
     }
 }
 
+/// The configuration `cdu --mode=MODE [-j THREADS] ARGS...` runs with.
+fn configure(args: &[OsString], mode: Mode, threads: Option<usize>) -> Config {
+    let mut all: Vec<OsString> = vec![format!("--mode={}", mode.name()).into()];
+    if let Some(t) = threads {
+        all.push(format!("-j{t}").into());
+    }
+    all.extend(args.iter().cloned());
+    match parse(all.clone(), &Env::default()) {
+        Action::Run(config) => *config,
+        _ => panic!("{all:?} did not parse"),
+    }
+}
+
 fn output(config: &Config) -> (Vec<u8>, Vec<u8>) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     scan_du(config, &Cancel::new(), &mut out, &mut err).unwrap();
@@ -88,24 +103,24 @@ proptest! {
         let root = tmp.path().join("t");
         fs::create_dir(&root).unwrap();
         build(&root, &entries);
-        let mut operands = vec![root.as_os_str().as_encoded_bytes().to_vec()];
+        // Sizes in bytes (-B1), as `cdu` would be run.
+        let mut base: Vec<OsString> = vec!["-B1".into()];
+        if all {
+            base.push("-a".into());
+        }
+        if apparent {
+            base.push("--apparent-size".into());
+        }
         if two_operands {
             // An overlapping second operand: nothing may be counted twice.
-            operands.insert(0, operands[0].clone());
+            base.push(root.clone().into());
         }
-        let mut base = Config::new(operands);
-        base.all = all;
-        base.apparent = apparent;
-        base.format = cdu::size::SizeFormat::blocks(1);
-        let mut reference = base.clone();
-        reference.mode = Mode::Sequential;
-        let expected = output(&reference);
+        base.push(root.clone().into());
+        let expected = output(&configure(&base, Mode::Sequential, None));
         for mode in Mode::ALL {
             // None: the default, chosen and raised by the walk itself.
             for threads in [Some(1), Some(2), Some(3), Some(8), None] {
-                let mut config = base.clone();
-                config.mode = mode;
-                config.threads = threads;
+                let config = configure(&base, mode, threads);
                 let got = output(&config);
                 prop_assert_eq!(
                     String::from_utf8_lossy(&got.0),

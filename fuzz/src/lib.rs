@@ -4,16 +4,16 @@
 
 use std::io;
 
-use cdu::history::{History, Key, Totals};
-use cdu::stream::{Event, Sink};
-use cdu::{Config, Operand};
+use cdu::internals::history::{History, Key, Totals};
+use cdu::internals::operands::{Operand, listed_in};
+use cdu::{Config, Event, Sink};
 
 /// A saved scan (cdu's, ncdu's or gdu's JSON export), read as `--import`
 /// reads it: a stream whose directories open and close in pairs.
 pub fn import(data: &[u8]) {
-    let config = Config::new(Vec::new());
+    let config = Config::builder().build();
     let mut sink = Nesting::default();
-    let result = cdu::input::import::import(&config, data, &mut sink);
+    let result = cdu::internals::input::import::import(&config, data, &mut sink);
     if result.is_ok() {
         assert!(
             sink.open.is_empty(),
@@ -60,7 +60,7 @@ pub fn listing(data: &[u8]) {
         return;
     };
     let null = first & 1 == 1;
-    if let Ok(lines) = cdu::input::listing::parse(text, null, b"fuzz") {
+    if let Ok(lines) = cdu::internals::input::listing::parse(text, null, b"fuzz") {
         let mut last = 0;
         for line in &lines {
             assert!(line.at > last, "line numbers go back");
@@ -80,9 +80,7 @@ pub fn files0(data: &[u8]) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let list = dir.path().join("list");
     std::fs::write(&list, data).expect("write the list");
-    let mut config = Config::new(Vec::new());
-    config.files0_from = Some(list.into_os_string());
-    let got: Vec<Operand> = cdu::operands::operands(&config).collect();
+    let got: Vec<Operand> = listed_in(list.into_os_string());
     let body = data.strip_suffix(b"\0").unwrap_or(data);
     let expected: Vec<&[u8]> = if data.is_empty() {
         Vec::new()
@@ -106,7 +104,7 @@ pub fn exclude(data: &[u8]) {
         Some(i) => (&data[..i], &data[i + 1..]),
         None => (data, &[][..]),
     };
-    let mut excludes = cdu::exclude::Excludes::default();
+    let mut excludes = cdu::internals::exclude::Excludes::default();
     excludes.add_lines(patterns);
     let matched = excludes.matches(path);
     // White space as C's isspace has it (with the vertical tab, which

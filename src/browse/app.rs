@@ -12,12 +12,14 @@ use super::remove::{self, Identity, Target};
 use super::sink::TreeSink;
 use super::view::{SortKey, View};
 use crate::cancel::Cancel;
-use crate::config::{Config, Dereference, Operand};
+use crate::config::{Config, Operand};
 
 /// What the caller does after a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flow {
+    /// Wait for the next key.
     Continue,
+    /// Leave the browser.
     Quit,
     /// Ctrl-Z: give the terminal back and stop until `fg`.
     Suspend,
@@ -44,12 +46,19 @@ pub enum Overlay {
     Confirm(Pending),
 }
 
+/// The browser's state between keys: the tree, where the view is, and
+/// what is shown over it.
 pub struct Browser {
+    /// The scan's tree, shared with the thread that fills it.
     pub tree: Shared,
+    /// The directory shown, its order and the cursor.
     pub view: View,
+    /// The scan's configuration, for rescans.
     pub config: Arc<Config>,
+    /// Nothing is removed or rescanned (`--read-only`).
     pub read_only: bool,
     cancel: Arc<Cancel>,
+    /// What is drawn over the list.
     pub overlay: Overlay,
     /// The information pane is open.
     pub info: bool,
@@ -57,6 +66,7 @@ pub struct Browser {
     pub status: Option<String>,
     /// Rows of the list at the last frame, for paging.
     pub page: usize,
+    /// Sizes and names are drawn in colour.
     pub color: bool,
     /// The directory the view opened with has been entered.
     entered: bool,
@@ -103,6 +113,7 @@ impl Browser {
         self.view.refresh(tree);
     }
 
+    /// Whether the scan is still filling the tree.
     pub fn scanning(&self) -> bool {
         !lock(&self.tree).done
     }
@@ -397,10 +408,7 @@ impl Browser {
                 }
             }
         };
-        let mut config = (*self.config).clone();
-        config.operands = vec![Operand::Path(target.path())];
-        config.files0_from = None;
-        config.hash_all = config.dereference == Dereference::Always;
+        let config = self.config.for_operand(Operand::Path(target.path()));
         let fresh: Shared = Arc::default();
         let mut sink = TreeSink::new(fresh.clone(), config.apparent);
         let summary = crate::scan(&config, &Cancel::new(), &mut sink);

@@ -21,9 +21,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::Summary;
+use crate::app::exit::ExitStatus;
 use crate::cancel::Cancel;
 use crate::config::Config;
-use crate::exit::ExitStatus;
 use model::{Shared, lock};
 use sink::TreeSink;
 
@@ -34,7 +34,9 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 /// A scan filling a tree on its own thread.
 pub struct Feed {
+    /// The tree being filled.
     pub tree: Shared,
+    /// Stops the scan.
     pub cancel: Arc<Cancel>,
     thread: Option<JoinHandle<Option<Summary>>>,
 }

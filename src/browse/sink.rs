@@ -5,10 +5,10 @@
 use super::model::{
     FLAG_ERROR, FLAG_LINKED, FLAG_OPEN, Kind, Node, NodeId, ROOT, Shared, Sizes, lock,
 };
-use crate::batch::{Details, FileType, NO_TIME, Usage};
+use crate::model::{Details, FileType, NO_TIME, Usage};
 use crate::stream::{Event, Sink};
 
-/// The sink that builds a [`Tree`] from the ordered stream.
+/// The sink that builds the browser's tree from the ordered stream.
 pub struct TreeSink {
     tree: Shared,
     /// The open directories, outermost first.
@@ -20,6 +20,7 @@ pub struct TreeSink {
 }
 
 impl TreeSink {
+    /// A sink filling `tree`, which shows apparent sizes if `apparent`.
     pub fn new(tree: Shared, apparent: bool) -> Self {
         TreeSink {
             tree,
@@ -124,7 +125,7 @@ impl Sink for TreeSink {
                 }
             }
             Event::Error { path, kind, .. } => {
-                use crate::batch::ErrorKind;
+                use crate::model::ErrorKind;
                 let mut tree = lock(&self.tree);
                 tree.errors += 1;
                 match (kind, self.stack.last()) {

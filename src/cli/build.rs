@@ -165,7 +165,8 @@ pub(super) fn build(
     diag: &mut Diagnostics,
 ) -> Result<Config, bool> {
     let locale = env.locale;
-    let mut config = Config::new(Vec::new());
+    let mut builder = Config::builder();
+    let config = builder.options();
     config.locale = locale;
     config.format = ordered.format;
     config.apparent = ordered.apparent || cli.apparent_size;
@@ -252,16 +253,14 @@ pub(super) fn build(
         config.format.block_size = 1;
     }
     config.inodes = cli.inodes;
-    if config.view != View::Du {
-        // The views see every file, to find the largest.
-        config.list_all = true;
-        if config.view == View::Tree && !ordered.format_given {
-            config.format = if cli.inodes {
-                SizeFormat::blocks(1)
-            } else {
-                SizeFormat::human()
-            };
-        }
+    // The views see every file, to find the largest (ConfigBuilder::build);
+    // the tree shows human-readable sizes unless told.
+    if config.view == View::Tree && !ordered.format_given {
+        config.format = if cli.inodes {
+            SizeFormat::blocks(1)
+        } else {
+            SizeFormat::human()
+        };
     }
     config.all = cli.all;
     config.total = cli.total;
@@ -277,13 +276,12 @@ pub(super) fn build(
     config.diff = cli.diff.clone();
     config.interactive = cli.interactive;
     config.read_only = cli.read_only;
-    combinations::refuse(&config, diag)?;
+    combinations::refuse(config, diag)?;
     shared_files::refuse(&cli, locale, diag)?;
     if config.interactive {
         // The browser keeps every entry, with both measures, its type
-        // and its time, and shows human-readable sizes unless told.
-        config.list_all = true;
-        config.details = true;
+        // and its time (ConfigBuilder::build), and shows human-readable
+        // sizes unless told.
         config.time.get_or_insert(TimeKind::Modification);
         if !ordered.format_given {
             config.format = if cli.inodes {
@@ -294,8 +292,8 @@ pub(super) fn build(
         }
     }
     if config.diff.is_some() {
-        // Every file is matched with the old side, listed or not.
-        config.list_all = true;
+        // Every file is matched with the old side, listed or not
+        // (ConfigBuilder::build).
         if config.time.is_some() {
             diag.push(&[b"--diff prints changes, which have no --time"]);
             return Err(true);
@@ -307,13 +305,7 @@ pub(super) fn build(
     }
     config.html = cli.html.clone();
     if config.html.is_some() {
-        html_options(&config, diag)?;
-    }
-    if config.json || config.export.is_some() || config.html.is_some() {
-        // Each writes every entry (the page keeps the largest of each
-        // directory) with its type and both measures.
-        config.details = true;
-        config.list_all = true;
+        html_options(config, diag)?;
     }
     config.mode = match cli.mode {
         ModeArg::Sequential => Mode::Sequential,
@@ -356,7 +348,7 @@ pub(super) fn build(
             ]);
             return Err(true);
         }
-        return Ok(config);
+        return Ok(builder.build());
     }
     if config.export.is_some() && (cli.files.len() > 1 || cli.files0_from.is_some()) {
         diag.push(&[b"--export saves one tree: name one FILE"]);
@@ -371,8 +363,6 @@ pub(super) fn build(
         }
         // Read as the walk goes (src/operands.rs), not here.
         config.files0_from = Some(from.clone());
-        config.keys_cancel = from != "-";
-        config.hash_all = true;
     } else {
         config.operands = if cli.files.is_empty() {
             vec![Operand::Path(b".".to_vec())]
@@ -388,9 +378,8 @@ pub(super) fn build(
                 })
                 .collect()
         };
-        config.hash_all = cli.files.len() > 1 || config.dereference == Dereference::Always;
     }
-    Ok(config)
+    Ok(builder.build())
 }
 
 /// Options a page cannot honour: its boxes are sizes in bytes that add up

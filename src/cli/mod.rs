@@ -29,15 +29,14 @@ use crate::config::Config;
 use crate::getopt::{Event, getopt};
 use crate::quote::{Locale, quote, quote_always};
 use build::{Ordered, build};
-pub use generate::Generate;
 use messages::{Diagnostics, argmatch, clap_message};
+pub use options::Cli;
 use options::option_table;
-pub use options::{Cli, ColorArg, ModeArg};
 use values::parse_threads;
-pub use values::{MAX_THREADS, parse_duration};
 
 /// What the command line asks for.
 pub enum Action {
+    /// Scan (or import) and print as configured.
     Run(Box<Config>),
     /// Print this on stdout and exit 0 (`--help`, `--version`).
     Print(String),
@@ -46,7 +45,9 @@ pub enum Action {
     /// `--bench-modes`: time every mode on `dir`, the parallel ones at
     /// `threads` (the defaults when empty).
     BenchModes {
+        /// The tree to time the modes on.
         dir: std::path::PathBuf,
+        /// The thread counts to try.
         threads: Vec<usize>,
     },
 }
@@ -54,16 +55,22 @@ pub enum Action {
 /// The environment the conversion reads, so that tests can set it.
 #[derive(Clone, Debug, Default)]
 pub struct Env {
+    /// DU_BLOCK_SIZE, which outweighs the two below.
     pub du_block_size: Option<Vec<u8>>,
+    /// BLOCK_SIZE.
     pub block_size: Option<Vec<u8>>,
+    /// BLOCKSIZE.
     pub blocksize: Option<Vec<u8>>,
+    /// POSIXLY_CORRECT is set: 512-byte blocks by default.
     pub posixly_correct: bool,
+    /// How names are quoted in messages.
     pub locale: Locale,
     /// CDU_NO_HISTORY is set (to anything but empty or `0`).
     pub no_history: bool,
 }
 
 impl Env {
+    /// The process's environment.
     pub fn from_process() -> Self {
         let var = |name: &str| std::env::var_os(name).map(OsStringExt::into_vec);
         Env {

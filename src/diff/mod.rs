@@ -89,7 +89,7 @@ impl<'c, W: Write, E: Write> DiffWriter<'c, W, E> {
 
     /// A new value as the old side counted it (a listing's numbers are
     /// rounded up to its unit).
-    fn new_value(&self, usage: crate::batch::Usage) -> u64 {
+    fn new_value(&self, usage: crate::model::Usage) -> u64 {
         let v = value(self.config, usage);
         let unit = self.old.unit;
         v.div_ceil(unit).saturating_mul(unit)

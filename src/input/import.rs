@@ -15,8 +15,8 @@ use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
 
 use super::lexer::{Fault, Lexer, Position};
-use crate::batch::{Details, ErrorKind, FileType, Link, NO_TIME, Usage};
 use crate::config::Config;
+use crate::model::{Details, ErrorKind, FileType, Link, NO_TIME, Usage};
 use crate::path::join_path;
 use crate::stream::{Counts, Event, Sink, Skip};
 use crate::{Summary, quote::quote_if_needed};

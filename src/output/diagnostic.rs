@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
-use crate::batch::ErrorKind;
 use crate::message::{strerror, write_error};
+use crate::model::ErrorKind;
 use crate::quote::{Locale, quote_always, quote_if_needed};
 
 /// Where a sink's diagnostics go, and how many there were.

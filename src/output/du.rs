@@ -6,8 +6,8 @@ use std::io::{self, Write};
 
 use super::diagnostic::Diagnostics;
 use super::strftime::{self, Moment};
-use crate::batch::Usage;
 use crate::config::Config;
+use crate::model::Usage;
 use crate::size::format_size;
 use crate::stream::{Event, Sink};
 
@@ -159,7 +159,7 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
         self.diag.diagnose(&mut self.out, parts);
     }
 
-    fn error(&mut self, kind: crate::batch::ErrorKind, path: &[u8], errno: i32) {
+    fn error(&mut self, kind: crate::model::ErrorKind, path: &[u8], errno: i32) {
         self.diag.error(&mut self.out, kind, path, errno);
     }
 }

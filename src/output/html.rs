@@ -16,8 +16,6 @@ use crate::diff::old::OldTree;
 use crate::output::file::{FileError, OutputFile};
 use crate::stream::{Event, Sink};
 
-pub use data::{MAX_BOXES, shown_name};
-
 /// The page around the data, and what it draws with: our own files.
 const PAGE: &str = include_str!("html/page.html");
 const STYLE: &str = include_str!("html/page.css");
@@ -77,7 +75,7 @@ impl<'c> HtmlWriter<'c> {
         match self.target.take() {
             None => Ok(()),
             Some(Target::Stdout) => {
-                let mut out = crate::stdio_state::stdout();
+                let mut out = crate::app::stdio_state::stdout();
                 write_page(&mut out, &json)?;
                 out.flush()
             }
@@ -117,7 +115,7 @@ fn write_page(out: &mut dyn Write, json: &str) -> io::Result<()> {
 
 impl Sink for HtmlWriter<'_> {
     fn event(&mut self, event: &Event<'_>) -> io::Result<()> {
-        let other = |d: &Option<crate::batch::Details>| d.map(|d| d.other_bytes);
+        let other = |d: &Option<crate::model::Details>| d.map(|d| d.other_bytes);
         match event {
             Event::Invalid { .. } | Event::Skipped { .. } => {}
             Event::Error { .. } => self.model.unread += 1,
@@ -143,6 +141,7 @@ impl Sink for HtmlWriter<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::data::shown_name;
     use super::*;
 
     #[test]

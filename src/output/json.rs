@@ -13,8 +13,8 @@ use std::time::Instant;
 
 use super::diagnostic::Diagnostics;
 use super::du::{file_listed, shown, value};
-use crate::batch::{Details, FileType, Usage};
 use crate::config::Config;
+use crate::model::{Details, FileType, Usage};
 use crate::stream::{Event, Sink};
 
 /// One size in the three measures.
@@ -169,7 +169,7 @@ impl<'c, W: Write, E: Write> JsonWriter<'c, W, E> {
             sizes.apparent,
             sizes.entries
         );
-        if self.config.time.is_some() && usage.time != crate::batch::NO_TIME {
+        if self.config.time.is_some() && usage.time != crate::model::NO_TIME {
             let _ = write!(line, ",\"time\":{}", usage.time.div_euclid(1_000_000_000));
         }
         line.extend_from_slice(b"}\n");

@@ -18,8 +18,8 @@ mod tree_layout;
 mod tree_rows;
 
 pub use around_bar::AroundBar;
-pub use diagnostic::{Diagnostics, report_error};
-pub use du::{DuWriter, file_listed, scan_du, shown, value};
+pub use diagnostic::Diagnostics;
+pub use du::{DuWriter, scan_du, shown, value};
 pub use json::JsonWriter;
 pub use ncdu::NcduWriter;
 pub use report::{FlushEachOperand, Report};

@@ -16,8 +16,8 @@
 
 use std::io::{self, Write};
 
-use crate::batch::{Details, FileType, NO_TIME, Usage};
 use crate::config::{Config, TimeKind};
+use crate::model::{Details, FileType, NO_TIME, Usage};
 use crate::stream::{Event, Sink, Skip};
 
 /// Appends `name` as an export string: raw bytes, minimal escapes.

@@ -13,9 +13,9 @@ use super::diagnostic::report_error;
 use super::largest::Largest;
 use super::tree_layout::{Dir, KeptFile, Limits, Row, RowKind, Scanned, layout};
 use super::tree_rows::{Look, render, render_note, render_total};
-use crate::batch::{ErrorKind, Usage};
 use crate::config::Config;
 use crate::message::write_error;
+use crate::model::{ErrorKind, Usage};
 use crate::progress::group_digits;
 use crate::stream::{Event, Sink};
 

@@ -15,7 +15,7 @@ use crate::stream::Counts;
 use crate::walk::Live;
 
 mod line;
-pub use line::{Hint, format_elapsed, group_digits, live_message, plain_line};
+pub use line::{Hint, group_digits, live_message, plain_line};
 
 /// How often the live line is redrawn at most, whatever `--tick` says:
 /// a terminal line may move faster than a log gets lines.
@@ -141,7 +141,7 @@ impl Progress {
             hint: None,
             estimate,
             samples: Samples::default(),
-            stopped_before: crate::suspend::stopped_time(),
+            stopped_before: crate::app::suspend::stopped_time(),
             shown_elapsed: Duration::ZERO,
         }
     }
@@ -159,13 +159,13 @@ impl Progress {
     /// `elapsed` since the scan began, less the time the process was
     /// stopped meanwhile (Ctrl-Z until `fg`).
     pub fn running_time(&self, elapsed: Duration) -> Duration {
-        let stopped = crate::suspend::stopped_time().saturating_sub(self.stopped_before);
+        let stopped = crate::app::suspend::stopped_time().saturating_sub(self.stopped_before);
         elapsed.saturating_sub(stopped)
     }
 
     /// What a stop of the process is wrapped in: the live line is cleared
     /// before it and drawn again after.
-    pub fn around_stop(&self) -> crate::cancel::AroundStop {
+    pub fn around_stop(&self) -> crate::app::watch::AroundStop {
         match &self.sink {
             Sink::Live { bar, .. } => {
                 let bar = bar.clone();
@@ -270,7 +270,7 @@ fn terminal_width() -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::line::width_of;
+    use super::line::{format_elapsed, width_of};
     use super::*;
     use crate::walk::PUBLISH_EVERY;
 

@@ -8,9 +8,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use cdu::Cancel;
-use cdu::browse::model::{Shared, lock};
-use cdu::browse::{Browser, Flow};
-use cdu::cli::{Action, Env};
+use cdu::internals::browse::model::{Shared, lock};
+use cdu::internals::browse::{Browser, Flow};
+use cdu::internals::cli::{Action, Env};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -28,10 +28,10 @@ pub fn parsed(args: Vec<OsString>) -> cdu::Config {
     all.extend(args);
     // A UTF-8 locale, where du shows such names as they are.
     let env = Env {
-        locale: cdu::quote::Locale { utf8: true },
+        locale: cdu::internals::quote::Locale { utf8: true },
         ..Env::default()
     };
-    match cdu::cli::parse(all.clone(), &env) {
+    match cdu::internals::cli::parse(all.clone(), &env) {
         Action::Run(c) => *c,
         _ => panic!("-i {all:?} did not parse"),
     }
@@ -42,7 +42,7 @@ pub fn browse_config(config: cdu::Config) -> Browser {
     let config = Arc::new(config);
     let tree: Shared = Arc::default();
     let cancel = Arc::new(Cancel::new());
-    cdu::browse::fill(&config, &cancel, &tree);
+    cdu::internals::browse::fill(&config, &cancel, &tree);
     assert!(lock(&tree).done);
     Browser::new(config, tree, cancel)
 }

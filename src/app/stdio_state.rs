@@ -3,8 +3,9 @@
 //! closed descriptor 0, 1 or 2 on /dev/null and sets SIGPIPE to ignored; du,
 //! a C program, keeps them as given: writing to a closed stdout fails with
 //! EBADF and a reader that goes away kills it. A constructor in
-//! `.init_array`, which the C library runs before `main`, looks first, and
-//! the streams below make a descriptor found closed fail as du's would.
+//! `.init_array` (the binary's), which the C library runs before `main`,
+//! looks first, and the streams below make a descriptor found closed fail
+//! as du's would.
 
 use std::io::{self, Read, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -24,9 +25,10 @@ static SIGPIPE_HARMLESS: AtomicBool = AtomicBool::new(false);
 
 /// Runs before `main` (and so before std's own start-up): only queries, no
 /// change, no allocation. glibc passes argc, argv and envp; they are not
-/// needed.
+/// needed. The binary registers it (`src/main.rs`), so that a program
+/// that only links the library runs nothing before its own `main`.
 #[cfg(target_os = "linux")]
-extern "C" fn look_at_start(_: libc::c_int, _: *const *const u8, _: *const *const u8) {
+pub extern "C" fn look_at_start(_: libc::c_int, _: *const *const u8, _: *const *const u8) {
     for (fd, closed) in CLOSED.iter().enumerate() {
         // SAFETY: F_GETFD only reads the descriptor's flags.
         let flags = unsafe { libc::fcntl(fd as libc::c_int, libc::F_GETFD) };
@@ -46,12 +48,6 @@ extern "C" fn look_at_start(_: libc::c_int, _: *const *const u8, _: *const *cons
         SIGPIPE_HARMLESS.store(ignored || blocked, Ordering::Relaxed);
     }
 }
-
-#[cfg(target_os = "linux")]
-#[used]
-#[unsafe(link_section = ".init_array")]
-static LOOK_AT_START: extern "C" fn(libc::c_int, *const *const u8, *const *const u8) =
-    look_at_start;
 
 /// Whether descriptor `fd` (0, 1 or 2) was closed when the process started.
 pub fn closed_at_start(fd: usize) -> bool {
@@ -156,7 +152,7 @@ pub fn stdout_stuck() -> bool {
 /// Ends the process at once, status 130, for a stop that output cannot
 /// follow: no exit handlers, which would try to write what is buffered.
 pub fn end_stuck() -> ! {
-    crate::terminal::restore();
+    crate::app::terminal::restore();
     // SAFETY: _exit(2) ends the process without running anything else.
     unsafe { libc::_exit(130) }
 }
@@ -200,7 +196,7 @@ impl<T: Write> Write for Stream<T> {
 impl<T> Stream<T> {
     fn on_error(&self, e: &io::Error) {
         if self.sigpipe && e.kind() == io::ErrorKind::BrokenPipe {
-            crate::exit::die_of_sigpipe();
+            crate::app::exit::die_of_sigpipe();
         }
     }
 }

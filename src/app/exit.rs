@@ -3,6 +3,7 @@
 /// What the process reports to its parent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ExitStatus {
+    /// All went well.
     Success = 0,
     /// Something could not be read or counted, or the usage was wrong.
     Failure = 1,
@@ -17,6 +18,7 @@ impl ExitStatus {
         self.max(other)
     }
 
+    /// The number the process exits with.
     pub fn code(self) -> u8 {
         self as u8
     }
@@ -33,7 +35,7 @@ impl From<ExitStatus> for std::process::ExitCode {
 /// went away. std ignores SIGPIPE for the whole run so that such a write
 /// returns EPIPE and this gets its turn.
 pub fn die_of_sigpipe() -> ! {
-    crate::terminal::restore();
+    crate::app::terminal::restore();
     // SAFETY: setting a signal's default action, unblocking it for this
     // thread and sending it to this thread touch no memory of ours.
     unsafe {

@@ -9,7 +9,6 @@
 //! one's is flagged, since every mode must find the same.
 
 use std::io::{self, Write};
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -137,10 +136,12 @@ struct Scan {
 /// Scans `dir` once in `mode` with `threads` walkers (the default when
 /// None).
 fn time_scan(dir: &Path, mode: Mode, threads: Option<usize>) -> Scan {
-    let mut config = Config::new(vec![dir.as_os_str().as_bytes().to_vec()]);
-    config.mode = mode;
-    config.threads = threads;
-    config.keys_cancel = false;
+    let config = Config::builder()
+        .operand(dir)
+        .mode(mode)
+        .threads(threads)
+        .keys_cancel(false)
+        .build();
     let cancel = Cancel::new();
     let start = Instant::now();
     let mut total = OperandTotal::default();
@@ -285,6 +286,8 @@ pub fn bench_modes(
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::ffi::OsStrExt;
+
     use super::*;
     use crate::walk::FsKind;
 

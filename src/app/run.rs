@@ -7,12 +7,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::Summary;
+use crate::app::exit::ExitStatus;
+use crate::app::stdio_state;
+use crate::app::watch;
 use crate::baseline::{self, OperandTotals};
-use crate::cancel::{self, Cancel};
+use crate::cancel::Cancel;
 use crate::cli::{self, Action};
 use crate::config::{ColorWhen, Config, Mode, View};
 use crate::diff::DiffWriter;
-use crate::exit::ExitStatus;
 use crate::history::History;
 use crate::message;
 use crate::output::file::{FileError, OutputFile};
@@ -23,7 +25,6 @@ use crate::output::{
 };
 use crate::progress::{Hint, Progress, group_digits};
 use crate::quote::{quote, quote_if_needed};
-use crate::stdio_state;
 use crate::stream::Sink;
 
 /// Runs `cdu` with the process's arguments and environment.
@@ -45,8 +46,8 @@ pub fn main() -> ExitStatus {
         Action::Run(config) => run(&config),
         Action::BenchModes { dir, threads } => {
             let mut out = io::stdout().lock();
-            let runs = crate::bench_modes::DEFAULT_RUNS;
-            match crate::bench_modes::bench_modes(&dir, runs, &threads, &mut out) {
+            let runs = crate::app::bench_modes::DEFAULT_RUNS;
+            match crate::app::bench_modes::bench_modes(&dir, runs, &threads, &mut out) {
                 Ok(()) => ExitStatus::Success,
                 Err(e) => {
                     message::error(&[e.to_string().as_bytes()]);
@@ -204,7 +205,7 @@ pub fn run(config: &Config) -> ExitStatus {
     let cancel = Arc::new(Cancel::new());
     // Only the cancellable mode watches; the others end the default way.
     let mut watcher = (config.mode == Mode::Cancellable && !importing)
-        .then(|| cancel::watch(&cancel, config.keys_cancel));
+        .then(|| watch::watch(&cancel, config.keys_cancel));
     let mut history = (!importing)
         .then(|| baseline::open_history(config))
         .flatten();
