@@ -377,6 +377,8 @@ impl Browser {
             }
             _ => self.status = Some("cannot rescan from here".into()),
         }
+        // A rescan replaces nodes, and their slots may be reused.
+        self.view.marks.clear();
         self.view.invalidate();
     }
 
