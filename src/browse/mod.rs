@@ -11,6 +11,7 @@
 pub mod app;
 pub mod draw;
 pub mod model;
+mod order;
 pub mod remove;
 pub mod sink;
 mod term;

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::model::{NodeId, ROOT, Tree};
+use super::order;
 
 /// What the entries are ordered by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +45,61 @@ pub struct View {
     sorted_at: Option<u64>,
     /// The directory just left, to select once the rows are sorted.
     pending_select: Option<NodeId>,
+    /// The open directory's orders computed so far.
+    orders: Orders,
+}
+
+/// The orders of one directory at one state of the tree, each in its
+/// natural direction, computed when first asked for.
+struct Orders {
+    dir: NodeId,
+    generation: u64,
+    by_name: Option<Vec<NodeId>>,
+    /// By key and whether sizes are apparent.
+    by_key: Vec<((SortKey, bool), Vec<NodeId>)>,
+}
+
+impl Orders {
+    fn new(dir: NodeId, generation: u64) -> Self {
+        Orders {
+            dir,
+            generation,
+            by_name: None,
+            by_key: Vec::new(),
+        }
+    }
+
+    /// The entries in the natural order of `sort`.
+    fn get(&mut self, tree: &Tree, sort: SortKey, apparent: bool) -> &[NodeId] {
+        let dir = self.dir;
+        let by_name = self.by_name.get_or_insert_with(|| {
+            let ids: Vec<NodeId> = tree.children(dir).collect();
+            order::by_name(tree, &ids)
+        });
+        if sort == SortKey::Name {
+            return by_name;
+        }
+        let wanted = (sort, apparent && sort == SortKey::Size);
+        let at = match self.by_key.iter().position(|(k, _)| *k == wanted) {
+            Some(at) => at,
+            None => {
+                let key = |id: NodeId| {
+                    let n = tree.node(id);
+                    match sort {
+                        SortKey::Size if apparent => n.apparent,
+                        SortKey::Size => n.disk,
+                        SortKey::Name => 0,
+                        SortKey::Items => u64::from(n.items),
+                        SortKey::Mtime => u64::from(n.mtime),
+                    }
+                };
+                let sorted = order::by_key(by_name, sort.descending(), key);
+                self.by_key.push((wanted, sorted));
+                self.by_key.len() - 1
+            }
+        };
+        &self.by_key[at].1
+    }
 }
 
 impl View {
@@ -60,6 +116,7 @@ impl View {
             marks: BTreeSet::new(),
             sorted_at: None,
             pending_select: None,
+            orders: Orders::new(ROOT, u64::MAX),
         }
     }
 
@@ -72,41 +129,25 @@ impl View {
     }
 
     /// Sorts the open directory again if the tree or the order changed,
-    /// keeping the same entry selected.
+    /// keeping the same entry selected. Each order of the open directory
+    /// is computed once per state of the tree and kept: going back to an
+    /// order, or reversing it, only copies it.
     pub fn refresh(&mut self, tree: &Tree) {
         if self.sorted_at == Some(tree.generation) {
             return;
         }
         let keep = self.pending_select.take().or(self.selected_node());
+        let dir = self.dir();
+        if self.orders.dir != dir || self.orders.generation != tree.generation {
+            self.orders = Orders::new(dir, tree.generation);
+        }
+        let natural = self.orders.get(tree, self.sort, self.apparent);
         self.rows.clear();
-        self.rows.extend(tree.children(self.dir()));
-        let apparent = self.apparent;
-        let sort = self.sort;
-        // Each entry's key is unpacked once, not twice per comparison: in a
-        // directory of a million entries there are some 20 million.
-        let key = |id: NodeId| {
-            let n = tree.node(id);
-            match sort {
-                SortKey::Size if apparent => n.apparent,
-                SortKey::Size => n.disk,
-                SortKey::Name => 0,
-                SortKey::Items => u64::from(n.items),
-                SortKey::Mtime => u64::from(n.mtime),
-            }
-        };
-        let mut keyed: Vec<(u64, NodeId)> = self.rows.iter().map(|&id| (key(id), id)).collect();
-        let descending = sort.descending() != self.reverse;
-        keyed.sort_unstable_by(|&(ka, a), &(kb, b)| {
-            let by = match sort {
-                SortKey::Name => tree.name(a).cmp(tree.name(b)),
-                _ => ka.cmp(&kb),
-            };
-            let by = if descending { by.reverse() } else { by };
-            // Ties by name, A to Z, so the order is stable between frames.
-            by.then_with(|| tree.name(a).cmp(tree.name(b)))
-        });
-        self.rows.clear();
-        self.rows.extend(keyed.into_iter().map(|(_, id)| id));
+        if self.reverse {
+            self.rows.extend(natural.iter().rev());
+        } else {
+            self.rows.extend_from_slice(natural);
+        }
         self.sorted_at = Some(tree.generation);
         if let Some(keep) = keep
             && let Some(i) = self.rows.iter().position(|&r| r == keep)
