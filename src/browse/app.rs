@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use super::change;
 use super::model::{Kind, NodeId, ROOT, Shared, Sizes, Tree, lock};
 use super::remove::{self, Identity, Target};
 use super::sink::TreeSink;
@@ -170,6 +171,15 @@ impl Browser {
             KeyCode::Char('n') => self.view.sort_by(SortKey::Name),
             KeyCode::Char('C') => self.view.sort_by(SortKey::Items),
             KeyCode::Char('M') => self.view.sort_by(SortKey::Mtime),
+            KeyCode::Char('+') => {
+                if lock(&tree).changes.is_some() {
+                    self.view.sort_by(SortKey::Change);
+                } else if self.config.diff.is_some() {
+                    self.status = Some("the changes are known once the scan has ended".into());
+                } else {
+                    self.status = Some("no change to sort by: that needs --diff=OLD".into());
+                }
+            }
             KeyCode::Char('a') => {
                 self.view.apparent = !self.view.apparent;
                 self.view.invalidate();
@@ -267,6 +277,14 @@ impl Browser {
             sizes: Sizes::default(),
         };
         for node in chosen {
+            if change::is_gone(tree.node(node).kind) {
+                let name = crate::quote::quote(tree.name(node), self.config.locale);
+                self.status = Some(format!(
+                    "cannot {what} {}: it is gone already (only OLD had it)",
+                    String::from_utf8_lossy(&name)
+                ));
+                return;
+            }
             let Some(target) = self.target_of(&tree, node) else {
                 self.status = Some(format!("cannot {what} an operand from here"));
                 return;
@@ -420,6 +438,9 @@ impl Browser {
         }
         tree.errors += fresh.errors;
         let new = tree.graft(path, node, &fresh);
+        if let Some(new) = new {
+            change::rematch(&mut tree, path, new);
+        }
         self.status = Some(if summary.cancelled {
             "the rescan stopped early".into()
         } else {

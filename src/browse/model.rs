@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::before::Changes;
+
 /// A node's index in the arena; [`NONE`] ends a list.
 pub type NodeId = u32;
 /// No node.
@@ -28,14 +30,20 @@ pub enum Kind {
     Other,
     /// Something that could not be looked at (du's "cannot access").
     Unreadable,
+    /// A directory only the old scan of `--diff` had.
+    GoneDir,
+    /// Anything else only the old scan had.
+    GoneFile,
 }
 
-const KINDS: [Kind; 5] = [
+const KINDS: [Kind; 7] = [
     Kind::Dir,
     Kind::File,
     Kind::Symlink,
     Kind::Other,
     Kind::Unreadable,
+    Kind::GoneDir,
+    Kind::GoneFile,
 ];
 
 /// The directory could not be read, or only in part: its size is what
@@ -171,6 +179,8 @@ pub struct Tree {
     pub progress: Progress,
     /// Messages of the scan (a bad operand, an unreadable saved scan).
     pub messages: Vec<String>,
+    /// With `--diff`, once the scan has ended: what each node was then.
+    pub changes: Option<Changes>,
 }
 
 impl Default for Tree {
@@ -195,6 +205,7 @@ impl Tree {
             scanning: None,
             progress: Progress::default(),
             messages: Vec::new(),
+            changes: None,
         };
         tree.push_slot(NONE, b"");
         tree.set(ROOT, Node::new(Kind::Dir));

@@ -14,6 +14,8 @@ pub enum SortKey {
     Name,
     Items,
     Mtime,
+    /// Growth since the old scan of `--diff`.
+    Change,
 }
 
 impl SortKey {
@@ -91,6 +93,9 @@ impl Orders {
                         SortKey::Name => 0,
                         SortKey::Items => u64::from(n.items),
                         SortKey::Mtime => u64::from(n.mtime),
+                        SortKey::Change => {
+                            tree.changes.as_ref().map_or(0, |c| c.sort_key(tree, id))
+                        }
                     }
                 };
                 let sorted = order::by_key(by_name, sort.descending(), key);
