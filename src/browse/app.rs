@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::change;
-use super::model::{Kind, NodeId, ROOT, Shared, Sizes, Tree, lock};
+use super::model::{Kind, NodeId, ROOT, Shared, Sizes, Tree, lock, read};
 use super::remove::{self, Identity, Target};
 use super::sink::TreeSink;
 use super::view::{SortKey, View};
@@ -101,11 +101,12 @@ impl Browser {
             }
             self.entered = true;
         }
-        self.view.refresh(tree);
+        let shared = self.tree.clone();
+        self.view.refresh(tree, Some(&shared));
     }
 
     pub fn scanning(&self) -> bool {
-        !lock(&self.tree).done
+        !read(&self.tree).done
     }
 
     /// Handles one key.
@@ -115,7 +116,7 @@ impl Browser {
         }
         let tree = self.tree.clone();
         {
-            let tree = lock(&tree);
+            let tree = read(&tree);
             self.refresh(&tree);
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -172,7 +173,7 @@ impl Browser {
             KeyCode::Char('C') => self.view.sort_by(SortKey::Items),
             KeyCode::Char('M') => self.view.sort_by(SortKey::Mtime),
             KeyCode::Char('+') => {
-                if lock(&tree).changes.is_some() {
+                if read(&tree).changes.is_some() {
                     self.view.sort_by(SortKey::Change);
                 } else if self.config.diff.is_some() {
                     self.status = Some("the changes are known once the scan has ended".into());
@@ -200,7 +201,7 @@ impl Browser {
             KeyCode::Char('r') => self.rescan_selected(),
             _ => {}
         }
-        let tree = lock(&tree);
+        let tree = read(&tree);
         self.refresh(&tree);
         Flow::Continue
     }
@@ -214,7 +215,7 @@ impl Browser {
         let Some(id) = self.view.selected_node() else {
             return;
         };
-        if lock(&self.tree).node(id).is_dir() {
+        if read(&self.tree).node(id).is_dir() {
             self.view.enter(id);
         }
     }
@@ -380,7 +381,7 @@ impl Browser {
             return;
         }
         let selected = self.view.selected_node();
-        let is_dir = selected.is_some_and(|s| lock(&self.tree).node(s).is_dir());
+        let is_dir = selected.is_some_and(|s| read(&self.tree).node(s).is_dir());
         let path = self.view.path.clone();
         match selected {
             Some(node) if is_dir => {

@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthChar;
 
 use super::app::{Browser, How, Overlay};
 use super::change::{Before, Changes, Measure, is_gone};
-use super::model::{FLAG_ERROR, FLAG_LINKED, FLAG_OPEN, Kind, NodeId, Tree, lock};
+use super::model::{FLAG_ERROR, FLAG_LINKED, FLAG_OPEN, Kind, NodeId, Tree, read};
 use crate::config::Config;
 use crate::progress::group_digits;
 use crate::quote::quote_if_needed;
@@ -74,7 +74,7 @@ impl Browser {
     /// Draws the whole frame.
     pub fn draw(&mut self, frame: &mut Frame) {
         let tree = self.tree.clone();
-        let tree = lock(&tree);
+        let tree = read(&tree);
         self.refresh(&tree);
         let area = frame.area();
         if area.height < 3 || area.width < 8 {
@@ -144,6 +144,9 @@ impl Browser {
         }
         if self.read_only {
             marks.push_str(" [read-only]");
+        }
+        if self.view.sorting() {
+            marks.push_str(" [sorting]");
         }
         let text = format!(
             "cdu -i {}{marks}",

@@ -8,7 +8,7 @@
 //! interface reads it.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::before::Changes;
 
@@ -490,13 +490,19 @@ impl Iterator for Children<'_> {
 }
 
 /// A tree shared between the scan, which fills it, and the interface,
-/// which locks it for a moment per frame or key.
-pub type Shared = Arc<Mutex<Tree>>;
+/// which reads it for a moment per frame or key; a sort of a huge
+/// directory reads it on a thread of its own meanwhile.
+pub type Shared = Arc<RwLock<Tree>>;
 
-/// Locks `tree`; a scan thread that panicked leaves a tree that is still
-/// worth browsing.
-pub fn lock(tree: &Shared) -> MutexGuard<'_, Tree> {
-    tree.lock().unwrap_or_else(|e| e.into_inner())
+/// Locks `tree` to change it; a scan thread that panicked leaves a tree
+/// that is still worth browsing.
+pub fn lock(tree: &Shared) -> RwLockWriteGuard<'_, Tree> {
+    tree.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Locks `tree` to read it, alongside other readers.
+pub fn read(tree: &Shared) -> RwLockReadGuard<'_, Tree> {
+    tree.read().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

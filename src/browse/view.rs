@@ -4,7 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use super::model::{NodeId, ROOT, Tree};
+use std::sync::mpsc::{self, TryRecvError};
+
+use super::model::{NONE, NodeId, ROOT, Shared, Tree, read};
 use super::order;
 
 /// What the entries are ordered by.
@@ -49,10 +51,37 @@ pub struct View {
     pending_select: Option<NodeId>,
     /// The open directory's orders computed so far.
     orders: Orders,
+    /// The directory `rows` list the entries of, and the tree's
+    /// generation then.
+    rows_dir: NodeId,
+    rows_at: u64,
+    /// The rows are a directory's first entries, shown unsorted.
+    unsorted: bool,
+    /// An order being computed apart.
+    sorting: Option<Sorting>,
+}
+
+/// Entries of more than this many are sorted apart once the scan has
+/// ended, so that no key waits for a sort (a million take about 0.1 s).
+const SORT_APART: u32 = 50_000;
+/// Entries listed, unsorted, in a huge directory just opened while its
+/// order is computed.
+const SHOWN_UNSORTED: usize = 1000;
+
+/// An order computed on a thread of its own, for one directory at one
+/// state of the tree.
+struct Sorting {
+    dir: NodeId,
+    generation: u64,
+    want: (SortKey, bool),
+    result: mpsc::Receiver<Orders>,
+    /// The result, once waited for.
+    ready: Option<Orders>,
 }
 
 /// The orders of one directory at one state of the tree, each in its
 /// natural direction, computed when first asked for.
+#[derive(Clone)]
 struct Orders {
     dir: NodeId,
     generation: u64,
@@ -68,6 +97,17 @@ impl Orders {
             generation,
             by_name: None,
             by_key: Vec::new(),
+        }
+    }
+
+    /// Whether the order of `sort` is computed already.
+    fn has(&self, sort: SortKey, apparent: bool) -> bool {
+        match sort {
+            SortKey::Name => self.by_name.is_some(),
+            _ => {
+                let wanted = (sort, apparent && sort == SortKey::Size);
+                self.by_key.iter().any(|(k, _)| *k == wanted)
+            }
         }
     }
 
@@ -122,6 +162,10 @@ impl View {
             sorted_at: None,
             pending_select: None,
             orders: Orders::new(ROOT, u64::MAX),
+            rows_dir: NONE,
+            rows_at: 0,
+            unsorted: false,
+            sorting: None,
         }
     }
 
@@ -136,16 +180,58 @@ impl View {
     /// Sorts the open directory again if the tree or the order changed,
     /// keeping the same entry selected. Each order of the open directory
     /// is computed once per state of the tree and kept: going back to an
-    /// order, or reversing it, only copies it.
-    pub fn refresh(&mut self, tree: &Tree) {
+    /// order, or reversing it, only copies it. Once the scan has ended, a
+    /// new order of a huge directory is computed on a thread of its own
+    /// reading `shared`; until it is ready the rows on screen stay (the
+    /// first entries, unsorted, in a directory just opened).
+    pub fn refresh(&mut self, tree: &Tree, shared: Option<&Shared>) {
+        let dir = self.dir();
+        let want = (self.sort, self.apparent);
+        if let Some(sorting) = &mut self.sorting {
+            if sorting.dir == dir && sorting.generation == tree.generation && sorting.want == want {
+                let done = match sorting.ready.take() {
+                    Some(orders) => Ok(orders),
+                    None => sorting.result.try_recv(),
+                };
+                match done {
+                    Ok(orders) => {
+                        self.orders = orders;
+                        self.sorted_at = None;
+                        self.sorting = None;
+                    }
+                    Err(TryRecvError::Empty) => return,
+                    // It ended without a result: sort here.
+                    Err(TryRecvError::Disconnected) => self.sorting = None,
+                }
+            } else {
+                self.sorting = None;
+            }
+        }
         if self.sorted_at == Some(tree.generation) {
             return;
         }
-        let keep = self.pending_select.take().or(self.selected_node());
-        let dir = self.dir();
         if self.orders.dir != dir || self.orders.generation != tree.generation {
             self.orders = Orders::new(dir, tree.generation);
         }
+        if let Some(shared) = shared
+            && tree.done
+            && tree.node(dir).items > SORT_APART
+            && !self.orders.has(self.sort, self.apparent)
+        {
+            self.sort_apart(tree, shared);
+            return;
+        }
+        // In the first entries shown unsorted, the top row is where the
+        // directory opens, not a choice to keep.
+        let keep = self
+            .pending_select
+            .take()
+            .or(if self.unsorted && self.selected == 0 {
+                None
+            } else {
+                self.selected_node()
+            });
+        self.unsorted = false;
         let natural = self.orders.get(tree, self.sort, self.apparent);
         self.rows.clear();
         if self.reverse {
@@ -153,6 +239,8 @@ impl View {
         } else {
             self.rows.extend_from_slice(natural);
         }
+        self.rows_dir = dir;
+        self.rows_at = tree.generation;
         self.sorted_at = Some(tree.generation);
         if let Some(keep) = keep
             && let Some(i) = self.rows.iter().position(|&r| r == keep)
@@ -160,6 +248,58 @@ impl View {
             self.selected = i;
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// Starts computing the wanted order on a thread of its own.
+    fn sort_apart(&mut self, tree: &Tree, shared: &Shared) {
+        let dir = self.dir();
+        let (sort, apparent) = (self.sort, self.apparent);
+        let mut orders = self.orders.clone();
+        let (send, result) = mpsc::channel();
+        let shared = shared.clone();
+        std::thread::spawn(move || {
+            let tree = read(&shared);
+            // A tree changed since is sorted again by whoever asks.
+            if tree.generation == orders.generation {
+                orders.get(&tree, sort, apparent);
+                drop(tree);
+                let _ = send.send(orders);
+            }
+        });
+        self.sorting = Some(Sorting {
+            dir,
+            generation: tree.generation,
+            want: (sort, apparent),
+            result,
+            ready: None,
+        });
+        // The rows on screen stay if they are this directory's as it is
+        // (only their order is changing); else something to look at
+        // meanwhile: the first entries as they come.
+        if self.rows_dir != dir || self.rows_at != tree.generation {
+            self.rows.clear();
+            self.rows.extend(tree.children(dir).take(SHOWN_UNSORTED));
+            self.unsorted = true;
+            self.rows_dir = dir;
+            self.rows_at = tree.generation;
+            self.selected = 0;
+            self.offset = 0;
+        }
+    }
+
+    /// A sort runs apart: the rows are not yet in the order asked for.
+    pub fn sorting(&self) -> bool {
+        self.sorting.is_some()
+    }
+
+    /// Waits until a sort running apart is ready; the next refresh shows
+    /// its order.
+    pub fn wait_sorted(&mut self) {
+        if let Some(sorting) = &mut self.sorting
+            && sorting.ready.is_none()
+        {
+            sorting.ready = sorting.result.recv().ok();
+        }
     }
 
     /// Forces the next [`View::refresh`] to sort.
