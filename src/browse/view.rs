@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use std::sync::Arc;
 use std::sync::mpsc::{self, TryRecvError};
 
 use super::model::{NONE, NodeId, ROOT, Shared, Tree, read};
@@ -79,15 +80,19 @@ struct Sorting {
     ready: Option<Orders>,
 }
 
+/// Entries in an order, shared between the view and a sort apart.
+type Order = Arc<Vec<NodeId>>;
+
 /// The orders of one directory at one state of the tree, each in its
 /// natural direction, computed when first asked for.
 #[derive(Clone)]
 struct Orders {
     dir: NodeId,
     generation: u64,
-    by_name: Option<Vec<NodeId>>,
+    /// Shared, so that handing the orders to a sort apart copies none.
+    by_name: Option<Order>,
     /// By key and whether sizes are apparent.
-    by_key: Vec<((SortKey, bool), Vec<NodeId>)>,
+    by_key: Vec<((SortKey, bool), Order)>,
 }
 
 impl Orders {
@@ -116,7 +121,7 @@ impl Orders {
         let dir = self.dir;
         let by_name = self.by_name.get_or_insert_with(|| {
             let ids: Vec<NodeId> = tree.children(dir).collect();
-            order::by_name(tree, &ids)
+            Arc::new(order::by_name(tree, &ids))
         });
         if sort == SortKey::Name {
             return by_name;
@@ -139,7 +144,7 @@ impl Orders {
                     }
                 };
                 let sorted = order::by_key(by_name, sort.descending(), key);
-                self.by_key.push((wanted, sorted));
+                self.by_key.push((wanted, Arc::new(sorted)));
                 self.by_key.len() - 1
             }
         };
