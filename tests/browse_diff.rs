@@ -278,3 +278,59 @@ fn an_unreadable_old_scan_is_reported_and_nothing_is_browsed_as_changed() {
         cdu::exit::ExitStatus::Failure
     );
 }
+
+#[test]
+fn a_du_listing_made_with_all_gives_files_their_changes_too() {
+    let env = TestEnv::new(TREE);
+    let out = Command::new(env!("CARGO_BIN_EXE_cdu"))
+        .args(["-a", "-b"])
+        .arg(env.root())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let old = env.tempdir().join("old.txt");
+    fs::write(&old, &out.stdout).unwrap();
+    fs::write(env.path("mid"), vec![1u8; 3500]).unwrap();
+    fs::write(env.path("fresh"), vec![1u8; 60]).unwrap();
+    fs::remove_file(env.path("tiny")).unwrap();
+    let diff = format!("--diff={}", old.display());
+    let mut b = browse(env.root(), &["-b", &diff]);
+    assert!(
+        row_of(&mut b, "mid").unwrap().contains("+500 "),
+        "{}",
+        text(&mut b)
+    );
+    assert!(
+        row_of(&mut b, "fresh").unwrap().contains("+60 new"),
+        "{}",
+        text(&mut b)
+    );
+    assert!(
+        row_of(&mut b, "tiny").unwrap().contains("-10 gone"),
+        "{}",
+        text(&mut b)
+    );
+}
+
+#[test]
+fn a_file_that_became_a_directory_holds_only_new_entries() {
+    let (env, diff) = changed();
+    fs::remove_file(env.path("big")).unwrap();
+    fs::create_dir(env.path("big")).unwrap();
+    fs::write(env.path("big/inner"), vec![1u8; 30]).unwrap();
+    let mut b = browse(env.root(), &["-b", &diff]);
+    assert!(
+        row_of(&mut b, "big/").unwrap().contains("-49970 "),
+        "{}",
+        text(&mut b)
+    );
+    type_keys(&mut b, "n");
+    press(&mut b, KeyCode::Home);
+    press(&mut b, KeyCode::Enter);
+    assert_eq!(listed(&mut b), vec!["inner"]);
+    assert!(
+        row_of(&mut b, "inner").unwrap().contains("+30 new"),
+        "{}",
+        text(&mut b)
+    );
+}

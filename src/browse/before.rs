@@ -22,4 +22,7 @@ pub struct Changes {
     pub measure: Measure,
     /// OLD names files (an export, or a listing made with `-a`).
     pub(super) files_known: bool,
+    /// OLD says which entries are directories (an export does, a listing
+    /// does not).
+    pub(super) typed: bool,
 }

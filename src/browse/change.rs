@@ -72,16 +72,33 @@ pub fn is_gone(kind: Kind) -> bool {
 /// Matches the finished scan in `tree` with `old` and keeps the result in
 /// `tree.changes`.
 pub fn annotate(tree: &mut Tree, old: OldTree, measure: Measure) {
-    let files_known = old.nodes.iter().any(|n| !n.is_dir);
+    // An export says which entries are files; a listing does not, but
+    // one made with -a names the files the scan meets again.
+    let typed = old.nodes.iter().any(|n| !n.is_dir);
     let mut changes = Changes {
         old,
         before: vec![UNKNOWN; tree.len()],
         measure,
-        files_known,
+        files_known: true,
+        typed,
     };
+    let mut files_met = 0;
     if let Some(top) = tree.children(ROOT).next() {
         changes.before[top as usize] = changes.old.nodes[0].value.unwrap_or(UNKNOWN);
-        match_below(tree, &mut changes, top, 0);
+        files_met = match_below(tree, &mut changes, top, 0);
+    }
+    if files_met == 0 && !typed {
+        // OLD names no file: a file it does not have is not known new,
+        // and all it had is a directory.
+        changes.files_known = false;
+        for id in 0..tree.len() as NodeId {
+            let node = tree.node(id);
+            if node.kind == Kind::GoneFile {
+                tree.update(id, |n| n.kind = Kind::GoneDir);
+            } else if changes.before[id as usize] == NEW && !node.is_dir() && !is_gone(node.kind) {
+                changes.before[id as usize] = UNKNOWN;
+            }
+        }
     }
     tree.changes = Some(changes);
 }
@@ -114,8 +131,10 @@ pub fn rematch(tree: &mut Tree, path: &[NodeId], node: NodeId) {
 }
 
 /// Gives each entry below `new` (matched with OLD's `old`) its old value,
-/// and adds what OLD had below and the scan did not meet.
-fn match_below(tree: &mut Tree, changes: &mut Changes, new: NodeId, old: u32) {
+/// and adds what OLD had below and the scan did not meet; how many files
+/// OLD had too.
+fn match_below(tree: &mut Tree, changes: &mut Changes, new: NodeId, old: u32) -> usize {
+    let mut files_met = 0;
     let mut todo = vec![(new, old)];
     while let Some((new, old)) = todo.pop() {
         let mut met = HashSet::new();
@@ -129,6 +148,13 @@ fn match_below(tree: &mut Tree, changes: &mut Changes, new: NodeId, old: u32) {
                     changes.before[child as usize] = was.value.unwrap_or(UNKNOWN);
                     if node.is_dir() && was.is_dir {
                         todo.push((child, o));
+                    } else if node.is_dir() {
+                        // A file then, a directory now: all in it is new.
+                        for inner in tree.children(child).collect::<Vec<_>>() {
+                            mark_new(tree, changes, inner);
+                        }
+                    } else {
+                        files_met += 1;
                     }
                 }
                 None => mark_new(tree, changes, child),
@@ -144,11 +170,11 @@ fn match_below(tree: &mut Tree, changes: &mut Changes, new: NodeId, old: u32) {
             let was = &changes.old.nodes[o as usize];
             let next = was.next_sibling;
             if !met.contains(&o) {
-                let kind = if was.is_dir {
-                    Kind::GoneDir
-                } else {
-                    Kind::GoneFile
-                };
+                // In a listing, only what holds entries is surely a
+                // directory.
+                let dir = was.is_dir
+                    && (changes.typed || !changes.files_known || was.first_child != old::NONE);
+                let kind = if dir { Kind::GoneDir } else { Kind::GoneFile };
                 let value = was.value.unwrap_or(UNKNOWN);
                 let name = was.name.clone();
                 let id = tree.add(new, &name, Node::new(kind));
@@ -158,6 +184,7 @@ fn match_below(tree: &mut Tree, changes: &mut Changes, new: NodeId, old: u32) {
             o = next;
         }
     }
+    files_met
 }
 
 /// Marks `id` and all below it new (a file OLD could not have named,
