@@ -3,7 +3,6 @@
 //! once per change of the tree or of the order, never per frame.
 
 use std::collections::BTreeSet;
-
 use std::sync::Arc;
 use std::sync::mpsc::{self, TryRecvError};
 
