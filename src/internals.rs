@@ -8,7 +8,7 @@ pub mod browse {
     pub use crate::browse::{Browser, Feed, Flow, fill, status_of};
     /// The browser's tree.
     pub mod model {
-        pub use crate::browse::model::{ROOT, Shared, lock};
+        pub use crate::browse::model::{Kind, Node, ROOT, Shared, Tree, lock};
     }
     /// The sink that fills the tree.
     pub mod sink {

@@ -499,6 +499,33 @@ fn rescan_sees_a_change_made_outside() {
 }
 
 #[test]
+fn rescanning_the_same_directory_again_and_again_does_not_grow_the_model() {
+    let env = TestEnv::new(SMALL);
+    let mut b = browse(env.root(), &["-b"]);
+    let nodes = |b: &Browser| lock(&b.tree).len();
+    type_keys(&mut b, "n");
+    type_keys(&mut b, "jjj");
+    // The first rescan may leave the old nodes behind once; the next
+    // ones reuse them.
+    type_keys(&mut b, "r");
+    let after_one = nodes(&b);
+    for _ in 0..5 {
+        type_keys(&mut b, "r");
+    }
+    assert_eq!(nodes(&b), after_one);
+    // So does measuring the open directory again from one of its files.
+    type_keys(&mut b, "l");
+    type_keys(&mut b, "r");
+    let inside = nodes(&b);
+    for _ in 0..5 {
+        type_keys(&mut b, "r");
+        assert_eq!(listed(&mut b), vec!["one", "two"]);
+    }
+    assert_eq!(nodes(&b), inside);
+    assert!(footer(&mut b).contains("rescanned"), "{}", footer(&mut b));
+}
+
+#[test]
 fn a_directory_swapped_for_a_link_before_the_question_removes_nothing_outside() {
     let env = TestEnv::new("file victim/a 10\nfile outside/precious 10\n");
     let root = env.path("victim");

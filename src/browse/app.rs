@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::model::{Kind, NodeId, ROOT, Shared, Sizes, Tree, lock};
+use super::change;
+use super::model::{Kind, NodeId, ROOT, Shared, Sizes, Tree, lock, read};
 use super::remove::{self, Identity, Target};
 use super::sink::TreeSink;
 use super::view::{SortKey, View};
@@ -110,12 +111,13 @@ impl Browser {
             }
             self.entered = true;
         }
-        self.view.refresh(tree);
+        let shared = self.tree.clone();
+        self.view.refresh(tree, Some(&shared));
     }
 
     /// Whether the scan is still filling the tree.
     pub fn scanning(&self) -> bool {
-        !lock(&self.tree).done
+        !read(&self.tree).done
     }
 
     /// Handles one key.
@@ -125,7 +127,7 @@ impl Browser {
         }
         let tree = self.tree.clone();
         {
-            let tree = lock(&tree);
+            let tree = read(&tree);
             self.refresh(&tree);
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -181,6 +183,15 @@ impl Browser {
             KeyCode::Char('n') => self.view.sort_by(SortKey::Name),
             KeyCode::Char('C') => self.view.sort_by(SortKey::Items),
             KeyCode::Char('M') => self.view.sort_by(SortKey::Mtime),
+            KeyCode::Char('+') => {
+                if read(&tree).changes.is_some() {
+                    self.view.sort_by(SortKey::Change);
+                } else if self.config.diff.is_some() {
+                    self.status = Some("the changes are known once the scan has ended".into());
+                } else {
+                    self.status = Some("no change to sort by: that needs --diff=OLD".into());
+                }
+            }
             KeyCode::Char('a') => {
                 self.view.apparent = !self.view.apparent;
                 self.view.invalidate();
@@ -201,7 +212,7 @@ impl Browser {
             KeyCode::Char('r') => self.rescan_selected(),
             _ => {}
         }
-        let tree = lock(&tree);
+        let tree = read(&tree);
         self.refresh(&tree);
         Flow::Continue
     }
@@ -215,7 +226,7 @@ impl Browser {
         let Some(id) = self.view.selected_node() else {
             return;
         };
-        if lock(&self.tree).node(id).is_dir() {
+        if read(&self.tree).node(id).is_dir() {
             self.view.enter(id);
         }
     }
@@ -278,6 +289,14 @@ impl Browser {
             sizes: Sizes::default(),
         };
         for node in chosen {
+            if change::is_gone(tree.node(node).kind) {
+                let name = crate::quote::quote(tree.name(node), self.config.locale);
+                self.status = Some(format!(
+                    "cannot {what} {}: it is gone already (only OLD had it)",
+                    String::from_utf8_lossy(&name)
+                ));
+                return;
+            }
             let Some(target) = self.target_of(&tree, node) else {
                 self.status = Some(format!("cannot {what} an operand from here"));
                 return;
@@ -373,7 +392,7 @@ impl Browser {
             return;
         }
         let selected = self.view.selected_node();
-        let is_dir = selected.is_some_and(|s| lock(&self.tree).node(s).is_dir());
+        let is_dir = selected.is_some_and(|s| read(&self.tree).node(s).is_dir());
         let path = self.view.path.clone();
         match selected {
             Some(node) if is_dir => {
@@ -388,6 +407,8 @@ impl Browser {
             }
             _ => self.status = Some("cannot rescan from here".into()),
         }
+        // A rescan replaces nodes, and their slots may be reused.
+        self.view.marks.clear();
         self.view.invalidate();
     }
 
@@ -426,6 +447,9 @@ impl Browser {
         }
         tree.errors += fresh.errors;
         let new = tree.graft(path, node, &fresh);
+        if let Some(new) = new {
+            change::rematch(&mut tree, path, new);
+        }
         self.status = Some(if summary.cancelled {
             "the rescan stopped early".into()
         } else {

@@ -12,13 +12,16 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthChar;
 
 use super::app::{Browser, How, Overlay};
-use super::model::{FLAG_ERROR, FLAG_LINKED, FLAG_OPEN, Kind, NodeId, Tree, lock};
+use super::change::{Before, Changes, Measure, is_gone};
+use super::model::{FLAG_ERROR, FLAG_LINKED, FLAG_OPEN, Kind, NodeId, Tree, read};
 use crate::config::Config;
 use crate::progress::group_digits;
 use crate::quote::quote_if_needed;
 
 /// Cells of the bar, when the width allows one.
 const BAR: usize = 10;
+/// Columns of the change since OLD, e.g. `-1023.9M gone`.
+const CHANGE: usize = 13;
 
 /// A size as the options say sizes are written (human-readable unless a
 /// size option was given).
@@ -71,14 +74,19 @@ impl Browser {
     /// Draws the whole frame.
     pub fn draw(&mut self, frame: &mut Frame) {
         let tree = self.tree.clone();
-        let tree = lock(&tree);
+        let tree = read(&tree);
         self.refresh(&tree);
         let area = frame.area();
         if area.height < 3 || area.width < 8 {
             frame.render_widget(Paragraph::new("too small"), area);
             return;
         }
-        let info_rows = if self.info { 9.min(area.height - 3) } else { 0 };
+        let pane = if tree.changes.is_some() { 10 } else { 9 };
+        let info_rows = if self.info {
+            pane.min(area.height - 3)
+        } else {
+            0
+        };
         let list = Rect::new(0, 1, area.width, area.height - 2 - info_rows);
         self.page = list.height as usize;
         self.view.scroll(self.page);
@@ -137,6 +145,9 @@ impl Browser {
         if self.read_only {
             marks.push_str(" [read-only]");
         }
+        if self.view.sorting() {
+            marks.push_str(" [sorting]");
+        }
         let text = format!(
             "cdu -i {}{marks}",
             shown_name(&self.config, if path.is_empty() { b"/" } else { &path })
@@ -194,8 +205,14 @@ impl Browser {
             if self.view.counts && width >= 30 {
                 text.push_str(&format!("{:>9} ", group_digits(u64::from(node.items))));
             }
+            if let Some(changes) = &tree.changes
+                && width >= 40
+            {
+                let change = self.change_text(tree, changes, id);
+                text.push_str(&format!("{change:>CHANGE$} "));
+            }
             let mut name = shown_name(&self.config, tree.name(id));
-            if node.is_dir() {
+            if node.is_dir() || node.kind == Kind::GoneDir {
                 name.push('/');
             }
             let room = width.saturating_sub(text.chars().count());
@@ -253,10 +270,47 @@ impl Browser {
             if tree.errors > 0 {
                 s.push_str(&format!("  {} unreadable", group_digits(tree.errors)));
             }
+            if let Some(changes) = &tree.changes
+                && let Some(top) = tree.children(root).next()
+            {
+                s.push_str(&format!(
+                    "  since OLD: {}",
+                    self.change_text(tree, changes, top)
+                ));
+            }
+            if self.config.diff.is_some() && tree.changes.is_none() {
+                s.push_str("  OLD could not be read");
+            }
             s.push_str("  ?: keys");
             s
         };
         Line::from(fit(&text, width))
+    }
+
+    /// The change of `id` since OLD: `+1.2M`, `-300K`, `0`, with `new` or
+    /// `gone` after an entry only one side has; empty if OLD cannot say.
+    fn change_text(&self, tree: &Tree, changes: &Changes, id: NodeId) -> String {
+        let Some(change) = changes.change(tree, id) else {
+            return String::new();
+        };
+        let size = |n: u64| {
+            if changes.measure == Measure::Items {
+                group_digits(n)
+            } else {
+                size_text(&self.config, n)
+            }
+        };
+        let mut text = match change {
+            0 => "0".to_string(),
+            c if c > 0 => format!("+{}", size(c.min(u64::MAX.into()) as u64)),
+            c => format!("-{}", size(c.unsigned_abs().min(u64::MAX.into()) as u64)),
+        };
+        if is_gone(tree.node(id).kind) {
+            text.push_str(" gone");
+        } else if changes.before(id) == Before::New {
+            text.push_str(" new");
+        }
+        text
     }
 
     fn info_pane(&self, tree: &Tree, width: usize) -> Paragraph<'static> {
@@ -273,6 +327,8 @@ impl Browser {
                 Kind::Symlink => "symbolic link",
                 Kind::Other => "special file",
                 Kind::Unreadable => "unreadable",
+                Kind::GoneDir => "directory, gone since OLD",
+                Kind::GoneFile => "gone since OLD",
             };
             let mut push = |label: &str, value: String| {
                 lines.push(Line::from(fit(
@@ -297,6 +353,9 @@ impl Browser {
                 .and_then(|z| jiff::fmt::strtime::format("%Y-%m-%d %H:%M", &z).ok())
                 .unwrap_or_else(|| "unknown".into());
             push("modified", modified);
+            if let Some(changes) = &tree.changes {
+                push("since OLD", self.change_text(tree, changes, id));
+            }
             match st {
                 Ok(st) => {
                     push("links", st.st_nlink.to_string());
@@ -361,6 +420,7 @@ fn help_lines() -> Vec<Line<'static>> {
         "left/h/Bksp   go up",
         "s n C M       sort: size name items time",
         "              (again: reverse)",
+        "+             sort by change since OLD (--diff)",
         "a             apparent size / disk usage",
         "c             item counts",
         "i             information pane",

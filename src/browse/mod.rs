@@ -9,8 +9,11 @@
 //! trashes through descriptors, `term` owns the terminal.
 
 pub mod app;
+mod before;
+pub mod change;
 pub mod draw;
 pub mod model;
+mod order;
 pub mod remove;
 pub mod sink;
 mod term;
@@ -67,6 +70,25 @@ impl Feed {
 /// Scans into `tree` until done or cancelled, then marks it finished.
 pub fn fill(config: &Config, cancel: &Cancel, tree: &Shared) -> Option<Summary> {
     let mut sink = TreeSink::new(tree.clone(), config.apparent);
+    let old = match &config.diff {
+        Some(file) => {
+            // Files too: the browser shows every entry's change.
+            let mut all = config.clone();
+            all.all = true;
+            match crate::diff::old::OldTree::load(&all, file) {
+                Ok(old) => Some(old),
+                Err(e) => {
+                    // The scan is still worth browsing; the message is
+                    // printed on quitting, and the exit status is 1.
+                    let mut tree = lock(tree);
+                    tree.errors += 1;
+                    tree.messages.push(e.to_string());
+                    None
+                }
+            }
+        }
+        None => None,
+    };
     let outcome = match &config.import {
         Some(file) => {
             crate::input::import::import_file(config, file, &mut sink).map_err(|e| e.to_string())
@@ -97,6 +119,16 @@ pub fn fill(config: &Config, cancel: &Cancel, tree: &Shared) -> Option<Summary> 
         }
     };
     let mut tree = lock(tree);
+    if let (Some(old), Ok(_)) = (old, &outcome) {
+        let measure = if config.inodes {
+            change::Measure::Items
+        } else if config.apparent {
+            change::Measure::Apparent
+        } else {
+            change::Measure::Disk
+        };
+        change::annotate(&mut tree, old, measure);
+    }
     match outcome {
         Ok(summary) => {
             tree.finish(summary.cancelled);

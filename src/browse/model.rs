@@ -1,13 +1,16 @@
 //! The browser's model: the scanned tree, compact enough for millions of
-//! entries. Nodes live in one arena of 32-byte slots and point at each
-//! other by index; all names share one buffer, each ended by a NUL (no file
-//! name holds one); a directory's children are a singly linked list
+//! entries. Nodes live in one arena of 28-byte slots and point at each
+//! other by index; a directory's children are a singly linked list
 //! threaded through the arena, so adding an entry allocates nothing of its
-//! own. The scan fills it through [`super::sink::TreeSink`] while the
+//! own. All names share one buffer in node order, with a byte of length
+//! per node and the offset of every 16th node's name: a name is found by
+//! adding at most 15 lengths, and no node stores an offset of its own. The scan fills it through [`super::sink::TreeSink`] while the
 //! interface reads it.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use super::before::Changes;
 
 /// A node's index in the arena; [`NONE`] ends a list.
 pub type NodeId = u32;
@@ -20,21 +23,30 @@ pub const ROOT: NodeId = 0;
 /// What an entry is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// A directory.
     Dir,
+    /// A regular file.
     File,
+    /// A symbolic link (never followed unless `-L`).
     Symlink,
     /// A device, FIFO or socket.
     Other,
     /// Something that could not be looked at (du's "cannot access").
     Unreadable,
+    /// A directory only the old scan of `--diff` had.
+    GoneDir,
+    /// Anything else only the old scan had.
+    GoneFile,
 }
 
-const KINDS: [Kind; 5] = [
+const KINDS: [Kind; 7] = [
     Kind::Dir,
     Kind::File,
     Kind::Symlink,
     Kind::Other,
     Kind::Unreadable,
+    Kind::GoneDir,
+    Kind::GoneFile,
 ];
 
 /// The directory could not be read, or only in part: its size is what
@@ -50,15 +62,18 @@ pub const FLAG_LINKED: u8 = 4;
 /// for a directory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Node {
+    /// What it is.
     pub kind: Kind,
+    /// [`FLAG_ERROR`], [`FLAG_OPEN`] and [`FLAG_LINKED`], or'ed.
     pub flags: u8,
     /// Entries counted at and below it (du's `--inodes`).
     pub items: u32,
     /// Latest modification time at and below it, in seconds since the
     /// epoch (0: unknown).
     pub mtime: u32,
-    /// Disk usage and apparent size, in bytes.
+    /// Disk usage in bytes.
     pub disk: u64,
+    /// Apparent size in bytes (`-A`).
     pub apparent: u64,
 }
 
@@ -75,6 +90,8 @@ impl Node {
         }
     }
 
+    /// Whether it is a directory that was scanned (not one only `--diff`'s
+    /// old scan had).
     pub fn is_dir(&self) -> bool {
         self.kind == Kind::Dir
     }
@@ -87,14 +104,13 @@ const SIZE_BITS: u32 = 45;
 /// The value that says "the size is in the overflow table".
 const SIZE_FAR: u64 = (1 << SIZE_BITS) - 1;
 
-/// One entry in the arena, 32 bytes: at a million entries each byte is a
+/// One entry in the arena, 28 bytes: at a million entries each byte is a
 /// megabyte. `packed` holds the disk usage (bits 0-44), the apparent size
 /// (45-89), the kind (90-92) and the flags (93-95).
 #[derive(Clone, Copy, Debug)]
 struct Slot {
     first_child: NodeId,
     next_sibling: NodeId,
-    name_start: u32,
     items: u32,
     mtime: u32,
     packed: [u32; 3],
@@ -138,10 +154,23 @@ pub struct Progress {
     pub eta: Option<String>,
 }
 
+/// Nodes per stored name offset.
+const NAME_STRIDE: usize = 16;
+/// A name length byte that says "long: see [`Tree::long_names`]".
+const LONG_NAME: u8 = u8::MAX;
+
 /// The scanned tree and the state of the scan that fills it.
 pub struct Tree {
     slots: Vec<Slot>,
+    /// Every node's name, one after the other in node order.
     names: Vec<u8>,
+    /// Each node's name length, or [`LONG_NAME`].
+    name_lens: Vec<u8>,
+    /// The lengths of names of [`LONG_NAME`] bytes or more (an operand
+    /// given as a long path).
+    long_names: HashMap<NodeId, u32>,
+    /// Where the name of node `NAME_STRIDE * i` starts.
+    name_marks: Vec<u32>,
     /// The sizes too big for a slot, by node and by which size (false:
     /// disk usage, true: apparent size).
     overflow: HashMap<(NodeId, bool), u64>,
@@ -155,9 +184,12 @@ pub struct Tree {
     pub errors: u64,
     /// The deepest directory the scan is in.
     pub scanning: Option<NodeId>,
+    /// The scan's counts, for the bottom line.
     pub progress: Progress,
     /// Messages of the scan (a bad operand, an unreadable saved scan).
     pub messages: Vec<String>,
+    /// With `--diff`, once the scan has ended: what each node was then.
+    pub changes: Option<Changes>,
 }
 
 impl Default for Tree {
@@ -167,11 +199,14 @@ impl Default for Tree {
 }
 
 impl Tree {
+    /// A tree holding only its root, nameless and empty.
     pub fn new() -> Self {
         let mut tree = Tree {
             slots: Vec::new(),
-            // The root's empty name.
-            names: vec![0],
+            names: Vec::new(),
+            name_lens: Vec::new(),
+            long_names: HashMap::new(),
+            name_marks: Vec::new(),
             overflow: HashMap::new(),
             generation: 0,
             done: false,
@@ -180,23 +215,19 @@ impl Tree {
             scanning: None,
             progress: Progress::default(),
             messages: Vec::new(),
+            changes: None,
         };
-        tree.slots.push(Slot {
-            first_child: NONE,
-            next_sibling: NONE,
-            name_start: 0,
-            items: 0,
-            mtime: 0,
-            packed: [0; 3],
-        });
+        tree.push_slot(NONE, b"");
         tree.set(ROOT, Node::new(Kind::Dir));
         tree
     }
 
+    /// Nodes in the arena, the root included.
     pub fn len(&self) -> usize {
         self.slots.len()
     }
 
+    /// Whether only the root is there.
     pub fn is_empty(&self) -> bool {
         self.slots.len() == 1
     }
@@ -258,10 +289,45 @@ impl Tree {
         self.set(id, node);
     }
 
+    fn name_len(&self, id: NodeId) -> usize {
+        match self.name_lens[id as usize] {
+            LONG_NAME => self.long_names[&id] as usize,
+            len => usize::from(len),
+        }
+    }
+
+    /// The name of `id` as the scan gave it (bytes, not always UTF-8).
     pub fn name(&self, id: NodeId) -> &[u8] {
-        let rest = &self.names[self.slots[id as usize].name_start as usize..];
-        let end = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
-        &rest[..end]
+        let i = id as usize;
+        let mark = i - i % NAME_STRIDE;
+        let mut start = self.name_marks[mark / NAME_STRIDE] as usize;
+        for before in mark..i {
+            start += self.name_len(before as NodeId);
+        }
+        &self.names[start..start + self.name_len(id)]
+    }
+
+    /// Appends a slot named `name` whose next sibling is `next`.
+    fn push_slot(&mut self, next: NodeId, name: &[u8]) -> NodeId {
+        let id = self.slots.len() as NodeId;
+        if self.slots.len().is_multiple_of(NAME_STRIDE) {
+            self.name_marks.push(self.names.len() as u32);
+        }
+        self.names.extend_from_slice(name);
+        if name.len() >= usize::from(LONG_NAME) {
+            self.name_lens.push(LONG_NAME);
+            self.long_names.insert(id, name.len() as u32);
+        } else {
+            self.name_lens.push(name.len() as u8);
+        }
+        self.slots.push(Slot {
+            first_child: NONE,
+            next_sibling: next,
+            items: 0,
+            mtime: 0,
+            packed: [0; 3],
+        });
+        id
     }
 
     /// The first of `dir`'s children, or [`NONE`].
@@ -272,19 +338,8 @@ impl Tree {
     /// Adds a node under `parent` (at the head of its list: a view sorts
     /// anyway). A name is kept up to a NUL, which no file name holds.
     pub fn add(&mut self, parent: NodeId, name: &[u8], node: Node) -> NodeId {
-        let id = self.slots.len() as NodeId;
-        let name_start = self.names.len() as u32;
         let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
-        self.names.extend_from_slice(&name[..end]);
-        self.names.push(0);
-        self.slots.push(Slot {
-            first_child: NONE,
-            next_sibling: self.slots[parent as usize].first_child,
-            name_start,
-            items: 0,
-            mtime: 0,
-            packed: [0; 3],
-        });
+        let id = self.push_slot(self.slots[parent as usize].first_child, &name[..end]);
         self.slots[parent as usize].first_child = id;
         self.set(id, node);
         id
@@ -351,10 +406,43 @@ impl Tree {
         let name = self.name(old).to_vec();
         let before = Sizes::of(self.node(old));
         self.unlink(parent, old);
+        if self.is_last_subtree(old) {
+            // Rescanning the same directory again and again reuses its
+            // slots rather than growing the arena each time.
+            self.truncate(old);
+        }
         let new = self.copy_from(parent, &name, other, top);
         self.subtract(path, before);
         self.add_sizes(path, Sizes::of(self.node(new)));
         Some(new)
+    }
+
+    /// Whether `top`'s subtree is exactly the arena's last nodes: the
+    /// nodes from `top` on are all below it (a subtree copied or scanned
+    /// last).
+    fn is_last_subtree(&self, top: NodeId) -> bool {
+        let mut count = 0usize;
+        let mut stack = vec![top];
+        while let Some(id) = stack.pop() {
+            if id < top {
+                return false;
+            }
+            count += 1;
+            stack.extend(self.children(id));
+        }
+        count == self.slots.len() - top as usize
+    }
+
+    /// Drops the nodes from `from` on, which nothing reaches any more.
+    fn truncate(&mut self, from: NodeId) {
+        let from_at = from as usize;
+        let name_start = self.name(from).as_ptr() as usize - self.names.as_ptr() as usize;
+        self.slots.truncate(from_at);
+        self.name_lens.truncate(from_at);
+        self.names.truncate(name_start);
+        self.name_marks.truncate(from_at.div_ceil(NAME_STRIDE));
+        self.long_names.retain(|&id, _| id < from);
+        self.overflow.retain(|&(id, _), _| id < from);
     }
 
     fn copy_from(&mut self, parent: NodeId, name: &[u8], other: &Tree, id: NodeId) -> NodeId {
@@ -415,13 +503,19 @@ impl Iterator for Children<'_> {
 }
 
 /// A tree shared between the scan, which fills it, and the interface,
-/// which locks it for a moment per frame or key.
-pub type Shared = Arc<Mutex<Tree>>;
+/// which reads it for a moment per frame or key; a sort of a huge
+/// directory reads it on a thread of its own meanwhile.
+pub type Shared = Arc<RwLock<Tree>>;
 
-/// Locks `tree`; a scan thread that panicked leaves a tree that is still
-/// worth browsing.
-pub fn lock(tree: &Shared) -> MutexGuard<'_, Tree> {
-    tree.lock().unwrap_or_else(|e| e.into_inner())
+/// Locks `tree` to change it; a scan thread that panicked leaves a tree
+/// that is still worth browsing.
+pub fn lock(tree: &Shared) -> RwLockWriteGuard<'_, Tree> {
+    tree.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Locks `tree` to read it, alongside other readers.
+pub fn read(tree: &Shared) -> RwLockReadGuard<'_, Tree> {
+    tree.read().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]
@@ -438,8 +532,8 @@ mod tests {
     }
 
     #[test]
-    fn a_slot_takes_thirty_two_bytes() {
-        assert_eq!(std::mem::size_of::<Slot>(), 32);
+    fn a_slot_takes_twenty_eight_bytes() {
+        assert_eq!(std::mem::size_of::<Slot>(), 28);
     }
 
     #[test]
@@ -495,6 +589,53 @@ mod tests {
         assert_eq!(tree.name(b), b"");
         assert_eq!(tree.name(c), b"c");
         assert_eq!(tree.name(ROOT), b"");
+    }
+
+    #[test]
+    fn names_are_found_past_many_strides_and_long_ones_whole() {
+        let mut tree = Tree::new();
+        let long = vec![b'x'; 4000];
+        let mut ids = Vec::new();
+        for i in 0..100u32 {
+            let name = if i % 7 == 3 {
+                long.clone()
+            } else {
+                format!("n{i}").into_bytes()
+            };
+            ids.push((tree.add(ROOT, &name, file(1)), name));
+        }
+        for (id, name) in &ids {
+            assert_eq!(tree.name(*id), &name[..]);
+        }
+    }
+
+    #[test]
+    fn rescanning_the_same_directory_again_does_not_grow_the_tree() {
+        let mut fresh = Tree::new();
+        let top = fresh.add(ROOT, b"d", Node::new(Kind::Dir));
+        for i in 0..40 {
+            fresh.add(top, format!("f{i}").as_bytes(), file(3));
+        }
+        fresh.update(top, |n| n.disk = 120);
+        let mut tree = Tree::new();
+        let a = tree.add(ROOT, b"a", Node::new(Kind::Dir));
+        let mut d = tree.add(a, b"d", Node::new(Kind::Dir));
+        let mut sizes = None;
+        for round in 0..5 {
+            d = tree.graft(&[ROOT, a], d, &fresh).unwrap();
+            if round == 0 {
+                sizes = Some((tree.len(), tree.names.len(), tree.name_marks.len()));
+            }
+            assert_eq!(tree.name(d), b"d");
+            assert_eq!(tree.children(d).count(), 40);
+            assert_eq!(tree.node(a).disk, 120);
+        }
+        assert_eq!(
+            Some((tree.len(), tree.names.len(), tree.name_marks.len())),
+            sizes
+        );
+        let names: Vec<_> = tree.children(d).map(|c| tree.name(c).to_vec()).collect();
+        assert!(names.contains(&b"f39".to_vec()) && names.contains(&b"f0".to_vec()));
     }
 
     #[test]

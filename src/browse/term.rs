@@ -20,6 +20,8 @@ use crate::config::ColorWhen;
 /// longer once the scan is over and nothing changes by itself.
 const WHILE_SCANNING: Duration = Duration::from_millis(100);
 const WHEN_IDLE: Duration = Duration::from_millis(1000);
+/// While a sort runs apart, to show its order as soon as it is ready.
+const WHILE_SORTING: Duration = Duration::from_millis(10);
 
 /// Whether to colour: `--color`, and for `auto` a terminal without
 /// `NO_COLOR` set.
@@ -91,7 +93,9 @@ pub fn run(browser: &mut Browser) -> io::Result<()> {
         if ended.load(Ordering::SeqCst) {
             break;
         }
-        let wait = if browser.scanning() {
+        let wait = if browser.view.sorting() {
+            WHILE_SORTING
+        } else if browser.scanning() {
             WHILE_SCANNING
         } else {
             WHEN_IDLE

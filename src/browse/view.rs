@@ -3,8 +3,11 @@
 //! once per change of the tree or of the order, never per frame.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::mpsc::{self, TryRecvError};
 
-use super::model::{NodeId, ROOT, Tree};
+use super::model::{NONE, NodeId, ROOT, Shared, Tree, read};
+use super::order;
 
 /// What the entries are ordered by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +16,8 @@ pub enum SortKey {
     Name,
     Items,
     Mtime,
+    /// Growth since the old scan of `--diff`.
+    Change,
 }
 
 impl SortKey {
@@ -44,6 +49,106 @@ pub struct View {
     sorted_at: Option<u64>,
     /// The directory just left, to select once the rows are sorted.
     pending_select: Option<NodeId>,
+    /// The open directory's orders computed so far.
+    orders: Orders,
+    /// The directory `rows` list the entries of, and the tree's
+    /// generation then.
+    rows_dir: NodeId,
+    rows_at: u64,
+    /// The rows are a directory's first entries, shown unsorted.
+    unsorted: bool,
+    /// An order being computed apart.
+    sorting: Option<Sorting>,
+}
+
+/// Entries of more than this many are sorted apart once the scan has
+/// ended, so that no key waits for a sort (a million take about 0.1 s).
+const SORT_APART: u32 = 50_000;
+/// Entries listed, unsorted, in a huge directory just opened while its
+/// order is computed.
+const SHOWN_UNSORTED: usize = 1000;
+
+/// An order computed on a thread of its own, for one directory at one
+/// state of the tree.
+struct Sorting {
+    dir: NodeId,
+    generation: u64,
+    want: (SortKey, bool),
+    result: mpsc::Receiver<Orders>,
+    /// The result, once waited for.
+    ready: Option<Orders>,
+}
+
+/// Entries in an order, shared between the view and a sort apart.
+type Order = Arc<Vec<NodeId>>;
+
+/// The orders of one directory at one state of the tree, each in its
+/// natural direction, computed when first asked for.
+#[derive(Clone)]
+struct Orders {
+    dir: NodeId,
+    generation: u64,
+    /// Shared, so that handing the orders to a sort apart copies none.
+    by_name: Option<Order>,
+    /// By key and whether sizes are apparent.
+    by_key: Vec<((SortKey, bool), Order)>,
+}
+
+impl Orders {
+    fn new(dir: NodeId, generation: u64) -> Self {
+        Orders {
+            dir,
+            generation,
+            by_name: None,
+            by_key: Vec::new(),
+        }
+    }
+
+    /// Whether the order of `sort` is computed already.
+    fn has(&self, sort: SortKey, apparent: bool) -> bool {
+        match sort {
+            SortKey::Name => self.by_name.is_some(),
+            _ => {
+                let wanted = (sort, apparent && sort == SortKey::Size);
+                self.by_key.iter().any(|(k, _)| *k == wanted)
+            }
+        }
+    }
+
+    /// The entries in the natural order of `sort`.
+    fn get(&mut self, tree: &Tree, sort: SortKey, apparent: bool) -> &[NodeId] {
+        let dir = self.dir;
+        let by_name = self.by_name.get_or_insert_with(|| {
+            let ids: Vec<NodeId> = tree.children(dir).collect();
+            Arc::new(order::by_name(tree, &ids))
+        });
+        if sort == SortKey::Name {
+            return by_name;
+        }
+        let wanted = (sort, apparent && sort == SortKey::Size);
+        let at = match self.by_key.iter().position(|(k, _)| *k == wanted) {
+            Some(at) => at,
+            None => {
+                let key = |id: NodeId| {
+                    let n = tree.node(id);
+                    match sort {
+                        SortKey::Size if apparent => n.apparent,
+                        SortKey::Size => n.disk,
+                        SortKey::Name => 0,
+                        SortKey::Items => u64::from(n.items),
+                        SortKey::Mtime => u64::from(n.mtime),
+                        SortKey::Change => {
+                            tree.changes.as_ref().map_or(0, |c| c.sort_key(tree, id))
+                        }
+                    }
+                };
+                let sorted = order::by_key(by_name, sort.descending(), key);
+                self.by_key.push((wanted, Arc::new(sorted)));
+                self.by_key.len() - 1
+            }
+        };
+        &self.by_key[at].1
+    }
 }
 
 impl View {
@@ -60,6 +165,11 @@ impl View {
             marks: BTreeSet::new(),
             sorted_at: None,
             pending_select: None,
+            orders: Orders::new(ROOT, u64::MAX),
+            rows_dir: NONE,
+            rows_at: 0,
+            unsorted: false,
+            sorting: None,
         }
     }
 
@@ -72,41 +182,69 @@ impl View {
     }
 
     /// Sorts the open directory again if the tree or the order changed,
-    /// keeping the same entry selected.
-    pub fn refresh(&mut self, tree: &Tree) {
+    /// keeping the same entry selected. Each order of the open directory
+    /// is computed once per state of the tree and kept: going back to an
+    /// order, or reversing it, only copies it. Once the scan has ended, a
+    /// new order of a huge directory is computed on a thread of its own
+    /// reading `shared`; until it is ready the rows on screen stay (the
+    /// first entries, unsorted, in a directory just opened).
+    pub fn refresh(&mut self, tree: &Tree, shared: Option<&Shared>) {
+        let dir = self.dir();
+        let want = (self.sort, self.apparent);
+        if let Some(sorting) = &mut self.sorting {
+            if sorting.dir == dir && sorting.generation == tree.generation && sorting.want == want {
+                let done = match sorting.ready.take() {
+                    Some(orders) => Ok(orders),
+                    None => sorting.result.try_recv(),
+                };
+                match done {
+                    Ok(orders) => {
+                        self.orders = orders;
+                        self.sorted_at = None;
+                        self.sorting = None;
+                    }
+                    Err(TryRecvError::Empty) => return,
+                    // It ended without a result: sort here.
+                    Err(TryRecvError::Disconnected) => self.sorting = None,
+                }
+            } else {
+                self.sorting = None;
+            }
+        }
         if self.sorted_at == Some(tree.generation) {
             return;
         }
-        let keep = self.pending_select.take().or(self.selected_node());
+        if self.orders.dir != dir || self.orders.generation != tree.generation {
+            self.orders = Orders::new(dir, tree.generation);
+        }
+        if let Some(shared) = shared
+            && tree.done
+            && tree.node(dir).items > SORT_APART
+            && !self.orders.has(self.sort, self.apparent)
+        {
+            self.sort_apart(tree, shared);
+            return;
+        }
+        // In the first entries shown unsorted, the top row is where the
+        // directory opens, not a choice to keep.
+        let keep = self
+            .pending_select
+            .take()
+            .or(if self.unsorted && self.selected == 0 {
+                None
+            } else {
+                self.selected_node()
+            });
+        self.unsorted = false;
+        let natural = self.orders.get(tree, self.sort, self.apparent);
         self.rows.clear();
-        self.rows.extend(tree.children(self.dir()));
-        let apparent = self.apparent;
-        let sort = self.sort;
-        // Each entry's key is unpacked once, not twice per comparison: in a
-        // directory of a million entries there are some 20 million.
-        let key = |id: NodeId| {
-            let n = tree.node(id);
-            match sort {
-                SortKey::Size if apparent => n.apparent,
-                SortKey::Size => n.disk,
-                SortKey::Name => 0,
-                SortKey::Items => u64::from(n.items),
-                SortKey::Mtime => u64::from(n.mtime),
-            }
-        };
-        let mut keyed: Vec<(u64, NodeId)> = self.rows.iter().map(|&id| (key(id), id)).collect();
-        let descending = sort.descending() != self.reverse;
-        keyed.sort_unstable_by(|&(ka, a), &(kb, b)| {
-            let by = match sort {
-                SortKey::Name => tree.name(a).cmp(tree.name(b)),
-                _ => ka.cmp(&kb),
-            };
-            let by = if descending { by.reverse() } else { by };
-            // Ties by name, A to Z, so the order is stable between frames.
-            by.then_with(|| tree.name(a).cmp(tree.name(b)))
-        });
-        self.rows.clear();
-        self.rows.extend(keyed.into_iter().map(|(_, id)| id));
+        if self.reverse {
+            self.rows.extend(natural.iter().rev());
+        } else {
+            self.rows.extend_from_slice(natural);
+        }
+        self.rows_dir = dir;
+        self.rows_at = tree.generation;
         self.sorted_at = Some(tree.generation);
         if let Some(keep) = keep
             && let Some(i) = self.rows.iter().position(|&r| r == keep)
@@ -114,6 +252,58 @@ impl View {
             self.selected = i;
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// Starts computing the wanted order on a thread of its own.
+    fn sort_apart(&mut self, tree: &Tree, shared: &Shared) {
+        let dir = self.dir();
+        let (sort, apparent) = (self.sort, self.apparent);
+        let mut orders = self.orders.clone();
+        let (send, result) = mpsc::channel();
+        let shared = shared.clone();
+        std::thread::spawn(move || {
+            let tree = read(&shared);
+            // A tree changed since is sorted again by whoever asks.
+            if tree.generation == orders.generation {
+                orders.get(&tree, sort, apparent);
+                drop(tree);
+                let _ = send.send(orders);
+            }
+        });
+        self.sorting = Some(Sorting {
+            dir,
+            generation: tree.generation,
+            want: (sort, apparent),
+            result,
+            ready: None,
+        });
+        // The rows on screen stay if they are this directory's as it is
+        // (only their order is changing); else something to look at
+        // meanwhile: the first entries as they come.
+        if self.rows_dir != dir || self.rows_at != tree.generation {
+            self.rows.clear();
+            self.rows.extend(tree.children(dir).take(SHOWN_UNSORTED));
+            self.unsorted = true;
+            self.rows_dir = dir;
+            self.rows_at = tree.generation;
+            self.selected = 0;
+            self.offset = 0;
+        }
+    }
+
+    /// A sort runs apart: the rows are not yet in the order asked for.
+    pub fn sorting(&self) -> bool {
+        self.sorting.is_some()
+    }
+
+    /// Waits until a sort running apart is ready; the next refresh shows
+    /// its order.
+    pub fn wait_sorted(&mut self) {
+        if let Some(sorting) = &mut self.sorting
+            && sorting.ready.is_none()
+        {
+            sorting.ready = sorting.result.recv().ok();
+        }
     }
 
     /// Forces the next [`View::refresh`] to sort.

@@ -294,7 +294,8 @@ pub(super) fn build(
     if config.diff.is_some() {
         // Every file is matched with the old side, listed or not
         // (ConfigBuilder::build).
-        if config.time.is_some() {
+        // The browser keeps times of its own; its diff shows them.
+        if config.time.is_some() && !config.interactive {
             diag.push(&[b"--diff prints changes, which have no --time"]);
             return Err(true);
         }

@@ -65,7 +65,6 @@ pub(super) fn refuse(config: &Config, diag: &mut Diagnostics) -> Result<(), bool
             (matches!(config.view, View::Top(_)), "--top"),
             (config.json, "--json"),
             (config.export.is_some(), "--export"),
-            (config.diff.is_some(), "--diff"),
             (config.separate_dirs, "--separate-dirs"),
         ] {
             if given {

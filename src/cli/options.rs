@@ -273,7 +273,9 @@ pub struct Cli {
     /// Entries are listed biggest first and can be opened, sorted, marked,
     /// deleted (d) or moved to the trash (D), always after a confirmation
     /// that only y accepts. Esc stops the scan and keeps what was found; ?
-    /// lists the keys.
+    /// lists the keys. With --diff=OLD, a column shows each entry's change
+    /// since OLD (entries only OLD had are listed as gone) and + sorts by
+    /// it.
     #[arg(short = 'i', long, help_heading = OWN)]
     pub interactive: bool,
     /// with -i, delete, trash and rescan nothing

@@ -1,0 +1,128 @@
+//! Sorting a huge directory in `cdu -i`: once the scan has ended, a new
+//! order of a directory of tens of thousands of entries is computed apart;
+//! the screen says `[sorting]` meanwhile and then shows the order asked
+//! for. The tree is built in memory, as a scan would fill it.
+
+mod browsing;
+mod testenv;
+
+use std::sync::Arc;
+
+use browsing::*;
+use cdu::Cancel;
+use cdu::internals::browse::Browser;
+use cdu::internals::browse::model::{Kind, Node, ROOT, Shared, Tree, lock};
+use crossterm::event::KeyCode;
+use testenv::TestEnv;
+
+const ENTRIES: u32 = 60_000;
+
+/// A browser on one directory of ENTRIES files, `f00000` upwards, whose
+/// sizes are a permutation of 1..=ENTRIES (f00000 is not the biggest).
+fn huge() -> (TestEnv, Browser) {
+    let env = TestEnv::new("dir big\n");
+    let config = Arc::new(config(&env.path("big"), &["-b"]));
+    let mut tree = Tree::new();
+    let total: u64 = (1..=u64::from(ENTRIES)).sum();
+    let dir = tree.add(
+        ROOT,
+        env.path("big").to_str().unwrap().as_bytes(),
+        Node {
+            items: ENTRIES + 1,
+            disk: total,
+            apparent: total,
+            ..Node::new(Kind::Dir)
+        },
+    );
+    for i in 0..ENTRIES {
+        let size = u64::from((i * 7919) % ENTRIES + 1);
+        tree.add(
+            dir,
+            format!("f{i:05}").as_bytes(),
+            Node {
+                items: 1,
+                disk: size,
+                apparent: size,
+                ..Node::new(Kind::File)
+            },
+        );
+    }
+    tree.update(ROOT, |n| {
+        n.items = ENTRIES + 1;
+        n.disk = total;
+        n.apparent = total;
+    });
+    tree.finish(false);
+    let shared: Shared = Arc::new(std::sync::RwLock::new(tree));
+    let b = Browser::new(config, shared, Arc::new(Cancel::new()));
+    (env, b)
+}
+
+/// The first `n` names in order once the sort running apart is ready
+/// (the screen shows the selected one, wherever it is).
+fn sorted(b: &mut Browser, n: usize) -> Vec<String> {
+    screen(b, 80, 24);
+    b.view.wait_sorted();
+    assert!(!screen(b, 80, 24)[0].contains("[sorting]"));
+    let tree = lock(&b.tree);
+    b.view
+        .rows
+        .iter()
+        .take(n)
+        .map(|&id| String::from_utf8_lossy(tree.name(id)).into_owned())
+        .collect()
+}
+
+#[test]
+fn a_huge_directory_shows_its_entries_then_their_order() {
+    let (_env, mut b) = huge();
+    // The first frame opens the operand: its order is being computed.
+    let first = screen(&mut b, 80, 24);
+    assert!(first[0].contains("[sorting]"), "{}", first[0]);
+    assert!(listed(&mut b).iter().all(|n| n.starts_with('f')));
+    // Biggest first: the file of size ENTRIES.
+    let top = sorted(&mut b, 2);
+    let biggest = (0..ENTRIES)
+        .find(|i| (i * 7919) % ENTRIES + 1 == ENTRIES)
+        .unwrap();
+    let second = (0..ENTRIES)
+        .find(|i| (i * 7919) % ENTRIES + 1 == ENTRIES - 1)
+        .unwrap();
+    assert_eq!(top, vec![format!("f{biggest:05}"), format!("f{second:05}")]);
+    assert_eq!(b.view.rows.len(), ENTRIES as usize);
+}
+
+#[test]
+fn a_new_order_is_computed_apart_and_a_known_one_is_not() {
+    let (_env, mut b) = huge();
+    let by_size = sorted(&mut b, 3);
+    let rows = b.view.rows.clone();
+    type_keys(&mut b, "C");
+    // Until the order by items is ready the rows stay as they were.
+    assert!(b.view.sorting());
+    assert_eq!(b.view.rows, rows);
+    // Every entry holds one item: ties are in name order.
+    assert_eq!(sorted(&mut b, 3), vec!["f00000", "f00001", "f00002"]);
+    // The name order came with the first sort, reversing is known, and
+    // so is the order by size: none is computed apart.
+    type_keys(&mut b, "n");
+    assert!(!b.view.sorting());
+    assert_eq!(sorted(&mut b, 2), ["f00000", "f00001"]);
+    type_keys(&mut b, "n");
+    assert!(!b.view.sorting());
+    assert_eq!(sorted(&mut b, 2), ["f59999", "f59998"]);
+    type_keys(&mut b, "s");
+    assert!(!b.view.sorting());
+    assert_eq!(sorted(&mut b, 3), by_size);
+    // Moving works on the rows on screen while a sort runs apart.
+    type_keys(&mut b, "M");
+    assert!(b.view.sorting());
+    press(&mut b, KeyCode::End);
+    assert_eq!(b.view.selected, ENTRIES as usize - 1);
+    let names = sorted(&mut b, ENTRIES as usize);
+    // No entry has a time: all tie, in name order; the selection stayed
+    // on the entry it was on.
+    assert_eq!(names.first().map(String::as_str), Some("f00000"));
+    let selected = b.view.selected_node().unwrap();
+    assert_eq!(b.view.rows[b.view.selected], selected);
+}
