@@ -15,6 +15,7 @@
 //! however deep the tree.
 
 mod concurrency;
+mod fs_kind;
 mod live;
 mod order;
 mod parallel;
@@ -24,7 +25,8 @@ mod sequential;
 mod threads;
 mod wide;
 
-pub use concurrency::{FsKind, MOST_THREADS, Plan};
+pub use concurrency::{MOST_THREADS, Plan};
+pub use fs_kind::FsKind;
 pub use live::{Live, PUBLISH_EVERY};
 pub use parallel::walk_parallel;
 pub use sequential::walk_sequential;
