@@ -15,10 +15,12 @@
 //! however deep the tree.
 
 mod concurrency;
+mod cycles;
 mod fs_kind;
 mod live;
 mod order;
 mod parallel;
+mod pool;
 mod queue;
 mod semaphore;
 mod sequential;
@@ -32,7 +34,6 @@ pub use parallel::walk_parallel;
 pub use sequential::walk_sequential;
 pub use threads::{small_stacks_under_a_limit, spawn_scoped};
 
-use std::collections::HashMap;
 use std::ffi::CStr;
 use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering};
@@ -51,6 +52,7 @@ use crate::batch::{
 use crate::cancel::Cancel;
 use crate::config::{Config, Dereference, Operand, TimeKind};
 use crate::path::{join_path, trim_operand};
+use cycles::Active;
 use order::Chunk;
 use queue::Queue;
 use semaphore::{Permit, Semaphore};
@@ -151,44 +153,13 @@ pub struct Walker<'a> {
     forced_part: Option<usize>,
 }
 
-/// The (device, inode) of each directory with a live [`DirHandle`], with
-/// how many (a bind mount can show one directory in two places at once).
-#[derive(Default)]
-struct Active(Mutex<HashMap<(u64, u64), u32>>);
-
-impl Active {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(u64, u64), u32>> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn contains(&self, id: (u64, u64)) -> bool {
-        self.lock().contains_key(&id)
-    }
-
-    fn insert(&self, id: (u64, u64)) {
-        *self.lock().entry(id).or_default() += 1;
-    }
-
-    fn remove(&self, id: (u64, u64)) {
-        let mut map = self.lock();
-        if let Some(count) = map.get_mut(&id) {
-            *count -= 1;
-            if *count == 0 {
-                map.remove(&id);
-            }
-        }
-    }
-}
-
 /// A directory being walked, kept alive by the jobs of its subdirectories.
 struct DirHandle {
     /// Kept open for the children to be opened relative to it, if the
     /// budget allowed, and closed as soon as the last of them has opened
     /// its own directory: a chain of directories then holds a descriptor
     /// or two, not one per level.
-    fd: Mutex<Option<KeptFd>>,
+    fd: Mutex<Option<Arc<KeptFd>>>,
     /// Children that have not opened their directory yet.
     unopened: AtomicUsize,
     parent: Option<Arc<DirHandle>>,
@@ -227,17 +198,22 @@ impl DirHandle {
         }
     }
 
-    fn lock_fd(&self) -> std::sync::MutexGuard<'_, Option<KeptFd>> {
+    fn lock_fd(&self) -> std::sync::MutexGuard<'_, Option<Arc<KeptFd>>> {
         self.fd
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The kept descriptor, if it is still open. It is shared, not used
+    /// under the lock: siblings open their directories from it at once,
+    /// and an `openat` under the lock had the workers queue on it.
+    fn kept(&self) -> Option<Arc<KeptFd>> {
+        self.lock_fd().clone()
+    }
+
     /// A descriptor of its own for this directory, if it is still open.
     fn dup_fd(&self) -> Option<OwnedFd> {
-        self.lock_fd()
-            .as_ref()
-            .and_then(|k| rustix::io::dup(&k.fd).ok())
+        self.kept().and_then(|k| rustix::io::dup(&k.fd).ok())
     }
 }
 
@@ -676,20 +652,12 @@ impl<'a> Walker<'a> {
             return rustix::fs::openat(CWD, &job.name[..], self.dir_flags(true), Mode::empty());
         };
         let flags = self.dir_flags(false);
-        let kept = parent.lock_fd();
-        let opened = match kept.as_ref() {
-            Some(k) => {
-                let opened = rustix::fs::openat(&k.fd, &job.name[..], flags, Mode::empty());
-                drop(kept);
-                opened
-            }
-            None => {
-                drop(kept);
-                self.reopen(parent)
-                    .and_then(|base| rustix::fs::openat(&base, &job.name[..], flags, Mode::empty()))
-            }
+        let opened = match parent.kept() {
+            Some(k) => rustix::fs::openat(&k.fd, &job.name[..], flags, Mode::empty()),
+            None => self
+                .reopen(parent)
+                .and_then(|base| rustix::fs::openat(&base, &job.name[..], flags, Mode::empty())),
         };
-        // Not while the lock is held: the last child takes it to close.
         parent.child_opened();
         opened
     }
@@ -958,7 +926,7 @@ impl<'a> Walker<'a> {
         self.active.insert((job.dev, job.ino));
         let handle = Arc::new(DirHandle {
             node: job.node,
-            fd: Mutex::new(kept),
+            fd: Mutex::new(kept.map(Arc::new)),
             unopened: AtomicUsize::new(names.len()),
             parent: job.parent.clone(),
             name: job.name.clone(),
