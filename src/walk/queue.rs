@@ -111,12 +111,11 @@ impl State {
         n
     }
 
-    /// Wakes as many idle workers as jobs wait beyond those the busy
-    /// workers but the caller (busy too, and not coming back soon) and the
-    /// workers already woken will take.
+    /// Wakes as many idle workers as jobs wait beyond those the workers
+    /// already woken will take. Busy workers are not counted on: one may
+    /// stay on a large directory, or wait on a slow disk, for long.
     fn wake_for_the_rest(&mut self) -> usize {
-        let taken_anyway = self.busy.saturating_sub(1) + self.woken;
-        self.wake(self.heap.len().saturating_sub(taken_anyway))
+        self.wake(self.heap.len().saturating_sub(self.woken))
     }
 
     /// Whether held-back workers sleep with none looking at the clock.
@@ -161,12 +160,10 @@ impl Queue {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Adds jobs, and wakes idle workers for those the busy ones will not
-    /// take. A worker that pushes a directory's subdirectories goes on
-    /// with the first itself, and every other busy worker comes back for
-    /// one when it is done, so waking a sleeper for each job would wake
-    /// most of them for nothing: each wake is a futex call on both sides,
-    /// and on a warm tree the cores, not the workers, are the limit.
+    /// Adds jobs, and wakes an idle worker for each job that no worker
+    /// already woken will take: a wake costs a futex call on both sides,
+    /// and one notification per job whether or not anyone sleeps (std's
+    /// condition variable always calls the kernel) was most of them.
     pub fn push(&self, jobs: impl IntoIterator<Item = Job>) {
         let mut state = self.lock();
         let before = state.heap.len();
