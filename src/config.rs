@@ -2,8 +2,6 @@
 //! for later code to interpret. Built by `cli`, read by the walk, the
 //! aggregator and the output.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::exclude::Excludes;
@@ -149,12 +147,6 @@ pub struct Config {
     /// Every non-directory is handed on as an event, not only those `-a`
     /// prints (views and exports).
     pub list_all: bool,
-    /// Files measuring less than this (bytes, or inodes with `--inodes`)
-    /// are left out of [`Config::list_all`]'s listing. A view raises it
-    /// (through [`Config::raise_list_floor`]) past its smallest kept file
-    /// as that grows, and to `-t`, so that the walk names only files that
-    /// could still be shown; it only ever rises.
-    pub list_floor: Arc<AtomicU64>,
     /// Each entry carries its type, its size in the other measure and its
     /// links, and excluded and other-file-system entries are handed on
     /// (exports).
@@ -191,15 +183,6 @@ pub struct Config {
 }
 
 impl Config {
-    /// Tells the walk that no file measuring less than `floor` need be
-    /// named: unless an export or a page is written beside the view,
-    /// which need every file.
-    pub fn raise_list_floor(&self, floor: u64) {
-        if self.export.is_none() && self.html.is_none() {
-            self.list_floor.fetch_max(floor, Ordering::Relaxed);
-        }
-    }
-
     /// A configuration with du's defaults for the given operands.
     pub fn new(operands: Vec<Vec<u8>>) -> Self {
         let hash_all = operands.len() > 1;
@@ -207,7 +190,6 @@ impl Config {
             operands: operands.into_iter().map(Operand::Path).collect(),
             files0_from: None,
             list_all: false,
-            list_floor: Arc::default(),
             details: false,
             all: false,
             max_depth: i64::MAX,

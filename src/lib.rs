@@ -87,6 +87,9 @@ fn scan_inner(
 ) -> Summary {
     let (sender, receiver) = crossbeam_channel::bounded(CHANNEL_CAPACITY);
     let backlog = batch::Backlog::default();
+    // The view's floor, handed to the walk before the view goes to the
+    // stream.
+    let floor = sink.size_floor().cloned();
     let mut stream = Stream::new(sink).with_backlog(&backlog);
     let start = std::time::Instant::now();
     let ticker = every.map_or_else(crossbeam_channel::never, crossbeam_channel::tick);
@@ -95,6 +98,9 @@ fn scan_inner(
     let mut concurrency = None;
     let mut cancelled = std::thread::scope(|threads| {
         let mut walker = walk::Walker::new(config, cancel, sender).with_backlog(&backlog);
+        if let Some(floor) = floor {
+            walker = walker.with_floor(floor);
+        }
         let plan = config
             .mode
             .is_parallel()
@@ -103,10 +109,13 @@ fn scan_inner(
         if every.is_some() || plan.is_some_and(|p| p.tunes()) {
             walker = walker.with_live(&live);
         }
+        // The operands reach the walk as an iterator: reading a
+        // `--files0-from` list, and saying what is wrong in it, is input's.
+        let operands = operands::operands(config);
         let walk = walk::spawn_scoped(threads, move || match plan {
-            Some(plan) => Some(walk::walk_parallel(&walker, plan)),
+            Some(plan) => Some(walk::walk_parallel(&walker, plan, operands)),
             None => {
-                walk::walk_sequential(&walker);
+                walk::walk_sequential(&walker, operands);
                 None
             }
         });

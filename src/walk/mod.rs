@@ -52,6 +52,7 @@ use crate::batch::{
 use crate::cancel::Cancel;
 use crate::config::{Config, Dereference, Operand, TimeKind};
 use crate::path::{join_path, trim_operand};
+use crate::stream::SizeFloor;
 use cycles::Active;
 use order::Chunk;
 use queue::Queue;
@@ -147,6 +148,8 @@ pub struct Walker<'a> {
     live: Option<&'a Live>,
     /// What the ordered output has not taken yet.
     backlog: Option<&'a Backlog>,
+    /// The view's floor: files below it go unnamed in `list_all`.
+    floor: Option<SizeFloor>,
     /// Parts of this many names for every directory past its first few
     /// entries, whatever the time (`CDU_SPLIT_PARTS`, for the tests: the
     /// split must never change the output).
@@ -454,6 +457,7 @@ impl<'a> Walker<'a> {
             keep_budget: Arc::new(AtomicIsize::new(keep)),
             live: None,
             backlog: None,
+            floor: None,
             forced_part: std::env::var("CDU_SPLIT_PARTS")
                 .ok()
                 .and_then(|n| n.parse().ok())
@@ -469,6 +473,13 @@ impl<'a> Walker<'a> {
 
     /// Publishes entry counts to `live`, which progress shows and the
     /// concurrency tuner measures by.
+    /// Leaves out of `list_all`'s listing the files below `floor`, which a
+    /// view raises as it goes.
+    pub fn with_floor(mut self, floor: SizeFloor) -> Self {
+        self.floor = Some(floor);
+        self
+    }
+
     pub fn with_live(mut self, live: &'a Live) -> Self {
         self.live = Some(live);
         self
@@ -1015,7 +1026,7 @@ impl<'a> Walker<'a> {
                 } else {
                     usage.bytes
                 };
-                measure >= config.list_floor.load(std::sync::atomic::Ordering::Relaxed)
+                measure >= self.floor.as_ref().map_or(0, SizeFloor::get)
             });
         let links = nlink(&st);
         let claim = self.needs_claim(dir, links);

@@ -21,6 +21,7 @@ use super::pool::Threads;
 use super::queue::Queue;
 use super::threads;
 use super::{Job, Spread, Walker, dirent_buffer};
+use crate::config::Operand;
 
 /// What the workers share.
 struct Pool<'w, 'a> {
@@ -35,10 +36,14 @@ struct Pool<'w, 'a> {
     room: usize,
 }
 
-/// Walks the operands with workers as `plan` allows; returns the number
+/// Walks `operands` with workers as `plan` allows; returns the number
 /// of workers the walk allowed itself at the end, once all is read or the
 /// run was cancelled.
-pub fn walk_parallel(walker: &Walker, plan: Plan) -> usize {
+pub fn walk_parallel(
+    walker: &Walker,
+    plan: Plan,
+    operands: impl Iterator<Item = Operand>,
+) -> usize {
     threads::limit_malloc_arenas();
     let room = threads::workers_that_fit();
     let pool = Pool {
@@ -51,7 +56,7 @@ pub fn walk_parallel(walker: &Walker, plan: Plan) -> usize {
     };
     let Some(threads) = &pool.threads else {
         // No pool could be had: walking here is still a walk.
-        for (index, operand) in crate::operands::operands(walker.config()).enumerate() {
+        for (index, operand) in operands.enumerate() {
             if walker.cancel().is_cancelled() {
                 break;
             }
@@ -62,7 +67,7 @@ pub fn walk_parallel(walker: &Walker, plan: Plan) -> usize {
         return pool.tuner.target();
     };
     threads.scope(|scope| {
-        for (index, operand) in crate::operands::operands(walker.config()).enumerate() {
+        for (index, operand) in operands.enumerate() {
             if walker.cancel().is_cancelled() {
                 break;
             }
