@@ -16,7 +16,9 @@
 
 mod concurrency;
 mod cycles;
+mod descriptors;
 mod fs_kind;
+mod job;
 mod live;
 mod order;
 mod parallel;
@@ -24,6 +26,7 @@ mod pool;
 mod queue;
 mod semaphore;
 mod sequential;
+mod stat;
 mod threads;
 mod wide;
 
@@ -42,31 +45,29 @@ use std::time::Instant;
 
 use crossbeam_channel::Sender;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, RawDir, Stat};
+use rustix::fs::{CWD, FileType, Mode, OFlags, RawDir, Stat};
 use rustix::io::Errno;
 
 use crate::batch::{
-    Backlog, Batch, Details, ErrorKind, ItemKind, Items, Link, Message, NO_TIME, NodeId,
-    OperandResult, Outcome, Usage,
+    Backlog, Batch, Details, ErrorKind, ItemKind, Items, Link, Message, NO_TIME, OperandResult,
+    Outcome, Usage,
 };
 use crate::cancel::Cancel;
-use crate::config::{Config, Dereference, Operand, TimeKind};
+use crate::config::{Config, Dereference, Operand};
 use crate::path::{join_path, trim_operand};
 use crate::stream::SizeFloor;
 use cycles::Active;
+use descriptors::{DirHandle, KeptFd, RESERVED_FDS, open_file_limit};
+pub(crate) use job::{Job, SubDir};
 use order::Chunk;
 use queue::Queue;
 use semaphore::{Permit, Semaphore};
-use wide::Part;
+use stat::*;
 
 /// Size of each worker's getdents64 buffer: large enough that a directory
 /// of a thousand entries takes one call (and a second that says it is
 /// done), small enough that many threads cost little memory.
 const DIRENT_BUFFER: usize = 32 * 1024;
-
-/// Descriptors left for everything but directories (stdio, the pool's
-/// internals, the progress display).
-const RESERVED_FDS: isize = 16;
 
 /// A worker's getdents64 buffer.
 pub(crate) fn dirent_buffer() -> Vec<MaybeUninit<u8>> {
@@ -156,151 +157,6 @@ pub struct Walker<'a> {
     forced_part: Option<usize>,
 }
 
-/// A directory being walked, kept alive by the jobs of its subdirectories.
-struct DirHandle {
-    /// Kept open for the children to be opened relative to it, if the
-    /// budget allowed, and closed as soon as the last of them has opened
-    /// its own directory: a chain of directories then holds a descriptor
-    /// or two, not one per level.
-    fd: Mutex<Option<Arc<KeptFd>>>,
-    /// Children that have not opened their directory yet.
-    unopened: AtomicUsize,
-    parent: Option<Arc<DirHandle>>,
-    /// The name in the parent; for an operand, its path.
-    name: Box<[u8]>,
-    dev: u64,
-    ino: u64,
-    /// Its place among its parent's subdirectories, and the chunk of
-    /// this directory whose subdirectories hang from it, for the work
-    /// order.
-    index: u32,
-    part: u32,
-    /// The directory's node, for the hold-back's "below the directory
-    /// the output is in".
-    node: NodeId,
-    active: Arc<Active>,
-}
-
-struct KeptFd {
-    fd: OwnedFd,
-    budget: Arc<AtomicIsize>,
-}
-
-impl Drop for KeptFd {
-    fn drop(&mut self) {
-        self.budget.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-impl DirHandle {
-    /// A child has opened its directory (or failed to): the last one
-    /// closes this directory's descriptor.
-    fn child_opened(&self) {
-        if self.unopened.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.lock_fd().take();
-        }
-    }
-
-    fn lock_fd(&self) -> std::sync::MutexGuard<'_, Option<Arc<KeptFd>>> {
-        self.fd
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// The kept descriptor, if it is still open. It is shared, not used
-    /// under the lock: siblings open their directories from it at once,
-    /// and an `openat` under the lock had the workers queue on it.
-    fn kept(&self) -> Option<Arc<KeptFd>> {
-        self.lock_fd().clone()
-    }
-
-    /// A descriptor of its own for this directory, if it is still open.
-    fn dup_fd(&self) -> Option<OwnedFd> {
-        self.kept().and_then(|k| rustix::io::dup(&k.fd).ok())
-    }
-}
-
-impl Drop for DirHandle {
-    fn drop(&mut self) {
-        self.active.remove((self.dev, self.ino));
-        // Unlink the chain of parents one at a time: letting each drop the
-        // next would recurse as deep as the tree.
-        let mut parent = self.parent.take();
-        while let Some(p) = parent {
-            match Arc::try_unwrap(p) {
-                Ok(mut h) => parent = h.parent.take(),
-                Err(_) => break,
-            }
-        }
-    }
-}
-
-/// A directory to read.
-pub(crate) struct Job {
-    parent: Option<Arc<DirHandle>>,
-    name: Box<[u8]>,
-    node: NodeId,
-    dev: u64,
-    ino: u64,
-    /// The device of the operand, for `-x`.
-    root_dev: u64,
-    depth: usize,
-    /// Which operand it is under, and its place among its parent's
-    /// subdirectories: with the parents' places, its position in GNU du's
-    /// traversal order (see `queue`).
-    operand: usize,
-    index: u32,
-    /// Symlinks followed from the operand down to it (`-L`).
-    links: u32,
-    /// For a part of a wide directory: the names to stat, and as `part`
-    /// the number of their chunk, which places the job after the chunks
-    /// before (see `queue`). 0 and None for a directory to read.
-    part: u32,
-    work: Option<Arc<Part>>,
-}
-
-impl Job {
-    /// Whether the directory it reads is below directory `node`.
-    pub(crate) fn is_below(&self, node: NodeId) -> bool {
-        let mut up = self.parent.as_deref();
-        while let Some(dir) = up {
-            if dir.node == node {
-                return true;
-            }
-            up = dir.parent.as_deref();
-        }
-        false
-    }
-
-    /// Whether it stats a part of a directory rather than reading one.
-    pub(crate) fn is_part(&self) -> bool {
-        self.work.is_some()
-    }
-
-    /// A job that stats `work`, a part of this directory's chunk `part`.
-    /// The worker that reads the directory may stat it first, and the
-    /// job then does nothing.
-    fn part_job(&self, work: &Arc<Part>) -> Job {
-        Job {
-            parent: self.parent.clone(),
-            name: self.name.clone(),
-            part: work.chunk.chunk,
-            work: Some(work.clone()),
-            ..*self
-        }
-    }
-}
-
-/// A subdirectory met: its item in the batch, its (device, inode), and
-/// the symlinks followed on the way to it (`-L`).
-#[derive(Clone, Copy)]
-pub(crate) struct SubDir {
-    pub item: u32,
-    dev: u64,
-    ino: u64,
-    links: u32,
-}
-
 /// The most symlinks the kernel follows in resolving one path
 /// (MAXSYMLINKS): GNU du under `-L` stats whole paths, so an entry that
 /// would be the 41st symlink on its path fails with ELOOP there.
@@ -315,115 +171,6 @@ struct EntryScratch {
     list_files: bool,
     /// Symlinks followed on the path to the directory (`-L`).
     links: u32,
-}
-
-fn errno_of(e: Errno) -> i32 {
-    e.raw_os_error()
-}
-
-/// Stats `name` in `dir`, following a symlink if `follow`. A dangling
-/// symlink that is followed fails with errno 0, as fts reports it
-/// (FTS_SLNONE): du then names the file without a reason.
-fn stat_entry<P: rustix::path::Arg + Copy>(
-    dir: BorrowedFd<'_>,
-    name: P,
-    follow: bool,
-) -> Result<Stat, i32> {
-    let flags = if follow {
-        AtFlags::empty()
-    } else {
-        AtFlags::SYMLINK_NOFOLLOW
-    };
-    match rustix::fs::statat(dir, name, flags) {
-        Ok(st) => Ok(st),
-        Err(Errno::NOENT)
-            if follow && rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW).is_ok() =>
-        {
-            Err(0)
-        }
-        Err(e) => Err(errno_of(e)),
-    }
-}
-
-/// Whether the entry `name` of `dir` is a symlink, from its dirent type
-/// when the file system gives one.
-fn is_symlink(dir: BorrowedFd<'_>, name: &std::ffi::CStr, dtype: FileType) -> bool {
-    match dtype {
-        FileType::Symlink => true,
-        FileType::Unknown => rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)
-            .is_ok_and(|st| FileType::from_raw_mode(st.st_mode as _) == FileType::Symlink),
-        _ => false,
-    }
-}
-
-/// How many of the components of `path` are symlinks: those the kernel
-/// follows in resolving it (links inside their targets are not counted).
-fn links_in_path(path: &[u8]) -> u32 {
-    let mut count = 0;
-    for (i, &b) in path.iter().enumerate() {
-        let end = i + 1 == path.len() || path[i + 1] == b'/';
-        if b == b'/' || !end {
-            continue;
-        }
-        let prefix = &path[..=i];
-        if rustix::fs::statat(CWD, prefix, AtFlags::SYMLINK_NOFOLLOW)
-            .is_ok_and(|st| FileType::from_raw_mode(st.st_mode as _) == FileType::Symlink)
-        {
-            count += 1;
-        }
-    }
-    count
-}
-
-/// The time `--time` asks for, as nanoseconds since the epoch.
-#[allow(clippy::unnecessary_cast)]
-fn stat_time(st: &Stat, kind: TimeKind) -> i128 {
-    let (seconds, nanoseconds) = match kind {
-        TimeKind::Modification => (st.st_mtime as i128, st.st_mtime_nsec as i128),
-        TimeKind::Access => (st.st_atime as i128, st.st_atime_nsec as i128),
-        TimeKind::StatusChange => (st.st_ctime as i128, st.st_ctime_nsec as i128),
-    };
-    seconds * 1_000_000_000 + nanoseconds
-}
-
-/// `st_size` of regular files and symlinks, 0 for everything else (GNU
-/// du's rule since 9.2).
-fn apparent_size(st: &Stat) -> u64 {
-    match FileType::from_raw_mode(st.st_mode as _) {
-        FileType::RegularFile | FileType::Symlink => st.st_size.max(0) as u64,
-        _ => 0,
-    }
-}
-
-#[allow(clippy::unnecessary_cast)]
-fn disk_usage(st: &Stat) -> u64 {
-    (st.st_blocks as u64).saturating_mul(512)
-}
-
-/// A stat's type as exports record it.
-fn file_type(st: &Stat) -> crate::batch::FileType {
-    use crate::batch::FileType as T;
-    match FileType::from_raw_mode(st.st_mode as _) {
-        FileType::RegularFile => T::Regular,
-        FileType::Directory => T::Directory,
-        FileType::Symlink => T::Symlink,
-        _ => T::Other,
-    }
-}
-
-/// The (device, inode) of a stat, as u64 whatever the platform's types.
-#[allow(clippy::unnecessary_cast)]
-fn dev_ino(st: &Stat) -> (u64, u64) {
-    (st.st_dev as u64, st.st_ino as u64)
-}
-
-#[allow(clippy::unnecessary_cast)]
-fn nlink(st: &Stat) -> u64 {
-    st.st_nlink as u64
-}
-
-fn is_dir(st: &Stat) -> bool {
-    FileType::from_raw_mode(st.st_mode as _) == FileType::Directory
 }
 
 impl<'a> Walker<'a> {
@@ -1094,13 +841,4 @@ impl<'a> Walker<'a> {
         }
         added
     }
-}
-
-/// The soft limit on open descriptors.
-fn open_file_limit() -> isize {
-    let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile);
-    limit
-        .current
-        .map_or(1 << 20, |n| n.min(1 << 20) as isize)
-        .max(4)
 }
