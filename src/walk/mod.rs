@@ -13,6 +13,16 @@
 //! descriptor was not kept is reopened one name at a time from the nearest
 //! kept ancestor, so no path ever handed to the kernel exceeds a name,
 //! however deep the tree.
+//!
+//! The parts: `job` (a directory to read and its place in the order),
+//! `stat` (an entry's sizes and type), `descriptors` (the kept
+//! descriptors and their budget), `cycles` (directories in progress),
+//! `wide` (splitting a wide directory), `order` (fts's order within a
+//! directory), `queue` (the traversal-ordered work queue), `parallel`
+//! and `sequential` (the walks), `pool` and `threads` (the rayon pool and
+//! its threads), `concurrency` (the tuner), `fs_kind` (the statfs table),
+//! `semaphore` (the book's counting semaphore). The operands come in as
+//! an iterator; the walker reads no list and writes nothing for the user.
 
 mod concurrency;
 mod cycles;
@@ -189,9 +199,9 @@ impl<'a> Walker<'a> {
         // A reader may hold two descriptors at once (its directory, and an
         // ancestor it reopens by name from), so readers take half of what
         // is left after the reserve, two each, at most one reader per
-        // thread; the rest may be kept for children. Counted once, under
-        // `ulimit -n 32` with 64 threads the 8 readers, 8 kept and their
-        // reopening went past the limit in a loaded test run (EMFILE).
+        // thread; the rest may be kept for children. Counting a reader
+        // once would let the readers and their reopening together pass a
+        // small limit.
         let readers = ((limit - reserved) / 4).clamp(1, threads.min(1 << 16) as isize);
         let keep = (limit - reserved - 2 * readers).clamp(0, 1024);
         Walker {
@@ -661,10 +671,9 @@ impl<'a> Walker<'a> {
         // Keep this descriptor for the children if the budget allows;
         // otherwise they reopen it by name. A part shares the descriptor
         // with the other parts, so it keeps a copy of its own. Either way
-        // it is closed or counted before the permit goes: a worker
-        // descheduled between the two held a descriptor nobody counted,
-        // and under `ulimit -n 20` and 64 threads, 9 directories were
-        // open where 1 reader and 2 kept were allowed (EMFILE).
+        // it is closed or counted before the permit goes, so that no
+        // descriptor is ever open uncounted, even for a worker descheduled
+        // between the two.
         let kept = if self.keep_budget.fetch_sub(1, Ordering::Relaxed) > 0 {
             Arc::try_unwrap(fd)
                 .or_else(|shared| rustix::io::dup(&*shared))

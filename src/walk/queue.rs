@@ -162,8 +162,8 @@ impl Queue {
 
     /// Adds jobs, and wakes an idle worker for each job that no worker
     /// already woken will take: a wake costs a futex call on both sides,
-    /// and one notification per job whether or not anyone sleeps (std's
-    /// condition variable always calls the kernel) was most of them.
+    /// and std's condition variable calls the kernel on every
+    /// notification, whether or not anyone sleeps.
     pub fn push(&self, jobs: impl IntoIterator<Item = Job>) {
         let mut state = self.lock();
         let before = state.heap.len();

@@ -2,9 +2,9 @@
 //! address space (`ulimit -v`) every thread's stack counts against the
 //! limit, and glibc's per-thread malloc arenas reserve 64 MiB each: with
 //! the default 2 MiB stacks and as many threads as the tuner allows, the
-//! stacks took the room the heap needed and malloc aborted the run. GNU du
-//! walks in such limits, so cdu starts fewer and smaller threads there and
-//! never gives up for want of one.
+//! stacks would take the room the heap needs. GNU du walks in such
+//! limits, so cdu starts fewer and smaller threads there and never gives
+//! up for want of one.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{JoinHandle, Scope, ScopedJoinHandle};
