@@ -239,6 +239,10 @@ impl Sink for OperandTotals<'_> {
         }
         self.inner.event(event)
     }
+
+    fn size_floor(&self) -> Option<&crate::stream::SizeFloor> {
+        self.inner.size_floor()
+    }
 }
 
 /// The history of this run, when it keeps one.

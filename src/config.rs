@@ -4,8 +4,6 @@
 //! the settings that follow from them; the walk, the aggregator and the
 //! outputs only read the result.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::exclude::Excludes;
@@ -159,12 +157,6 @@ pub struct Config {
     /// Every non-directory is handed on as an event, not only those `-a`
     /// prints (views and exports). Derived.
     pub(crate) list_all: bool,
-    /// Files measuring less than this (bytes, or inodes with `--inodes`)
-    /// are left out of [`Config::list_all`]'s listing. A view raises it
-    /// (through [`Config::raise_list_floor`]) past its smallest kept file
-    /// as that grows, and to `-t`, so that the walk names only files that
-    /// could still be shown; it only ever rises.
-    pub(crate) list_floor: Arc<AtomicU64>,
     /// Each entry carries its type, its size in the other measure and its
     /// links, and excluded and other-file-system entries are handed on
     /// (exports). Derived.
@@ -206,15 +198,6 @@ impl Config {
     /// directories only, the `cancellable` mode.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
-    }
-
-    /// Tells the walk that no file measuring less than `floor` need be
-    /// named: unless an export or a page is written beside the view,
-    /// which need every file.
-    pub(crate) fn raise_list_floor(&self, floor: u64) {
-        if self.export.is_none() && self.html.is_none() {
-            self.list_floor.fetch_max(floor, Ordering::Relaxed);
-        }
     }
 
     /// The same configuration for one other operand, as a rescan of part
@@ -275,7 +258,6 @@ impl Default for ConfigBuilder {
                 operands: Vec::new(),
                 files0_from: None,
                 list_all: false,
-                list_floor: Arc::default(),
                 details: false,
                 all: false,
                 max_depth: i64::MAX,

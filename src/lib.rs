@@ -158,6 +158,9 @@ fn scan_inner(
     };
     let (sender, receiver) = crossbeam_channel::bounded(capacity);
     let backlog = batch::Backlog::default();
+    // The view's floor, handed to the walk before the view goes to the
+    // stream.
+    let floor = sink.size_floor().cloned();
     let mut stream = Stream::new(sink).with_backlog(&backlog);
     let start = std::time::Instant::now();
     let ticker = every.map_or_else(crossbeam_channel::never, crossbeam_channel::tick);
@@ -170,18 +173,26 @@ fn scan_inner(
         .then(|| walk::Plan::for_config(config));
     let mut cancelled = std::thread::scope(|threads| {
         let make_walker = |sender| {
-            let walker = walk::Walker::new(config, cancel, sender).with_backlog(&backlog);
+            let mut walker = walk::Walker::new(config, cancel, sender).with_backlog(&backlog);
+            if let Some(floor) = floor.clone() {
+                walker = walker.with_floor(floor);
+            }
             // The tuner measures by the live counts too.
             if every.is_some() || plan.is_some_and(|p| p.tunes()) {
-                walker.with_live(&live)
-            } else {
-                walker
+                walker = walker.with_live(&live);
             }
+            walker
         };
+        // The operands reach the walk as an iterator: reading a
+        // `--files0-from` list, and saying what is wrong in it, is input's.
         let walk_with = move |walker: walk::Walker| match plan {
-            Some(plan) => Some(walk::walk_parallel(&walker, plan)),
+            Some(plan) => Some(walk::walk_parallel(
+                &walker,
+                plan,
+                operands::operands(config),
+            )),
             None => {
-                walk::walk_sequential(&walker);
+                walk::walk_sequential(&walker, operands::operands(config));
                 None
             }
         };

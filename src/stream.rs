@@ -94,6 +94,33 @@ pub trait Sink {
     /// Takes the next event. An error stops the scan, and the scan's
     /// [`crate::Summary::error`] returns it.
     fn event(&mut self, event: &Event<'_>) -> io::Result<()>;
+
+    /// The floor below which this sink shows no file, if it keeps one;
+    /// the scan hands it to the walk, which then names no smaller file.
+    /// None (the default): every file the options list is wanted.
+    fn size_floor(&self) -> Option<&SizeFloor> {
+        None
+    }
+}
+
+/// The size (bytes, or inodes with `--inodes`) below which a view shows
+/// no file, shared between the view, which raises it as what it keeps
+/// grows, and the walk, which reads it to leave smaller files unnamed:
+/// naming a file costs a path and an event, and a view of the largest
+/// few wants a handful out of millions. It only ever rises.
+#[derive(Clone, Debug, Default)]
+pub struct SizeFloor(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl SizeFloor {
+    /// Raises the floor to `floor`, if it is lower.
+    pub fn raise(&self, floor: u64) {
+        self.0
+            .fetch_max(floor, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// What has arrived so far, for progress.

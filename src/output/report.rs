@@ -59,4 +59,8 @@ impl Sink for FlushEachOperand<'_> {
             _ => Ok(()),
         }
     }
+
+    fn size_floor(&self) -> Option<&crate::stream::SizeFloor> {
+        self.report.size_floor()
+    }
 }

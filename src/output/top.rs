@@ -12,7 +12,7 @@ use super::Report;
 use super::du::{DuWriter, value, within_threshold};
 use super::largest::Largest;
 use crate::config::Config;
-use crate::stream::{Event, Sink};
+use crate::stream::{Event, Sink, SizeFloor};
 
 /// A file in the running: greater is larger, then met earlier.
 #[derive(PartialEq, Eq)]
@@ -44,13 +44,17 @@ pub struct TopView<'c, W: Write, E: Write> {
     largest: Largest<Candidate>,
     /// Files met so far.
     seq: u64,
+    /// Below the smallest file kept: the walk need not name smaller ones.
+    floor: SizeFloor,
 }
 
 impl<'c, W: Write, E: Write> TopView<'c, W, E> {
     pub fn new(config: &'c Config, n: usize, out: W, err: E) -> Self {
         // No file below the threshold is listed, so none need be named.
-        config.raise_list_floor(config.threshold.max(0) as u64);
+        let floor = SizeFloor::default();
+        floor.raise(config.threshold.max(0) as u64);
         TopView {
+            floor,
             config,
             lines: DuWriter::new(config, out, err),
             largest: Largest::new(n),
@@ -60,6 +64,10 @@ impl<'c, W: Write, E: Write> TopView<'c, W, E> {
 }
 
 impl<W: Write, E: Write> Sink for TopView<'_, W, E> {
+    fn size_floor(&self) -> Option<&SizeFloor> {
+        Some(&self.floor)
+    }
+
     fn event(&mut self, event: &Event<'_>) -> io::Result<()> {
         match *event {
             // In du's words, as du writes them.
@@ -93,8 +101,7 @@ impl<W: Write, E: Write> Sink for TopView<'_, W, E> {
                     // The walk need not name files smaller than every one
                     // kept.
                     if let Some(smallest) = self.largest.floor() {
-                        self.config
-                            .raise_list_floor(smallest.value.saturating_add(1));
+                        self.floor.raise(smallest.value.saturating_add(1));
                     }
                 }
             }

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::message::write_error;
 use crate::model::{ErrorKind, Usage};
 use crate::progress::group_digits;
-use crate::stream::{Event, Sink};
+use crate::stream::{Event, Sink, SizeFloor};
 
 /// Where a tree is drawn: its rows and width.
 #[derive(Clone, Copy, Debug)]
@@ -44,6 +44,9 @@ pub struct TreeView<'c, W: Write, E: Write> {
     /// Whether the walk may leave out files too small to be kept: only
     /// with one operand, as the next one's files start from nothing.
     raise_floor: bool,
+    /// Below the smallest file that could get a row: the walk need not
+    /// name smaller ones.
+    floor: SizeFloor,
     /// Files of this operand met so far.
     seq: u64,
     /// The operands' sum, for `-c`.
@@ -56,8 +59,10 @@ impl<'c, W: Write, E: Write> TreeView<'c, W, E> {
         // Negative thresholds are refused with the options.
         let min_value = config.threshold.max(0) as u64;
         // No file smaller than the threshold gets a row: none need be named.
-        config.raise_list_floor(min_value);
+        let floor = SizeFloor::default();
+        floor.raise(min_value);
         TreeView {
+            floor,
             config,
             out,
             err,
@@ -148,6 +153,10 @@ fn name_of(path: &[u8]) -> &[u8] {
 }
 
 impl<W: Write, E: Write> Sink for TreeView<'_, W, E> {
+    fn size_floor(&self) -> Option<&SizeFloor> {
+        Some(&self.floor)
+    }
+
     fn event(&mut self, event: &Event<'_>) -> io::Result<()> {
         match *event {
             Event::Invalid { message } => {
@@ -199,8 +208,7 @@ impl<W: Write, E: Write> Sink for TreeView<'_, W, E> {
                     if self.raise_floor
                         && let Some(smallest) = self.files.floor()
                     {
-                        self.config
-                            .raise_list_floor(smallest.value.saturating_add(1));
+                        self.floor.raise(smallest.value.saturating_add(1));
                     }
                 }
             }

@@ -20,65 +20,12 @@
 //! 72 threads in half the runs, where 256 took half the time. Without a
 //! rate to mislead it, the tuner there decides every 20 ms.
 
-use std::os::unix::ffi::OsStrExt;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use super::fs_kind::FsKind;
 use crate::config::{Config, Operand, default_threads};
-
-/// What kind of file system the walk starts on, as far as its speed goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FsKind {
-    /// A disk: cores are the limit when warm, the device when cold.
-    Local,
-    /// Kept in memory (tmpfs, ramfs): nothing to wait for, ever.
-    Memory,
-    /// A file system in user space, served by a process on this machine.
-    Fuse,
-    /// Served over a network (NFS, SMB, 9p, Ceph, AFS).
-    Network,
-}
-
-impl FsKind {
-    /// The kind of a statfs `f_type`.
-    pub fn of_magic(magic: i64) -> FsKind {
-        match magic {
-            0x0102_1994 | 0x8584_58f6 => FsKind::Memory,
-            0x6573_5546 => FsKind::Fuse,
-            0x6969 | 0xff53_4d42 | 0xfe53_4d42 | 0x517b | 0x0102_1997 | 0x00c3_6400
-            | 0x5346_414f => FsKind::Network,
-            _ => FsKind::Local,
-        }
-    }
-
-    /// The kind of the file system holding `path`; local when it cannot
-    /// be told (the walk will report the error itself).
-    pub fn of_path(path: &[u8]) -> FsKind {
-        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
-        match rustix::fs::statfs(path) {
-            #[allow(clippy::unnecessary_cast)]
-            Ok(fs) => FsKind::of_magic(fs.f_type as i64),
-            Err(_) => FsKind::Local,
-        }
-    }
-
-    /// Whether whatever answers the walk's calls runs on this machine's
-    /// processors, so that when it has all it can take they are busy.
-    /// Only FUSE: a disk's queue and a remote server are out of sight.
-    pub fn served_here(self) -> bool {
-        self == FsKind::Fuse
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            FsKind::Local => "local",
-            FsKind::Memory => "memory",
-            FsKind::Fuse => "fuse",
-            FsKind::Network => "network",
-        }
-    }
-}
 
 /// The most threads the walk raises itself to. Past a few hundred calls in
 /// flight even a distant server has all it can take, and each thread costs
@@ -305,15 +252,6 @@ impl Tuner {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn kinds_from_statfs_magic() {
-        assert_eq!(FsKind::of_magic(0xEF53), FsKind::Local); // ext4
-        assert_eq!(FsKind::of_magic(0x0102_1994), FsKind::Memory); // tmpfs
-        assert_eq!(FsKind::of_magic(0x6573_5546), FsKind::Fuse);
-        assert_eq!(FsKind::of_magic(0x6969), FsKind::Network); // NFS
-        assert_eq!(FsKind::of_magic(0xFE53_4D42), FsKind::Network); // SMB2
-    }
 
     #[test]
     fn a_fixed_plan_never_tunes_and_the_others_start_in_range() {

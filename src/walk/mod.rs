@@ -13,24 +13,40 @@
 //! descriptor was not kept is reopened one name at a time from the nearest
 //! kept ancestor, so no path ever handed to the kernel exceeds a name,
 //! however deep the tree.
+//!
+//! The parts: `job` (a directory to read and its place in the order),
+//! `stat` (an entry's sizes and type), `descriptors` (the kept
+//! descriptors and their budget), `cycles` (directories in progress),
+//! `wide` (splitting a wide directory), `order` (fts's order within a
+//! directory), `queue` (the traversal-ordered work queue), `parallel`
+//! and `sequential` (the walks), `pool` and `threads` (the rayon pool and
+//! its threads), `concurrency` (the tuner), `fs_kind` (the statfs table),
+//! `semaphore` (the book's counting semaphore). The operands come in as
+//! an iterator; the walker reads no list and writes nothing for the user.
 
 mod concurrency;
+mod cycles;
+mod descriptors;
+mod fs_kind;
+mod job;
 mod live;
 mod order;
 mod parallel;
+mod pool;
 mod queue;
 mod semaphore;
 mod sequential;
+mod stat;
 mod threads;
 mod wide;
 
-pub use concurrency::{FsKind, MOST_THREADS, Plan};
+pub use concurrency::{MOST_THREADS, Plan};
+pub use fs_kind::FsKind;
 pub use live::{Live, PUBLISH_EVERY};
 pub use parallel::walk_parallel;
 pub use sequential::walk_sequential;
 pub use threads::{address_space_limited, small_stacks_under_a_limit, spawn_scoped};
 
-use std::collections::HashMap;
 use std::ffi::CStr;
 use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering};
@@ -39,29 +55,29 @@ use std::time::Instant;
 
 use crossbeam_channel::Sender;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, RawDir, Stat};
+use rustix::fs::{CWD, FileType, Mode, OFlags, RawDir, Stat};
 use rustix::io::Errno;
 
 use crate::batch::{
-    Backlog, Batch, Details, ErrorKind, ItemKind, Items, Link, Message, NO_TIME, NodeId,
-    OperandResult, Outcome, Usage,
+    Backlog, Batch, Details, ErrorKind, ItemKind, Items, Link, Message, NO_TIME, OperandResult,
+    Outcome, Usage,
 };
 use crate::cancel::Cancel;
-use crate::config::{Config, Dereference, Operand, TimeKind};
+use crate::config::{Config, Dereference, Operand};
 use crate::path::{join_path, trim_operand};
+use crate::stream::SizeFloor;
+use cycles::Active;
+use descriptors::{DirHandle, KeptFd, RESERVED_FDS, open_file_limit};
+pub(crate) use job::{Job, SubDir};
 use order::Chunk;
 use queue::Queue;
 use semaphore::{Permit, Semaphore};
-use wide::Part;
+use stat::*;
 
 /// Size of each worker's getdents64 buffer: large enough that a directory
 /// of a thousand entries takes one call (and a second that says it is
 /// done), small enough that many threads cost little memory.
 const DIRENT_BUFFER: usize = 32 * 1024;
-
-/// Descriptors left for everything but directories (stdio, the pool's
-/// internals, the progress display).
-const RESERVED_FDS: isize = 16;
 
 /// A worker's getdents64 buffer.
 pub(crate) fn dirent_buffer() -> Vec<MaybeUninit<u8>> {
@@ -143,181 +159,12 @@ pub struct Walker<'a> {
     live: Option<&'a Live>,
     /// What the ordered output has not taken yet.
     backlog: Option<&'a Backlog>,
+    /// The view's floor: files below it go unnamed in `list_all`.
+    floor: Option<SizeFloor>,
     /// Parts of this many names for every directory past its first few
     /// entries, whatever the time (`CDU_SPLIT_PARTS`, for the tests: the
     /// split must never change the output).
     forced_part: Option<usize>,
-}
-
-/// The (device, inode) of each directory with a live [`DirHandle`], with
-/// how many (a bind mount can show one directory in two places at once).
-#[derive(Default)]
-struct Active(Mutex<HashMap<(u64, u64), u32>>);
-
-impl Active {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(u64, u64), u32>> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn contains(&self, id: (u64, u64)) -> bool {
-        self.lock().contains_key(&id)
-    }
-
-    fn insert(&self, id: (u64, u64)) {
-        *self.lock().entry(id).or_default() += 1;
-    }
-
-    fn remove(&self, id: (u64, u64)) {
-        let mut map = self.lock();
-        if let Some(count) = map.get_mut(&id) {
-            *count -= 1;
-            if *count == 0 {
-                map.remove(&id);
-            }
-        }
-    }
-}
-
-/// A directory being walked, kept alive by the jobs of its subdirectories.
-struct DirHandle {
-    /// Kept open for the children to be opened relative to it, if the
-    /// budget allowed, and closed as soon as the last of them has opened
-    /// its own directory: a chain of directories then holds a descriptor
-    /// or two, not one per level.
-    fd: Mutex<Option<KeptFd>>,
-    /// Children that have not opened their directory yet.
-    unopened: AtomicUsize,
-    parent: Option<Arc<DirHandle>>,
-    /// The name in the parent; for an operand, its path.
-    name: Box<[u8]>,
-    dev: u64,
-    ino: u64,
-    /// Its place among its parent's subdirectories, and the chunk of
-    /// this directory whose subdirectories hang from it, for the work
-    /// order.
-    index: u32,
-    part: u32,
-    /// The directory's node, for the hold-back's "below the directory
-    /// the output is in".
-    node: NodeId,
-    active: Arc<Active>,
-}
-
-struct KeptFd {
-    fd: OwnedFd,
-    budget: Arc<AtomicIsize>,
-}
-
-impl Drop for KeptFd {
-    fn drop(&mut self) {
-        self.budget.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-impl DirHandle {
-    /// A child has opened its directory (or failed to): the last one
-    /// closes this directory's descriptor.
-    fn child_opened(&self) {
-        if self.unopened.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.lock_fd().take();
-        }
-    }
-
-    fn lock_fd(&self) -> std::sync::MutexGuard<'_, Option<KeptFd>> {
-        self.fd
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// A descriptor of its own for this directory, if it is still open.
-    fn dup_fd(&self) -> Option<OwnedFd> {
-        self.lock_fd()
-            .as_ref()
-            .and_then(|k| rustix::io::dup(&k.fd).ok())
-    }
-}
-
-impl Drop for DirHandle {
-    fn drop(&mut self) {
-        self.active.remove((self.dev, self.ino));
-        // Unlink the chain of parents one at a time: letting each drop the
-        // next would recurse as deep as the tree.
-        let mut parent = self.parent.take();
-        while let Some(p) = parent {
-            match Arc::try_unwrap(p) {
-                Ok(mut h) => parent = h.parent.take(),
-                Err(_) => break,
-            }
-        }
-    }
-}
-
-/// A directory to read.
-pub(crate) struct Job {
-    parent: Option<Arc<DirHandle>>,
-    name: Box<[u8]>,
-    node: NodeId,
-    dev: u64,
-    ino: u64,
-    /// The device of the operand, for `-x`.
-    root_dev: u64,
-    depth: usize,
-    /// Which operand it is under, and its place among its parent's
-    /// subdirectories: with the parents' places, its position in GNU du's
-    /// traversal order (see `queue`).
-    operand: usize,
-    index: u32,
-    /// Symlinks followed from the operand down to it (`-L`).
-    links: u32,
-    /// For a part of a wide directory: the names to stat, and as `part`
-    /// the number of their chunk, which places the job after the chunks
-    /// before (see `queue`). 0 and None for a directory to read.
-    part: u32,
-    work: Option<Arc<Part>>,
-}
-
-impl Job {
-    /// Whether the directory it reads is below directory `node`.
-    pub(crate) fn is_below(&self, node: NodeId) -> bool {
-        let mut up = self.parent.as_deref();
-        while let Some(dir) = up {
-            if dir.node == node {
-                return true;
-            }
-            up = dir.parent.as_deref();
-        }
-        false
-    }
-
-    /// Whether it stats a part of a directory rather than reading one.
-    pub(crate) fn is_part(&self) -> bool {
-        self.work.is_some()
-    }
-
-    /// A job that stats `work`, a part of this directory's chunk `part`.
-    /// The worker that reads the directory may stat it first, and the
-    /// job then does nothing.
-    fn part_job(&self, work: &Arc<Part>) -> Job {
-        Job {
-            parent: self.parent.clone(),
-            name: self.name.clone(),
-            part: work.chunk.chunk,
-            work: Some(work.clone()),
-            ..*self
-        }
-    }
-}
-
-/// A subdirectory met: its item in the batch, its (device, inode), and
-/// the symlinks followed on the way to it (`-L`).
-#[derive(Clone, Copy)]
-pub(crate) struct SubDir {
-    pub item: u32,
-    dev: u64,
-    ino: u64,
-    links: u32,
 }
 
 /// The most symlinks the kernel follows in resolving one path
@@ -336,115 +183,6 @@ struct EntryScratch {
     links: u32,
 }
 
-fn errno_of(e: Errno) -> i32 {
-    e.raw_os_error()
-}
-
-/// Stats `name` in `dir`, following a symlink if `follow`. A dangling
-/// symlink that is followed fails with errno 0, as fts reports it
-/// (FTS_SLNONE): du then names the file without a reason.
-fn stat_entry<P: rustix::path::Arg + Copy>(
-    dir: BorrowedFd<'_>,
-    name: P,
-    follow: bool,
-) -> Result<Stat, i32> {
-    let flags = if follow {
-        AtFlags::empty()
-    } else {
-        AtFlags::SYMLINK_NOFOLLOW
-    };
-    match rustix::fs::statat(dir, name, flags) {
-        Ok(st) => Ok(st),
-        Err(Errno::NOENT)
-            if follow && rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW).is_ok() =>
-        {
-            Err(0)
-        }
-        Err(e) => Err(errno_of(e)),
-    }
-}
-
-/// Whether the entry `name` of `dir` is a symlink, from its dirent type
-/// when the file system gives one.
-fn is_symlink(dir: BorrowedFd<'_>, name: &std::ffi::CStr, dtype: FileType) -> bool {
-    match dtype {
-        FileType::Symlink => true,
-        FileType::Unknown => rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)
-            .is_ok_and(|st| FileType::from_raw_mode(st.st_mode as _) == FileType::Symlink),
-        _ => false,
-    }
-}
-
-/// How many of the components of `path` are symlinks: those the kernel
-/// follows in resolving it (links inside their targets are not counted).
-fn links_in_path(path: &[u8]) -> u32 {
-    let mut count = 0;
-    for (i, &b) in path.iter().enumerate() {
-        let end = i + 1 == path.len() || path[i + 1] == b'/';
-        if b == b'/' || !end {
-            continue;
-        }
-        let prefix = &path[..=i];
-        if rustix::fs::statat(CWD, prefix, AtFlags::SYMLINK_NOFOLLOW)
-            .is_ok_and(|st| FileType::from_raw_mode(st.st_mode as _) == FileType::Symlink)
-        {
-            count += 1;
-        }
-    }
-    count
-}
-
-/// The time `--time` asks for, as nanoseconds since the epoch.
-#[allow(clippy::unnecessary_cast)]
-fn stat_time(st: &Stat, kind: TimeKind) -> i128 {
-    let (seconds, nanoseconds) = match kind {
-        TimeKind::Modification => (st.st_mtime as i128, st.st_mtime_nsec as i128),
-        TimeKind::Access => (st.st_atime as i128, st.st_atime_nsec as i128),
-        TimeKind::StatusChange => (st.st_ctime as i128, st.st_ctime_nsec as i128),
-    };
-    seconds * 1_000_000_000 + nanoseconds
-}
-
-/// `st_size` of regular files and symlinks, 0 for everything else (GNU
-/// du's rule since 9.2).
-fn apparent_size(st: &Stat) -> u64 {
-    match FileType::from_raw_mode(st.st_mode as _) {
-        FileType::RegularFile | FileType::Symlink => st.st_size.max(0) as u64,
-        _ => 0,
-    }
-}
-
-#[allow(clippy::unnecessary_cast)]
-fn disk_usage(st: &Stat) -> u64 {
-    (st.st_blocks as u64).saturating_mul(512)
-}
-
-/// A stat's type as exports record it.
-fn file_type(st: &Stat) -> crate::batch::FileType {
-    use crate::batch::FileType as T;
-    match FileType::from_raw_mode(st.st_mode as _) {
-        FileType::RegularFile => T::Regular,
-        FileType::Directory => T::Directory,
-        FileType::Symlink => T::Symlink,
-        _ => T::Other,
-    }
-}
-
-/// The (device, inode) of a stat, as u64 whatever the platform's types.
-#[allow(clippy::unnecessary_cast)]
-fn dev_ino(st: &Stat) -> (u64, u64) {
-    (st.st_dev as u64, st.st_ino as u64)
-}
-
-#[allow(clippy::unnecessary_cast)]
-fn nlink(st: &Stat) -> u64 {
-    st.st_nlink as u64
-}
-
-fn is_dir(st: &Stat) -> bool {
-    FileType::from_raw_mode(st.st_mode as _) == FileType::Directory
-}
-
 impl<'a> Walker<'a> {
     pub fn new(config: &'a Config, cancel: &'a Cancel, sender: Sender<Message>) -> Self {
         let threads = if config.mode.is_parallel() {
@@ -461,9 +199,9 @@ impl<'a> Walker<'a> {
         // A reader may hold two descriptors at once (its directory, and an
         // ancestor it reopens by name from), so readers take half of what
         // is left after the reserve, two each, at most one reader per
-        // thread; the rest may be kept for children. Counted once, under
-        // `ulimit -n 32` with 64 threads the 8 readers, 8 kept and their
-        // reopening went past the limit in a loaded test run (EMFILE).
+        // thread; the rest may be kept for children. Counting a reader
+        // once would let the readers and their reopening together pass a
+        // small limit.
         let readers = ((limit - reserved) / 4).clamp(1, threads.min(1 << 16) as isize);
         let keep = (limit - reserved - 2 * readers).clamp(0, 1024);
         Walker {
@@ -476,6 +214,7 @@ impl<'a> Walker<'a> {
             keep_budget: Arc::new(AtomicIsize::new(keep)),
             live: None,
             backlog: None,
+            floor: None,
             forced_part: std::env::var("CDU_SPLIT_PARTS")
                 .ok()
                 .and_then(|n| n.parse().ok())
@@ -491,6 +230,13 @@ impl<'a> Walker<'a> {
 
     /// Publishes entry counts to `live`, which progress shows and the
     /// concurrency tuner measures by.
+    /// Leaves out of `list_all`'s listing the files below `floor`, which a
+    /// view raises as it goes.
+    pub fn with_floor(mut self, floor: SizeFloor) -> Self {
+        self.floor = Some(floor);
+        self
+    }
+
     pub fn with_live(mut self, live: &'a Live) -> Self {
         self.live = Some(live);
         self
@@ -498,10 +244,6 @@ impl<'a> Walker<'a> {
 
     pub fn cancel(&self) -> &Cancel {
         self.cancel
-    }
-
-    pub fn config(&self) -> &Config {
-        self.config
     }
 
     fn send(&self, message: Message) -> bool {
@@ -674,20 +416,12 @@ impl<'a> Walker<'a> {
             return rustix::fs::openat(CWD, &job.name[..], self.dir_flags(true), Mode::empty());
         };
         let flags = self.dir_flags(false);
-        let kept = parent.lock_fd();
-        let opened = match kept.as_ref() {
-            Some(k) => {
-                let opened = rustix::fs::openat(&k.fd, &job.name[..], flags, Mode::empty());
-                drop(kept);
-                opened
-            }
-            None => {
-                drop(kept);
-                self.reopen(parent)
-                    .and_then(|base| rustix::fs::openat(&base, &job.name[..], flags, Mode::empty()))
-            }
+        let opened = match parent.kept() {
+            Some(k) => rustix::fs::openat(&k.fd, &job.name[..], flags, Mode::empty()),
+            None => self
+                .reopen(parent)
+                .and_then(|base| rustix::fs::openat(&base, &job.name[..], flags, Mode::empty())),
         };
-        // Not while the lock is held: the last child takes it to close.
         parent.child_opened();
         opened
     }
@@ -934,10 +668,9 @@ impl<'a> Walker<'a> {
         // Keep this descriptor for the children if the budget allows;
         // otherwise they reopen it by name. A part shares the descriptor
         // with the other parts, so it keeps a copy of its own. Either way
-        // it is closed or counted before the permit goes: a worker
-        // descheduled between the two held a descriptor nobody counted,
-        // and under `ulimit -n 20` and 64 threads, 9 directories were
-        // open where 1 reader and 2 kept were allowed (EMFILE).
+        // it is closed or counted before the permit goes, so that no
+        // descriptor is ever open uncounted, even for a worker descheduled
+        // between the two.
         let kept = if self.keep_budget.fetch_sub(1, Ordering::Relaxed) > 0 {
             Arc::try_unwrap(fd)
                 .or_else(|shared| rustix::io::dup(&*shared))
@@ -957,7 +690,7 @@ impl<'a> Walker<'a> {
         self.active.insert((job.dev, job.ino));
         let handle = Arc::new(DirHandle {
             node: job.node,
-            fd: Mutex::new(kept),
+            fd: Mutex::new(kept.map(Arc::new)),
             unopened: AtomicUsize::new(names.len()),
             parent: job.parent.clone(),
             name: job.name.clone(),
@@ -1046,7 +779,7 @@ impl<'a> Walker<'a> {
                 } else {
                     usage.bytes
                 };
-                measure >= config.list_floor.load(std::sync::atomic::Ordering::Relaxed)
+                measure >= self.floor.as_ref().map_or(0, SizeFloor::get)
             });
         let links = nlink(&st);
         let claim = self.needs_claim(dir, links);
@@ -1114,13 +847,4 @@ impl<'a> Walker<'a> {
         }
         added
     }
-}
-
-/// The soft limit on open descriptors.
-fn open_file_limit() -> isize {
-    let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile);
-    limit
-        .current
-        .map_or(1 << 20, |n| n.min(1 << 20) as isize)
-        .max(4)
 }

@@ -19,11 +19,6 @@ pub const CHUNK: usize = 100_000;
 /// (FTS_INODE_SORT_DIR_ENTRIES_THRESHOLD).
 pub const SORT_ABOVE: usize = 10_000;
 
-/// File systems whose chunks are left in readdir order (statfs f_type).
-const TMPFS_MAGIC: i64 = 0x0102_1994;
-const NFS_MAGIC: i64 = 0x6969;
-const CIFS_MAGIC: i64 = 0xFF53_4D42;
-
 /// The chunk being read: how many entries it has had (every name but `.`
 /// and `..`, counted or not) and the inode of each item it added.
 #[derive(Default)]
@@ -78,10 +73,7 @@ pub fn sort_items(batch: &mut Batch, from: usize, inos: &[u64], subdirs: &mut [S
 fn sort_pays(fd: &OwnedFd) -> bool {
     match rustix::fs::fstatfs(fd) {
         #[allow(clippy::unnecessary_cast)]
-        Ok(fs) => !matches!(
-            fs.f_type as i64 & 0xFFFF_FFFF,
-            TMPFS_MAGIC | NFS_MAGIC | CIFS_MAGIC
-        ),
+        Ok(fs) => super::fs_kind::sorts_large_dirs(fs.f_type as i64),
         // fts sorts when it cannot tell.
         Err(_) => true,
     }

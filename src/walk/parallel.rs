@@ -3,24 +3,30 @@
 //! reading it, goes on with its first subdirectory itself (warm in cache,
 //! and next in the order) while the others go to the queue.
 //!
-//! Workers are started as the work asks for them, not all at once: one
-//! for the first operand, then another whenever a directory waits that no
-//! idle worker can take, up to the count the [`Tuner`] allows. Starting a
-//! thread costs about 0.1 ms here, so a pool of 32 made before the walk
-//! cost a scan of one small directory 4 ms, and one of 256 forty.
+//! The workers are rayon tasks, but few and long-lived: one task per
+//! worker, each looping over the queue until the walk is over, not one
+//! task per directory. A task per directory wakes an idle pool thread for
+//! each spawn, and on two cores a pool of 32 then spends its time waking
+//! threads that find nothing to steal. Workers are added as the work asks
+//! for them: one for the first operand, then another whenever a directory
+//! waits that no idle worker can take, up to the count the [`Tuner`]
+//! allows; each brings its own thread of the pool (see [`Threads`]).
 
+use rayon::Scope;
 use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread::Scope;
 
 use super::concurrency::{Plan, Tuner};
+use super::pool::Threads;
 use super::queue::Queue;
 use super::threads;
 use super::{Job, Spread, Walker, dirent_buffer};
+use crate::config::Operand;
 
 /// What the workers share.
 struct Pool<'w, 'a> {
     walker: &'w Walker<'a>,
+    threads: Option<Threads>,
     queue: Queue,
     tuner: Tuner,
     /// Workers started so far (none ever stops before the end).
@@ -30,20 +36,38 @@ struct Pool<'w, 'a> {
     room: usize,
 }
 
-/// Walks the operands with workers as `plan` allows; returns the number
+/// Walks `operands` with workers as `plan` allows; returns the number
 /// of workers the walk allowed itself at the end, once all is read or the
 /// run was cancelled.
-pub fn walk_parallel(walker: &Walker, plan: Plan) -> usize {
+pub fn walk_parallel(
+    walker: &Walker,
+    plan: Plan,
+    operands: impl Iterator<Item = Operand>,
+) -> usize {
     threads::limit_malloc_arenas();
+    let room = threads::workers_that_fit();
     let pool = Pool {
         walker,
+        threads: Threads::new(plan.most.min(room)),
         queue: Queue::new(),
         tuner: Tuner::new(plan),
         started: AtomicUsize::new(0),
-        room: threads::workers_that_fit(),
+        room,
     };
-    std::thread::scope(|scope| {
-        for (index, operand) in crate::operands::operands(walker.config()).enumerate() {
+    let Some(threads) = &pool.threads else {
+        // No pool could be had: walking here is still a walk.
+        for (index, operand) in operands.enumerate() {
+            if walker.cancel().is_cancelled() {
+                break;
+            }
+            pool.queue.push(walker.start_operand(index, &operand));
+        }
+        pool.queue.close();
+        work(&pool, None);
+        return pool.tuner.target();
+    };
+    threads.scope(|scope| {
+        for (index, operand) in operands.enumerate() {
             if walker.cancel().is_cancelled() {
                 break;
             }
@@ -72,7 +96,7 @@ impl Pool<'_, '_> {
 }
 
 /// Starts one more worker if the tuner allows it; false if none could be.
-fn start_worker<'s, 'e>(pool: &'e Pool<'e, '_>, scope: &'s Scope<'s, 'e>) -> bool {
+fn start_worker<'s>(pool: &'s Pool<'s, '_>, scope: &Scope<'s>) -> bool {
     let started = pool.started.load(Ordering::Relaxed);
     if started >= pool.allowed()
         || pool
@@ -82,17 +106,18 @@ fn start_worker<'s, 'e>(pool: &'e Pool<'e, '_>, scope: &'s Scope<'s, 'e>) -> boo
     {
         return false;
     }
-    let spawned = threads::spawn_worker(scope, move || work(pool, Some(scope)));
-    if spawned.is_err() {
+    let started = pool.threads.as_ref().is_some_and(Threads::start_one);
+    if !started {
         // Out of threads: those already running finish the walk.
         pool.started.fetch_sub(1, Ordering::Relaxed);
         return false;
     }
+    scope.spawn(move |scope| work(pool, Some(scope)));
     true
 }
 
 /// Starts a worker when a directory waits that no idle worker will take.
-fn grow<'s, 'e>(pool: &'e Pool<'e, '_>, scope: &'s Scope<'s, 'e>) {
+fn grow<'s>(pool: &'s Pool<'s, '_>, scope: &Scope<'s>) {
     if pool.started.load(Ordering::Relaxed) < pool.allowed() && pool.queue.wants_worker() {
         start_worker(pool, scope);
     }
@@ -110,7 +135,7 @@ impl Drop for Held<'_> {
     }
 }
 
-fn work<'s, 'e>(pool: &'e Pool<'e, '_>, scope: Option<&'s Scope<'s, 'e>>) {
+fn work<'s>(pool: &'s Pool<'s, '_>, scope: Option<&Scope<'s>>) {
     let walker = pool.walker;
     let queue = &pool.queue;
     let mut buf: Vec<MaybeUninit<u8>> = dirent_buffer();

@@ -92,14 +92,51 @@ struct State {
     open: bool,
     /// Workers waiting for a job.
     idle: usize,
+    /// Workers waiting for the output to catch up.
+    held: usize,
     /// A held-back worker is looking at the clock; the others held back
-    /// sleep until it wakes one.
+    /// sleep until it passes the turn on.
     polling: bool,
+    /// Idle workers woken and not yet back at the lock: each will take a
+    /// job, so no other need be woken for it.
+    woken: usize,
+}
+
+impl State {
+    /// Counts `n` more idle workers as woken, as many as are asleep;
+    /// returns how many that is.
+    fn wake(&mut self, n: usize) -> usize {
+        let n = n.min(self.idle - self.woken);
+        self.woken += n;
+        n
+    }
+
+    /// Wakes as many idle workers as jobs wait beyond those the workers
+    /// already woken will take. Busy workers are not counted on: one may
+    /// stay on a large directory, or wait on a slow disk, for long.
+    fn wake_for_the_rest(&mut self) -> usize {
+        self.wake(self.heap.len().saturating_sub(self.woken))
+    }
+
+    /// Whether held-back workers sleep with none looking at the clock.
+    fn none_polling(&self) -> bool {
+        self.held > 0 && !self.polling
+    }
+
+    /// An idle worker is back from waiting, woken or not.
+    fn back(&mut self) {
+        self.idle -= 1;
+        self.woken = self.woken.saturating_sub(1);
+    }
 }
 
 pub(crate) struct Queue {
     state: Mutex<State>,
+    /// Where idle workers wait for jobs.
     ready: Condvar,
+    /// Where held-back workers wait, apart from the idle ones: a job added
+    /// wakes an idle worker, never one that could not take it.
+    held_back: Condvar,
 }
 
 impl Queue {
@@ -110,9 +147,12 @@ impl Queue {
                 busy: 0,
                 open: true,
                 idle: 0,
+                held: 0,
                 polling: false,
+                woken: 0,
             }),
             ready: Condvar::new(),
+            held_back: Condvar::new(),
         }
     }
 
@@ -120,24 +160,37 @@ impl Queue {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Adds jobs.
+    /// Adds jobs, and wakes an idle worker for each job that no worker
+    /// already woken will take: a wake costs a futex call on both sides,
+    /// and std's condition variable calls the kernel on every
+    /// notification, whether or not anyone sleeps.
     pub fn push(&self, jobs: impl IntoIterator<Item = Job>) {
         let mut state = self.lock();
         let before = state.heap.len();
         state.heap.extend(jobs.into_iter().map(Queued));
-        let added = state.heap.len() - before;
+        if state.heap.len() == before {
+            return;
+        }
+        let n = state.wake_for_the_rest();
         drop(state);
-        match added {
-            0 => {}
-            1 => self.ready.notify_one(),
-            _ => self.ready.notify_all(),
+        self.notify(n);
+    }
+
+    fn notify(&self, n: usize) {
+        for _ in 0..n {
+            self.ready.notify_one();
         }
     }
 
     /// No more operands will be added.
     pub fn close(&self) {
-        self.lock().open = false;
-        self.ready.notify_all();
+        let mut state = self.lock();
+        state.open = false;
+        let idle = state.idle;
+        drop(state);
+        if idle > 0 {
+            self.ready.notify_all();
+        }
     }
 
     /// Waits for the first job in order; None when the walk is over (no
@@ -156,10 +209,10 @@ impl Queue {
         }
         loop {
             if state.busy > 0 && state.heap.peek().is_some_and(|q| hold_back(&q.0)) {
-                state.idle += 1;
+                state.held += 1;
                 if state.polling {
                     state = self
-                        .ready
+                        .held_back
                         .wait(state)
                         .unwrap_or_else(PoisonError::into_inner);
                 } else {
@@ -167,36 +220,46 @@ impl Queue {
                     // no one here.
                     state.polling = true;
                     state = self
-                        .ready
+                        .held_back
                         .wait_timeout(state, HOLD_BACK_POLL)
                         .unwrap_or_else(PoisonError::into_inner)
                         .0;
                     state.polling = false;
                 }
-                state.idle -= 1;
+                state.held -= 1;
                 continue;
             }
+            // Leaving the held-back workers with no one polling, this one
+            // hands the turn on.
+            let pass_on = state.none_polling();
             if let Some(Queued(job)) = state.heap.pop() {
                 state.busy += 1;
-                // A worker that slept while another polled may have work.
-                let more = !state.heap.is_empty() && state.idle > 0;
+                let more = state.wake_for_the_rest();
                 drop(state);
-                if more {
-                    self.ready.notify_one();
+                self.notify(more);
+                if pass_on {
+                    self.held_back.notify_one();
                 }
                 return Some(job);
             }
             if state.busy == 0 && !state.open {
+                let waiting = state.idle + state.held;
                 drop(state);
-                self.ready.notify_all();
+                if waiting > 0 {
+                    self.ready.notify_all();
+                    self.held_back.notify_all();
+                }
                 return None;
+            }
+            if pass_on {
+                self.held_back.notify_one();
             }
             state.idle += 1;
             state = self
                 .ready
                 .wait(state)
                 .unwrap_or_else(PoisonError::into_inner);
-            state.idle -= 1;
+            state.back();
         }
     }
 
@@ -204,7 +267,7 @@ impl Queue {
     /// would have something to do.
     pub fn wants_worker(&self) -> bool {
         let state = self.lock();
-        state.heap.len() > state.idle
+        state.heap.len() > state.idle + state.held
     }
 
     /// Whether a worker waits for a job: work queued now is taken at once.
@@ -216,6 +279,7 @@ impl Queue {
     pub fn abandon(&self) {
         self.lock().busy -= 1;
         self.ready.notify_all();
+        self.held_back.notify_all();
     }
 }
 

@@ -3,13 +3,14 @@
 //! depth follows the tree's.
 
 use super::{Walker, dirent_buffer};
+use crate::config::Operand;
 
-/// Walks the operands in order on the calling thread.
-pub fn walk_sequential(walker: &Walker) {
+/// Walks `operands` in order on the calling thread.
+pub fn walk_sequential(walker: &Walker, operands: impl Iterator<Item = Operand>) {
     let mut buf = dirent_buffer();
     let mut stack = Vec::new();
     let mut children = Vec::new();
-    for (index, operand) in crate::operands::operands(walker.config()).enumerate() {
+    for (index, operand) in operands.enumerate() {
         if walker.cancel().is_cancelled() {
             break;
         }

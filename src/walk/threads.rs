@@ -2,12 +2,12 @@
 //! address space (`ulimit -v`) every thread's stack counts against the
 //! limit, and glibc's per-thread malloc arenas reserve 64 MiB each: with
 //! the default 2 MiB stacks and as many threads as the tuner allows, the
-//! stacks took the room the heap needed and malloc aborted the run. GNU du
-//! walks in such limits, so cdu starts fewer and smaller threads there and
-//! never gives up for want of one.
+//! stacks would take the room the heap needs. GNU du walks in such
+//! limits, so cdu starts fewer and smaller threads there and never gives
+//! up for want of one.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::{Scope, ScopedJoinHandle};
+use std::thread::{JoinHandle, Scope, ScopedJoinHandle};
 
 /// Stack of each worker. The walk keeps its depth on the heap (a chain of
 /// directory handles, an explicit stack), so a worker needs little stack,
@@ -149,11 +149,29 @@ pub fn spawn_scoped<'s, 'e, T: Send + 's>(
     spawn_with(scope, stacks, f)
 }
 
-/// Starts a worker of the parallel walk, on a small stack, smaller still
-/// if that cannot be had.
-pub fn spawn_worker<'s, 'e, T: Send + 's>(
-    scope: &'s Scope<'s, 'e>,
-    f: impl FnOnce() -> T + Send + 's,
-) -> std::io::Result<ScopedJoinHandle<'s, T>> {
-    spawn_with(scope, &[WORKER_STACK, 64 << 10], f)
+/// Starts a thread of the parallel walk's pool, on a small stack, smaller
+/// still if that cannot be had.
+pub fn spawn_worker(f: impl FnOnce() + Send + 'static) -> std::io::Result<JoinHandle<()>> {
+    // Held apart from each try, as in `spawn_with`.
+    let slot = Arc::new(Mutex::new(Some(f)));
+    let mut failed = None;
+    for stack in [WORKER_STACK, 64 << 10] {
+        let slot = slot.clone();
+        let started = std::thread::Builder::new()
+            .name("cdu-walk".into())
+            .stack_size(stack)
+            .spawn(move || {
+                let f = slot
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take()
+                    .expect("only the thread that started runs the work");
+                f()
+            });
+        match started {
+            Ok(handle) => return Ok(handle),
+            Err(e) => failed = Some(e),
+        }
+    }
+    Err(failed.expect("tried at least once"))
 }
