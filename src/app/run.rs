@@ -30,6 +30,7 @@ use crate::stream::Sink;
 /// Runs `cdu` with the process's arguments and environment.
 pub fn main() -> ExitStatus {
     crate::walk::small_stacks_under_a_limit();
+    crate::walk::limit_malloc_arenas();
     let mut args = std::env::args_os();
     message::set_program(args.next());
     let args: Vec<_> = args.collect();

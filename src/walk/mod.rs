@@ -45,7 +45,9 @@ pub use fs_kind::FsKind;
 pub use live::{Live, PUBLISH_EVERY};
 pub use parallel::walk_parallel;
 pub use sequential::walk_sequential;
-pub use threads::{address_space_limited, small_stacks_under_a_limit, spawn_scoped};
+pub use threads::{
+    address_space_limited, limit_malloc_arenas, small_stacks_under_a_limit, spawn_scoped,
+};
 
 use std::ffi::CStr;
 use std::mem::MaybeUninit;

@@ -44,7 +44,6 @@ pub fn walk_parallel(
     plan: Plan,
     operands: impl Iterator<Item = Operand>,
 ) -> usize {
-    threads::limit_malloc_arenas();
     let room = threads::workers_that_fit();
     let pool = Pool {
         walker,

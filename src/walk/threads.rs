@@ -72,6 +72,9 @@ fn address_space_used() -> Option<usize> {
 /// million-file tree: 833 ms against 843 ms), and under an address-space
 /// limit one, which reserves nothing more. A MALLOC_ARENA_MAX the user set
 /// is left alone.
+///
+/// The program calls it once at its start: a library that links cdu keeps
+/// its own malloc settings.
 pub fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
@@ -138,7 +141,6 @@ pub fn spawn_scoped<'s, 'e, T: Send + 's>(
     scope: &'s Scope<'s, 'e>,
     f: impl FnOnce() -> T + Send + 's,
 ) -> std::io::Result<ScopedJoinHandle<'s, T>> {
-    limit_malloc_arenas();
     // Under an address-space limit a 2 MiB stack that can be had may still
     // leave the heap too little room, so the walk starts on a small one:
     // its depth is kept on the heap, and 256 KiB is half a worker's.
