@@ -170,6 +170,11 @@ pub struct Config {
     pub export: Option<std::ffi::OsString>,
     /// `--import=FILE`: read a saved scan instead of walking (`-`: stdin).
     pub import: Option<std::ffi::OsString>,
+    /// `--import` given more than once: every part of a sharded scan, to
+    /// be merged (`import` then holds the first).
+    pub parts: Vec<std::ffi::OsString>,
+    /// `--shard=K/N`: walk shard K of N and save it with `--export`.
+    pub shard: Option<crate::shard::ShardId>,
     pub view: View,
     /// `--rows=N`: the most rows a tree may take; by default the
     /// terminal's height, or 40 when stdout is not a terminal.
@@ -235,6 +240,8 @@ impl Config {
             json: false,
             export: None,
             import: None,
+            parts: Vec::new(),
+            shard: None,
             view: View::Du,
             rows: None,
             width: None,

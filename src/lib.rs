@@ -29,6 +29,7 @@ pub mod profile;
 pub mod progress;
 pub mod quote;
 pub mod run;
+pub mod shard;
 pub mod size;
 pub mod stdio_state;
 pub mod stream;

@@ -182,6 +182,15 @@ fn save_export(
 /// Scans (or imports) and prints as `config` says: results stream to
 /// stdout as the scan completes them.
 pub fn run(config: &Config) -> ExitStatus {
+    // A shard walks with the other shards' subtrees left out.
+    let (sharded, mut part) = match config.shard {
+        Some(id) => {
+            let (walk, marks) = crate::shard::prepare(config, id);
+            (Some(walk), Some(marks))
+        }
+        None => (None, None),
+    };
+    let config = sharded.as_ref().unwrap_or(config);
     let export_out = match open_export(config) {
         Ok(out) => out,
         Err(status) => return status,
@@ -223,9 +232,12 @@ pub fn run(config: &Config) -> ExitStatus {
     });
     let bar = progress.as_ref().and_then(Progress::live_bar);
     let dash = Some(std::ffi::OsStr::new("-"));
-    let out: Box<dyn Write> = if config.export.as_deref() == dash || config.html.as_deref() == dash
+    let out: Box<dyn Write> = if config.export.as_deref() == dash
+        || config.html.as_deref() == dash
+        || config.shard.is_some()
     {
-        // The export or the page takes stdout's place.
+        // The export or the page takes stdout's place; a shard's lines
+        // would be those of a part of the tree, and print nothing.
         Box::new(io::sink())
     } else {
         Box::new(AroundBar::new(stdio_state::stdout(), bar.clone(), true))
@@ -241,7 +253,7 @@ pub fn run(config: &Config) -> ExitStatus {
         (None, View::Tree) => Box::new(TreeView::new(config, screen(config), out, err)),
         (None, View::Top(n)) => Box::new(TopView::new(config, n, out, err)),
     };
-    let mut export = export_out.map(|out| NcduWriter::new(config, out));
+    let mut export = export_out.map(|out| NcduWriter::with_part(config, out, part.take()));
     let start = Instant::now();
     let mut recorded = None;
     let outcome = {
@@ -279,6 +291,15 @@ pub fn run(config: &Config) -> ExitStatus {
         let mut tally = OperandTotals::new(both);
         let sink: &mut dyn Sink = &mut tally;
         let outcome = match &config.import {
+            Some(file) if !config.parts.is_empty() || crate::shard::merge::is_part(file) => {
+                let one = [file.clone()];
+                let parts = if config.parts.is_empty() {
+                    &one[..]
+                } else {
+                    &config.parts
+                };
+                crate::shard::merge::merge_files(config, parts, sink)
+            }
             Some(file) => crate::input::import::import_file(config, file, sink),
             None => Ok(match &mut progress {
                 Some(progress) => {

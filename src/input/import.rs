@@ -263,6 +263,13 @@ impl<R: Read> Reader<'_, R> {
                 b"hlnkc" => f.hlnkc = self.lex.boolean()?,
                 b"read_error" => f.read_error = self.lex.boolean()?,
                 b"notreg" => f.notreg = self.lex.boolean()?,
+                b"cdu_shard" => {
+                    let shard = self.lex.number()?;
+                    return self.lex.fault(format!(
+                        "the place of shard {shard}'s subtree: this is one part of a sharded \
+                         scan, read only with every other part, each given with --import"
+                    ));
+                }
                 b"excluded" => {
                     f.excluded = match self.lex.peek()? {
                         Some(b'"') => {

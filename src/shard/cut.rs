@@ -1,0 +1,257 @@
+//! Where a scan is cut. Every shard reads the top of the tree the same
+//! way and comes to the same cut without talking to the others: the
+//! directories read are sorted by name, the subtrees' sizes are estimated
+//! from the same reads, and the subtrees are dealt to the shards by a
+//! fixed rule.
+//!
+//! The cut starts with the operand's subdirectories. The subtree that
+//! looks largest is split (its directory joins the skeleton, walked by
+//! every shard, and its subdirectories become subtrees) until none is
+//! more than a quarter of a shard's share, or none can be split, or a
+//! bound on the directories read is met. A subtree's size is estimated
+//! by Knuth's probes: a few descents from its directory, each into one
+//! subdirectory chosen by a hash of its path, each level's entries
+//! weighted by the fan-outs above it. Each probe reads one directory a
+//! level, so the pre-walk costs a small multiple of the shards times the
+//! depth, not the tree. The subtrees are then dealt largest first, each
+//! to the shard holding the least so far (shard 1 starts with the
+//! skeleton's own entries, which it alone saves).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+
+use crate::config::Config;
+use crate::path::join_path;
+
+/// Descents per estimated subtree.
+const PROBES: u64 = 8;
+/// How deep a probe goes at most.
+const PROBE_DEPTH: usize = 64;
+/// How many directories may be split per shard.
+const SPLITS_PER_SHARD: usize = 64;
+
+/// A scan's cut.
+#[derive(Debug, Default)]
+pub struct Cut {
+    /// The directories every shard walks, as printed (the operand first).
+    pub skeleton: BTreeSet<Vec<u8>>,
+    /// Each subtree below the skeleton, by printed path: its shard and
+    /// its estimated entries.
+    pub subtrees: BTreeMap<Vec<u8>, (u32, f64)>,
+    /// The skeleton's own entries (shard 1 saves them).
+    pub skeleton_entries: u64,
+    /// What identifies the cut, so that parts cut differently are
+    /// refused.
+    pub hash: u64,
+}
+
+impl Cut {
+    /// The estimated entries of each shard, for the benchmark.
+    pub fn loads(&self, n: u32) -> Vec<f64> {
+        let mut loads = vec![0.0; n as usize];
+        if let Some(first) = loads.first_mut() {
+            *first = self.skeleton_entries as f64;
+        }
+        for (shard, est) in self.subtrees.values() {
+            loads[*shard as usize - 1] += est;
+        }
+        loads
+    }
+}
+
+/// One directory as the pre-walk read it.
+struct Listing {
+    entries: u64,
+    /// Its subdirectories' names, sorted.
+    subdirs: Vec<Vec<u8>>,
+}
+
+struct PreWalk<'c> {
+    config: &'c Config,
+    root_dev: Option<u64>,
+    read: BTreeMap<Vec<u8>, Listing>,
+}
+
+impl PreWalk<'_> {
+    /// Reads `dir` once: what fails to be read is an empty directory,
+    /// as it costs its shard one entry.
+    fn listing(&mut self, dir: &[u8]) -> &Listing {
+        if !self.read.contains_key(dir) {
+            let listing = self.read_dir(dir);
+            self.read.insert(dir.to_vec(), listing);
+        }
+        &self.read[dir]
+    }
+
+    fn read_dir(&self, dir: &[u8]) -> Listing {
+        let mut listing = Listing {
+            entries: 0,
+            subdirs: Vec::new(),
+        };
+        let Ok(entries) = std::fs::read_dir(OsStr::from_bytes(dir)) else {
+            return listing;
+        };
+        let mut path = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            path.clear();
+            path.extend_from_slice(dir);
+            join_path(&mut path, name.as_bytes());
+            // Left out by a pattern: the walk does not look at it either.
+            if self.config.excludes.matches(&path) {
+                continue;
+            }
+            listing.entries += 1;
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if !is_dir {
+                continue;
+            }
+            if let Some(root_dev) = self.root_dev {
+                // With -x, a mount below is a skipped entry, not a subtree.
+                match entry.metadata() {
+                    Ok(m) if m.dev() == root_dev => {}
+                    _ => continue,
+                }
+            }
+            listing.subdirs.push(name.as_bytes().to_vec());
+        }
+        listing.subdirs.sort();
+        listing
+    }
+
+    /// Knuth's estimate of the entries in the subtree of `dir`, itself
+    /// included.
+    fn estimate(&mut self, dir: &[u8]) -> f64 {
+        let mut sum = 0.0;
+        for probe in 0..PROBES {
+            let mut weight = 1.0;
+            let mut entries = 1.0;
+            let mut at = dir.to_vec();
+            for _ in 0..PROBE_DEPTH {
+                let listing = self.listing(&at);
+                entries += weight * listing.entries as f64;
+                if listing.subdirs.is_empty() {
+                    break;
+                }
+                weight *= listing.subdirs.len() as f64;
+                let pick = (fnv(&at, probe) % listing.subdirs.len() as u64) as usize;
+                let name = listing.subdirs[pick].clone();
+                join_path(&mut at, &name);
+            }
+            sum += entries;
+        }
+        sum / PROBES as f64
+    }
+}
+
+/// FNV-1a of `bytes` after `seed`: the same in every process and build.
+fn fnv(bytes: &[u8], seed: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in seed.to_le_bytes().iter().chain(bytes) {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Cuts the tree of `root` (as printed) into `n` shards.
+pub fn cut(config: &Config, root: &[u8], n: u32) -> Cut {
+    let mut cut = Cut::default();
+    let root_meta = std::fs::metadata(OsStr::from_bytes(root));
+    let is_dir = root_meta.as_ref().is_ok_and(std::fs::Metadata::is_dir);
+    if n > 1 && is_dir {
+        let root_dev = root_meta
+            .ok()
+            .filter(|_| config.one_file_system)
+            .map(|m| m.dev());
+        let mut walk = PreWalk {
+            config,
+            root_dev,
+            read: BTreeMap::new(),
+        };
+        split(&mut walk, &mut cut, root, n);
+    }
+    deal(&mut cut, n);
+    cut.hash = hash(&cut, n);
+    cut
+}
+
+/// Splits the largest subtree until the cut is fine enough.
+fn split(walk: &mut PreWalk, cut: &mut Cut, root: &[u8], n: u32) {
+    // Subtrees by estimate; those that cannot be split leave this map.
+    let mut open: BTreeMap<Vec<u8>, f64> = BTreeMap::new();
+    let add_dir =
+        |walk: &mut PreWalk, cut: &mut Cut, open: &mut BTreeMap<Vec<u8>, f64>, dir: &[u8]| {
+            cut.skeleton.insert(dir.to_vec());
+            let listing = walk.listing(dir);
+            // Its own entry and its non-directories.
+            cut.skeleton_entries += 1 + listing.entries - listing.subdirs.len() as u64;
+            let subdirs = listing.subdirs.clone();
+            let mut path = Vec::new();
+            for name in subdirs {
+                path.clear();
+                path.extend_from_slice(dir);
+                join_path(&mut path, &name);
+                let est = walk.estimate(&path);
+                cut.subtrees.insert(path.clone(), (0, est));
+                open.insert(path.clone(), est);
+            }
+        };
+    add_dir(walk, cut, &mut open, root);
+    for _ in 0..SPLITS_PER_SHARD * n as usize {
+        let total: f64 =
+            cut.skeleton_entries as f64 + cut.subtrees.values().map(|s| s.1).sum::<f64>();
+        // The largest, the first by name among equals.
+        let Some((dir, est)) = open
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(d, e)| (d.clone(), *e))
+        else {
+            break;
+        };
+        if est <= total / (4.0 * f64::from(n)) {
+            break;
+        }
+        open.remove(&dir);
+        if walk.listing(&dir).subdirs.is_empty() {
+            continue;
+        }
+        cut.subtrees.remove(&dir);
+        add_dir(walk, cut, &mut open, &dir);
+    }
+}
+
+/// Deals the subtrees to the shards: largest first, each to the shard
+/// with the least so far (the lowest number among equals).
+fn deal(cut: &mut Cut, n: u32) {
+    let mut order: Vec<(Vec<u8>, f64)> = cut
+        .subtrees
+        .iter()
+        .map(|(p, (_, e))| (p.clone(), *e))
+        .collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut loads = vec![0.0; n as usize];
+    loads[0] = cut.skeleton_entries as f64;
+    for (path, est) in order {
+        let (least, _) = loads
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(b.1).then_with(|| a.0.cmp(&b.0)))
+            .expect("at least one shard");
+        loads[least] += est;
+        cut.subtrees.get_mut(&path).expect("listed").0 = least as u32 + 1;
+    }
+}
+
+fn hash(cut: &Cut, n: u32) -> u64 {
+    let mut h = fnv(&n.to_le_bytes(), 0);
+    for dir in &cut.skeleton {
+        h = fnv(dir, h ^ 1);
+    }
+    for (path, (shard, _)) in &cut.subtrees {
+        h = fnv(path, h ^ u64::from(*shard) << 1);
+    }
+    h
+}
