@@ -167,6 +167,7 @@ fn save_export(
         kept("nothing was scanned");
         return ExitStatus::Failure;
     }
+    export.end_part(summary.counts.entries);
     if let Err(e) = export.finish() {
         return match to_file {
             true => unwritten(FileError::from_io(&e)),
@@ -291,14 +292,8 @@ pub fn run(config: &Config) -> ExitStatus {
         let mut tally = OperandTotals::new(both);
         let sink: &mut dyn Sink = &mut tally;
         let outcome = match &config.import {
-            Some(file) if !config.parts.is_empty() || crate::shard::merge::is_part(file) => {
-                let one = [file.clone()];
-                let parts = if config.parts.is_empty() {
-                    &one[..]
-                } else {
-                    &config.parts
-                };
-                crate::shard::merge::merge_files(config, parts, sink)
+            Some(_) if !config.parts.is_empty() => {
+                crate::shard::merge::merge_files(config, &config.parts, sink)
             }
             Some(file) => crate::input::import::import_file(config, file, sink),
             None => Ok(match &mut progress {

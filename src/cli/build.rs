@@ -274,7 +274,14 @@ pub(super) fn build(
     config.json = cli.json;
     config.export = cli.export.clone();
     config.import = cli.import.first().cloned();
-    if cli.import.len() > 1 {
+    // Parts of a sharded scan are merged, even one alone (which is
+    // either the whole scan, cut in one, or refused as incomplete).
+    if cli.import.len() > 1
+        || cli
+            .import
+            .first()
+            .is_some_and(|f| crate::shard::merge::is_part(f))
+    {
         config.parts = cli.import.clone();
     }
     config.diff = cli.diff.clone();
@@ -330,7 +337,7 @@ pub(super) fn build(
         return Err(true);
     }
     if let Some(value) = &cli.shard {
-        shard_option(&mut config, &cli, value, diag)?;
+        shard_option(&mut config, value, diag)?;
     }
     if config.import.is_some() {
         if config.parts.is_empty() && config.time.is_some_and(|t| t != TimeKind::Modification) {
@@ -433,7 +440,6 @@ fn html_options(config: &Config, diag: &mut Diagnostics) -> Result<(), bool> {
 /// that part, and `%r` in its name becomes the shard's number.
 fn shard_option(
     config: &mut Config,
-    cli: &Cli,
     value: &std::ffi::OsStr,
     diag: &mut Diagnostics,
 ) -> Result<(), bool> {
@@ -459,9 +465,6 @@ fn shard_option(
             "--shard cannot be used with --dereference: a directory reached through \
              links could be walked by two shards",
         );
-    }
-    if cli.files.len() > 1 || cli.files0_from.is_some() {
-        return refuse(diag, "--shard cuts one tree: name one FILE");
     }
     let id = match crate::shard::ShardId::parse(value.as_bytes(), &|name| std::env::var_os(name)) {
         Ok(id) => id,

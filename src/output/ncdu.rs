@@ -80,6 +80,9 @@ pub struct NcduWriter<'c, W: Write> {
     root_dev: Option<u64>,
     /// Set when the export is a part of a sharded scan.
     part: Option<PartMarks>,
+    /// The entries the part's walk scanned, not counting those every
+    /// shard scans but shard 1 (see [`NcduWriter::end_part`]).
+    part_entries: u64,
 }
 
 /// How much is gathered before it is written.
@@ -116,6 +119,7 @@ impl<'c, W: Write> NcduWriter<'c, W> {
             started: false,
             root_dev: None,
             part,
+            part_entries: 0,
         }
     }
 
@@ -136,8 +140,22 @@ impl<'c, W: Write> NcduWriter<'c, W> {
         self.out
     }
 
+    /// Notes that the part's walk finished having scanned `scanned`
+    /// entries: the record that ends a part says how many are its own,
+    /// so that the merge counts what one walk would.
+    pub fn end_part(&mut self, scanned: u64) {
+        if let Some(part) = &self.part {
+            let shared = match part.header.k {
+                1 => 0,
+                _ => 1 + part.cut.skeleton_names,
+            };
+            self.part_entries = scanned.saturating_sub(shared);
+        }
+    }
+
     /// Ends the document and flushes it; writes nothing if there is no
-    /// root.
+    /// root. A part ends with a record that says it is whole (a stopped
+    /// shard's part, never closed, has none).
     pub fn finish(&mut self) -> io::Result<()> {
         if !self.started {
             self.buf.clear();
@@ -147,6 +165,13 @@ impl<'c, W: Write> NcduWriter<'c, W> {
             self.close_object();
             self.open.pop();
             self.buf.push(b']');
+        }
+        if self.part.is_some() {
+            let _ = write!(
+                self.buf,
+                ",\n{{\"cdu_shard_end\":{{\"entries\":{}}}}}",
+                self.part_entries
+            );
         }
         self.buf.extend_from_slice(b"]\n");
         self.out.write_all(&self.buf)?;

@@ -42,6 +42,9 @@ pub struct Cut {
     pub subtrees: BTreeMap<Vec<u8>, (u32, f64)>,
     /// The skeleton's own entries (shard 1 saves them).
     pub skeleton_entries: u64,
+    /// The names read in the skeleton's directories, which every shard
+    /// reads and counts as entries scanned.
+    pub skeleton_names: u64,
     /// What identifies the cut, so that parts cut differently are
     /// refused.
     pub hash: u64,
@@ -64,6 +67,9 @@ impl Cut {
 /// One directory as the pre-walk read it.
 struct Listing {
     entries: u64,
+    /// Every name read, those left out by a pattern too (as the walk
+    /// counts them).
+    names: u64,
     /// Its subdirectories' names, sorted.
     subdirs: Vec<Vec<u8>>,
 }
@@ -88,6 +94,7 @@ impl PreWalk<'_> {
     fn read_dir(&self, dir: &[u8]) -> Listing {
         let mut listing = Listing {
             entries: 0,
+            names: 0,
             subdirs: Vec::new(),
         };
         let Ok(entries) = std::fs::read_dir(OsStr::from_bytes(dir)) else {
@@ -99,6 +106,7 @@ impl PreWalk<'_> {
             path.clear();
             path.extend_from_slice(dir);
             join_path(&mut path, name.as_bytes());
+            listing.names += 1;
             // Left out by a pattern: the walk does not look at it either.
             if self.config.excludes.matches(&path) {
                 continue;
@@ -188,6 +196,7 @@ fn split(walk: &mut PreWalk, cut: &mut Cut, root: &[u8], n: u32) {
             let listing = walk.listing(dir);
             // Its own entry and its non-directories.
             cut.skeleton_entries += 1 + listing.entries - listing.subdirs.len() as u64;
+            cut.skeleton_names += listing.names;
             let subdirs = listing.subdirs.clone();
             let mut path = Vec::new();
             for name in subdirs {

@@ -38,7 +38,7 @@ pub fn is_part(file: &OsStr) -> bool {
     let Ok(f) = File::open(file) else {
         return false;
     };
-    matches!(PartReader::open(BufReader::new(f)), Ok(Some(p)) if p.header.n > 1)
+    matches!(PartReader::open(BufReader::new(f)), Ok(Some(_)))
 }
 
 /// Why the merge stopped.
@@ -125,15 +125,15 @@ pub fn merge_files(
         .map(|(i, _)| (i + 1).to_string())
         .collect();
     if !missing.is_empty() {
-        let which = if missing.len() == 1 {
-            "shard"
+        let (which, is) = if missing.len() == 1 {
+            ("the part of shard", "is")
         } else {
-            "shards"
+            ("the parts of shards", "are")
         };
         return Err(refuse(
             b"--import",
             format!(
-                "the part of {which} {} of {} is missing: every part of the scan is needed",
+                "{which} {} of {} {is} missing: every part of the scan is needed",
                 missing.join(", "),
                 header.n
             ),
@@ -226,8 +226,9 @@ impl Merger<'_> {
         if done.is_err() {
             return Ok(done);
         }
-        // Every other part must have nothing left but the skeleton.
-        for j in 1..self.parts.len() {
+        // Shard 1's part has its end record left, every other part
+        // nothing but the skeleton and that record.
+        for j in 0..self.parts.len() {
             loop {
                 let item = self.next(j)?;
                 match item {
@@ -240,6 +241,8 @@ impl Merger<'_> {
                 }
             }
         }
+        // The entries scanned: as the shards counted them.
+        self.counts.entries = self.parts.iter().filter_map(|p| p.scanned).sum();
         Ok(Ok(()))
     }
 

@@ -58,6 +58,9 @@ pub struct PartReader<R: Read> {
     ends: Vec<usize>,
     /// The next thing is an entry (not a ',' or a ']').
     at_entry: bool,
+    /// The entries the shard scanned, from the record that ends a whole
+    /// part.
+    pub scanned: Option<u64>,
     done: bool,
 }
 
@@ -81,6 +84,7 @@ impl<R: Read> PartReader<R> {
             path: Vec::new(),
             ends: Vec::new(),
             at_entry: true,
+            scanned: None,
             done: false,
         }))
     }
@@ -111,10 +115,17 @@ impl<R: Read> PartReader<R> {
         }
         if !self.at_entry {
             if self.ends.is_empty() {
-                // The root was a file, or is closed: the document ends.
+                // The root was a file, or is closed: the record of a
+                // finished shard, and the document's end.
                 while self.lex.peek()? == Some(b',') {
                     self.lex.take();
-                    self.lex.skip_value()?;
+                    self.end_record()?;
+                }
+                if self.scanned.is_none() {
+                    return self.lex.fault(
+                        "the part ends without the record of a finished shard \
+                         (its shard was stopped, or it was cut short)",
+                    );
                 }
                 self.lex.expect(b']', "']' at the end of the export")?;
                 self.done = true;
@@ -163,6 +174,53 @@ impl<R: Read> PartReader<R> {
             Ok(Some(Item::Dir(entry)))
         } else {
             Ok(Some(Item::File(entry)))
+        }
+    }
+
+    /// `{"cdu_shard_end":{"entries":N}}`, or a value of another program.
+    fn end_record(&mut self) -> Result<(), Fault> {
+        if self.lex.peek()? != Some(b'{') {
+            return self.lex.skip_value();
+        }
+        self.lex.take();
+        let mut key = Vec::new();
+        if self.lex.peek()? == Some(b'}') {
+            self.lex.take();
+            return Ok(());
+        }
+        loop {
+            self.lex.string(&mut key)?;
+            self.lex.expect(b':', "':' after a key")?;
+            if key == b"cdu_shard_end" {
+                self.lex.expect(b'{', "the record of a finished shard")?;
+                loop {
+                    self.lex.string(&mut key)?;
+                    self.lex.expect(b':', "':' after a key")?;
+                    if key == b"entries" {
+                        self.scanned = Some(self.lex.number()?);
+                    } else {
+                        self.lex.skip_value()?;
+                    }
+                    match self.lex.peek()? {
+                        Some(b',') => self.lex.take(),
+                        Some(b'}') => {
+                            self.lex.take();
+                            break;
+                        }
+                        _ => return self.lex.fault("expected ',' or '}' in the end record"),
+                    }
+                }
+            } else {
+                self.lex.skip_value()?;
+            }
+            match self.lex.peek()? {
+                Some(b',') => self.lex.take(),
+                Some(b'}') => {
+                    self.lex.take();
+                    return Ok(());
+                }
+                _ => return self.lex.fault("expected ',' or '}' after the root"),
+            }
         }
     }
 
@@ -251,7 +309,7 @@ impl<R: Read> PartReader<R> {
 }
 
 /// The metadata object; the part's header if it has one.
-fn read_metadata<R: Read>(lex: &mut Lexer<R>) -> Result<Option<Header>, Fault> {
+pub fn read_metadata<R: Read>(lex: &mut Lexer<R>) -> Result<Option<Header>, Fault> {
     let mut key = Vec::new();
     let mut header = None;
     lex.expect(b'{', "the metadata object")?;
