@@ -297,6 +297,11 @@ fn main() {
         slurm_variables_start_the_shards,
     );
     suite.add(
+        "a_root_that_is_a_file_or_cannot_be_read",
+        &[premise::unprivileged()],
+        a_root_that_is_a_file_or_cannot_be_read,
+    );
+    suite.add(
         "mpirun_starts_the_shards",
         &[premise::program("mpirun", "openmpi-bin")],
         mpirun_starts_the_shards,
@@ -802,4 +807,41 @@ fn mpirun_starts_the_shards() {
     let single = run(cwd, &os(&["-a", "-b", "root"]), &[], false);
     assert!(merged.status.success(), "{}", text(&merged.stderr));
     assert_eq!(text(&merged.stdout), text(&single.stdout));
+}
+
+fn a_root_that_is_a_file_or_cannot_be_read() {
+    let env = TestEnv::new("file f 5000\nfile locked/in 100\nmode locked 000\n");
+    let top = env.root().to_path_buf();
+    for (operand, args) in [
+        ("f", &["-a"][..]),
+        ("locked", &[]),
+        ("locked", &["-s", "--inodes"]),
+    ] {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let mut single_args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        single_args.push(operand.into());
+        let single = run(&top, &single_args, &[], true);
+        for n in [1, 3] {
+            let dir = top
+                .parent()
+                .expect("parent")
+                .join(format!("p-{operand}-{n}"));
+            std::fs::create_dir_all(&dir).expect("parts directory");
+            let mut parts = Vec::new();
+            for k in 1..=n {
+                let mut all = single_args.clone();
+                all.push(format!("--shard={k}/{n}").into());
+                let mut e = OsString::from("--export=");
+                e.push(dir.join("part-%r.json"));
+                all.push(e);
+                run(&top, &all, &[], true);
+                parts.push(dir.join(format!("part-{k}.json")));
+            }
+            let merged = merge(&top, &parts, &args);
+            let what = format!("{operand} {args:?} in {n}");
+            assert_eq!(text(&merged.stdout), text(&single.stdout), "{what}");
+            assert_eq!(text(&merged.stderr), text(&single.stderr), "{what}");
+            assert_eq!(merged.status.code(), single.status.code(), "{what}");
+        }
+    }
 }

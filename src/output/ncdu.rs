@@ -268,19 +268,26 @@ impl<'c, W: Write> NcduWriter<'c, W> {
     }
 
     /// Whether the entry at `path` is left out of this part: an entry of
-    /// the skeleton that shard 1's part holds, or not a directory.
+    /// the skeleton that shard 1's part holds (a directory's own error,
+    /// a non-directory not among this shard's runs of files).
     fn left_out(&self, path: &[u8], dir: bool) -> bool {
-        let Some(top) = self.open.last() else {
+        let (Some(top), Some(part)) = (self.open.last(), &self.part) else {
             return false;
         };
-        top.structure_only && (!dir || path.len() == top.path_len)
+        if !top.structure_only {
+            return false;
+        }
+        if path.len() == top.path_len {
+            return true;
+        }
+        !dir && part.cut.files.get(path) != Some(&part.header.k)
     }
 
-    /// The shard whose subtree `path` is, if another's.
+    /// The shard whose subtree or run of files `path` is in, if another's.
     fn other_shard(&self, path: &[u8]) -> Option<u32> {
         let part = self.part.as_ref()?;
-        let (shard, _) = part.cut.subtrees.get(path)?;
-        (*shard != part.header.k).then_some(*shard)
+        let shard = part.cut.shard_of(path)?;
+        (shard != part.header.k).then_some(shard)
     }
 
     fn flush_some(&mut self) -> io::Result<()> {
@@ -355,8 +362,18 @@ impl<W: Write> Sink for NcduWriter<'_, W> {
                     (Skip::Excluded, Some(shard)) => {
                         let _ = write!(
                             self.buf,
-                            ",\"excluded\":\"cdu_shard\",\"cdu_shard\":{shard}}}"
+                            ",\"excluded\":\"cdu_shard\",\"cdu_shard\":{shard}"
                         );
+                        // A file's place may stay empty: its shard met
+                        // the file under an earlier name.
+                        if self
+                            .part
+                            .as_ref()
+                            .is_some_and(|p| p.cut.files.contains_key(path))
+                        {
+                            self.buf.extend_from_slice(b",\"cdu_file\":true");
+                        }
+                        self.buf.push(b'}');
                     }
                     (Skip::Excluded, None) => {
                         self.buf.extend_from_slice(b",\"excluded\":\"pattern\"}");

@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::path::join_path;
 
 /// Descents per estimated subtree.
-const PROBES: u64 = 8;
+const PROBES: u64 = 16;
 /// How deep a probe goes at most.
 const PROBE_DEPTH: usize = 64;
 /// How many directories may be split per shard.
@@ -40,7 +40,12 @@ pub struct Cut {
     /// Each subtree below the skeleton, by printed path: its shard and
     /// its estimated entries.
     pub subtrees: BTreeMap<Vec<u8>, (u32, f64)>,
-    /// The skeleton's own entries (shard 1 saves them).
+    /// The files of the skeleton's directories, dealt in runs of names as
+    /// subtrees are (a directory of many files can be more than a
+    /// shard's share on its own): by printed path, the shard of each.
+    pub files: BTreeMap<Vec<u8>, u32>,
+    /// The skeleton's other entries: its directories, and what the
+    /// pre-walk did not see as a file (shard 1 saves them).
     pub skeleton_entries: u64,
     /// The names read in the skeleton's directories, which every shard
     /// reads and counts as entries scanned.
@@ -60,7 +65,18 @@ impl Cut {
         for (shard, est) in self.subtrees.values() {
             loads[*shard as usize - 1] += est;
         }
+        for shard in self.files.values() {
+            loads[*shard as usize - 1] += 1.0;
+        }
         loads
+    }
+
+    /// The shard whose subtree or run of files holds `path`, if any.
+    pub fn shard_of(&self, path: &[u8]) -> Option<u32> {
+        match self.subtrees.get(path) {
+            Some((shard, _)) => Some(*shard),
+            None => self.files.get(path).copied(),
+        }
     }
 }
 
@@ -72,6 +88,8 @@ struct Listing {
     names: u64,
     /// Its subdirectories' names, sorted.
     subdirs: Vec<Vec<u8>>,
+    /// Its other entries' names, sorted.
+    files: Vec<Vec<u8>>,
 }
 
 struct PreWalk<'c> {
@@ -96,6 +114,7 @@ impl PreWalk<'_> {
             entries: 0,
             names: 0,
             subdirs: Vec::new(),
+            files: Vec::new(),
         };
         let Ok(entries) = std::fs::read_dir(OsStr::from_bytes(dir)) else {
             return listing;
@@ -114,6 +133,7 @@ impl PreWalk<'_> {
             listing.entries += 1;
             let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
             if !is_dir {
+                listing.files.push(name.as_bytes().to_vec());
                 continue;
             }
             if let Some(root_dev) = self.root_dev {
@@ -126,6 +146,7 @@ impl PreWalk<'_> {
             listing.subdirs.push(name.as_bytes().to_vec());
         }
         listing.subdirs.sort();
+        listing.files.sort();
         listing
     }
 
@@ -144,7 +165,11 @@ impl PreWalk<'_> {
                     break;
                 }
                 weight *= listing.subdirs.len() as f64;
-                let pick = (fnv(&at, probe) % listing.subdirs.len() as u64) as usize;
+                // The probes are spread over the subdirectories, from a
+                // start that depends on the path: stratified, they miss
+                // fewer large subtrees than independent choices do.
+                let len = listing.subdirs.len() as u64;
+                let pick = ((fnv(&at, 0) + probe * len / PROBES) % len) as usize;
                 let name = listing.subdirs[pick].clone();
                 join_path(&mut at, &name);
             }
@@ -169,6 +194,10 @@ pub fn cut(config: &Config, root: &[u8], n: u32) -> Cut {
     let mut cut = Cut::default();
     let root_meta = std::fs::metadata(OsStr::from_bytes(root));
     let is_dir = root_meta.as_ref().is_ok_and(std::fs::Metadata::is_dir);
+    if n > 1 {
+        // Even a root that cannot be read is shard 1's to save.
+        cut.skeleton.insert(root.to_vec());
+    }
     if n > 1 && is_dir {
         let root_dev = root_meta
             .ok()
@@ -180,8 +209,11 @@ pub fn cut(config: &Config, root: &[u8], n: u32) -> Cut {
             read: BTreeMap::new(),
         };
         split(&mut walk, &mut cut, root, n);
+        let runs = runs_of_files(&mut walk, &mut cut, n);
+        deal(&mut cut, runs, n);
+    } else {
+        deal(&mut cut, Vec::new(), n);
     }
-    deal(&mut cut, n);
     cut.hash = hash(&cut, n);
     cut
 }
@@ -224,33 +256,74 @@ fn split(walk: &mut PreWalk, cut: &mut Cut, root: &[u8], n: u32) {
             break;
         }
         open.remove(&dir);
-        if walk.listing(&dir).subdirs.is_empty() {
-            continue;
-        }
         cut.subtrees.remove(&dir);
         add_dir(walk, cut, &mut open, &dir);
     }
 }
 
-/// Deals the subtrees to the shards: largest first, each to the shard
-/// with the least so far (the lowest number among equals).
-fn deal(cut: &mut Cut, n: u32) {
-    let mut order: Vec<(Vec<u8>, f64)> = cut
+/// The files of each skeleton directory, in runs of names of at most a
+/// quarter of a shard's share: without them, shard 1 would walk all of
+/// the skeleton's files, which on a tree of wide directories is more
+/// than its share.
+fn runs_of_files(walk: &mut PreWalk, cut: &mut Cut, n: u32) -> Vec<Vec<Vec<u8>>> {
+    let total = cut.skeleton_entries as f64 + cut.subtrees.values().map(|s| s.1).sum::<f64>();
+    let most = (total / (4.0 * f64::from(n))).max(1.0) as usize;
+    let mut runs = Vec::new();
+    for dir in &cut.skeleton {
+        let files = &walk.listing(dir).files;
+        if files.is_empty() {
+            continue;
+        }
+        cut.skeleton_entries -= files.len() as u64;
+        let count = files.len().div_ceil(most);
+        let each = files.len().div_ceil(count);
+        for run in files.chunks(each) {
+            let paths = run
+                .iter()
+                .map(|name| {
+                    let mut path = dir.clone();
+                    join_path(&mut path, name);
+                    path
+                })
+                .collect();
+            runs.push(paths);
+        }
+    }
+    runs
+}
+
+/// Deals the subtrees and the runs of files to the shards: largest
+/// first, each to the shard with the least so far (the lowest number
+/// among equals).
+fn deal(cut: &mut Cut, runs: Vec<Vec<Vec<u8>>>, n: u32) {
+    // (weight, first path, the run's index if it is one)
+    let mut order: Vec<(f64, Vec<u8>, Option<usize>)> = cut
         .subtrees
         .iter()
-        .map(|(p, (_, e))| (p.clone(), *e))
+        .map(|(p, (_, e))| (*e, p.clone(), None))
         .collect();
-    order.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    for (i, run) in runs.iter().enumerate() {
+        order.push((run.len() as f64, run[0].clone(), Some(i)));
+    }
+    order.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let mut loads = vec![0.0; n as usize];
     loads[0] = cut.skeleton_entries as f64;
-    for (path, est) in order {
+    for (weight, path, run) in order {
         let (least, _) = loads
             .iter()
             .enumerate()
             .min_by(|a, b| a.1.total_cmp(b.1).then_with(|| a.0.cmp(&b.0)))
             .expect("at least one shard");
-        loads[least] += est;
-        cut.subtrees.get_mut(&path).expect("listed").0 = least as u32 + 1;
+        loads[least] += weight;
+        let shard = least as u32 + 1;
+        match run {
+            Some(i) => {
+                for file in &runs[i] {
+                    cut.files.insert(file.clone(), shard);
+                }
+            }
+            None => cut.subtrees.get_mut(&path).expect("listed").0 = shard,
+        }
     }
 }
 
@@ -261,6 +334,9 @@ fn hash(cut: &Cut, n: u32) -> u64 {
     }
     for (path, (shard, _)) in &cut.subtrees {
         h = fnv(path, h ^ u64::from(*shard) << 1);
+    }
+    for (path, shard) in &cut.files {
+        h = fnv(path, h ^ u64::from(*shard) << 2);
     }
     h
 }

@@ -235,6 +235,8 @@ impl Merger<'_> {
                     None => break,
                     Some(Item::End) => {}
                     Some(Item::Dir(e)) if e.skeleton => {}
+                    // A root that is a file: every shard saw it.
+                    Some(Item::File(_)) if self.parts[j].depth() == 0 => {}
                     Some(_) => {
                         return Err(self.mismatch(j, "has no place for it in shard 1's part"));
                     }
@@ -283,7 +285,7 @@ impl Merger<'_> {
                     Some(k) if k as usize > 1 && k as usize <= self.parts.len() => {
                         let mut place = self.path.clone();
                         crate::path::join_path(&mut place, &e.name);
-                        let filled = self.fill(k as usize - 1, &place)?;
+                        let filled = self.fill(k as usize - 1, &place, e.file_place)?;
                         if filled.is_err() {
                             return Ok(filled);
                         }
@@ -302,10 +304,16 @@ impl Merger<'_> {
         }
     }
 
-    /// Hands on the subtree at `place` from part `j`.
-    fn fill(&mut self, j: usize, place: &[u8]) -> Merged {
+    /// Hands on the subtree or the file at `place` from part `j`. A
+    /// file's place may find nothing: its shard met the file under an
+    /// earlier name (which comes earlier in the merge too), and saved
+    /// it there only.
+    fn fill(&mut self, j: usize, place: &[u8], file_place: bool) -> Merged {
         loop {
             let Some(item) = self.next(j)? else {
+                if file_place {
+                    return Ok(Ok(()));
+                }
                 return Err(self.mismatch(j, "ends before the subtree of shard 1's next place"));
             };
             match item {
@@ -317,8 +325,14 @@ impl Merger<'_> {
                     }
                     return self.copy(j, depth);
                 }
+                // A file of a run dealt to that shard.
+                Item::File(e) if self.parts[j].path() == place => return Ok(self.file(&e)),
                 Item::Dir(e) if e.skeleton => {}
                 Item::End => {}
+                item if file_place => {
+                    self.parts[j].push_back(item);
+                    return Ok(Ok(()));
+                }
                 _ => {
                     let what = format!(
                         "comes where shard 1's part has a place for {}",

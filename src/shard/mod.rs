@@ -143,6 +143,11 @@ pub fn prepare(config: &Config, id: ShardId) -> (Config, PartMarks) {
             walk.excludes.add_whole(path);
         }
     }
+    for (path, shard) in &cut.files {
+        if *shard != id.k {
+            walk.excludes.add_whole(path);
+        }
+    }
     (walk, PartMarks { header, cut })
 }
 

@@ -28,8 +28,10 @@ pub struct Entry {
     /// A directory read part way (`X: error`), not unreadable.
     pub partial: bool,
     pub excluded: Option<Skip>,
-    /// The place of another shard's subtree.
+    /// The place of another shard's subtree or file.
     pub shard: Option<u32>,
+    /// The place is a file's.
+    pub file_place: bool,
     /// Nanoseconds, when the scan kept times.
     pub time: i128,
     /// A directory of the skeleton, which every part holds.
@@ -61,6 +63,8 @@ pub struct PartReader<R: Read> {
     /// The entries the shard scanned, from the record that ends a whole
     /// part.
     pub scanned: Option<u64>,
+    /// The item read last, given back to be read again.
+    pushed: Option<Item>,
     done: bool,
 }
 
@@ -85,6 +89,7 @@ impl<R: Read> PartReader<R> {
             ends: Vec::new(),
             at_entry: true,
             scanned: None,
+            pushed: None,
             done: false,
         }))
     }
@@ -93,6 +98,12 @@ impl<R: Read> PartReader<R> {
     /// directory closed, after an [`Item::End`]: its parent's).
     pub fn path(&self) -> &[u8] {
         &self.path
+    }
+
+    /// Gives back the item just read (its path is still
+    /// [`PartReader::path`]), to be the next one read.
+    pub fn push_back(&mut self, item: Item) {
+        self.pushed = Some(item);
     }
 
     /// A fault at where the reader is.
@@ -110,6 +121,9 @@ impl<R: Read> PartReader<R> {
 
     /// The next item; None after the root's end.
     pub fn next_item(&mut self) -> Result<Option<Item>, Fault> {
+        if let Some(item) = self.pushed.take() {
+            return Ok(Some(item));
+        }
         if self.done {
             return Ok(None);
         }
@@ -258,6 +272,7 @@ impl<R: Read> PartReader<R> {
                 b"cdu_time" => e.time = i128::from(lex.signed()?),
                 b"cdu_skeleton" => e.skeleton = lex.boolean()?,
                 b"cdu_dir_error" => e.dir_error = lex.boolean()?,
+                b"cdu_file" => e.file_place = lex.boolean()?,
                 b"cdu_shard" => {
                     e.shard = Some(
                         u32::try_from(lex.number()?)
