@@ -7,7 +7,7 @@
 //! The cut starts with the operand's subdirectories. The subtree that
 //! looks largest is split (its directory joins the skeleton, walked by
 //! every shard, and its subdirectories become subtrees) until none is
-//! more than a quarter of a shard's share, or none can be split, or a
+//! more than a sixth of a shard's share, or none can be split, or a
 //! bound on the directories read is met. A subtree's size is estimated
 //! by Knuth's probes: a few descents from its directory, each into one
 //! subdirectory chosen by a hash of its path, each level's entries
@@ -29,6 +29,11 @@ use crate::path::join_path;
 const PROBES: u64 = 16;
 /// How deep a probe goes at most.
 const PROBE_DEPTH: usize = 64;
+/// A subtree or a run of files is split until it is at most this
+/// fraction of a shard's share: dealt largest first, pieces of a sixth
+/// leave the largest shard within about a sixth of the mean when the
+/// estimates are right.
+const SHARE_PARTS: f64 = 6.0;
 /// How many directories may be split per shard.
 const SPLITS_PER_SHARD: usize = 64;
 
@@ -252,7 +257,7 @@ fn split(walk: &mut PreWalk, cut: &mut Cut, root: &[u8], n: u32) {
         else {
             break;
         };
-        if est <= total / (4.0 * f64::from(n)) {
+        if est <= total / (SHARE_PARTS * f64::from(n)) {
             break;
         }
         open.remove(&dir);
@@ -262,12 +267,12 @@ fn split(walk: &mut PreWalk, cut: &mut Cut, root: &[u8], n: u32) {
 }
 
 /// The files of each skeleton directory, in runs of names of at most a
-/// quarter of a shard's share: without them, shard 1 would walk all of
+/// sixth of a shard's share: without them, shard 1 would walk all of
 /// the skeleton's files, which on a tree of wide directories is more
 /// than its share.
 fn runs_of_files(walk: &mut PreWalk, cut: &mut Cut, n: u32) -> Vec<Vec<Vec<u8>>> {
     let total = cut.skeleton_entries as f64 + cut.subtrees.values().map(|s| s.1).sum::<f64>();
-    let most = (total / (4.0 * f64::from(n))).max(1.0) as usize;
+    let most = (total / (SHARE_PARTS * f64::from(n))).max(1.0) as usize;
     let mut runs = Vec::new();
     for dir in &cut.skeleton {
         let files = &walk.listing(dir).files;
