@@ -654,6 +654,15 @@ fn a_stopped_part_is_refused() {
         &imports(&[&parts[0], &stopped, &parts[1]]),
         "stopped.json",
     );
+    // A whole part cut short is refused as well, before any line.
+    let doc = std::fs::read(&parts[1]).expect("part 3");
+    let short = cwd.join("short.json");
+    std::fs::write(&short, &doc[..doc.len() * 2 / 3]).expect("a part cut short");
+    refused(
+        cwd,
+        &imports(&[&short, &parts[0], &parts[1]]),
+        "short.json: the part is not whole",
+    );
     // To a file, a stopped shard leaves no part, and the merge names it.
     let status = stop_a_shard(cwd, &hold, "--export=part-%r.json", Stdio::null());
     assert!(!status.success(), "a stopped shard does not succeed");

@@ -280,7 +280,7 @@ pub(super) fn build(
         || cli
             .import
             .first()
-            .is_some_and(|f| crate::shard::merge::is_part(f))
+            .is_some_and(|f| crate::shard::open::is_part(f))
     {
         config.parts = cli.import.clone();
     }

@@ -16,39 +16,17 @@
 //! order meets it first, as one walk charges it.
 
 use std::collections::HashSet;
-use std::ffi::{OsStr, OsString};
-use std::fs::File;
-use std::io::{self, BufReader};
-use std::os::unix::ffi::OsStrExt;
+use std::ffi::OsString;
+use std::io;
 
-use super::part::{Entry, Item, PartReader};
+use super::open::{Part, open_parts};
+use super::part::{Entry, Item};
 use crate::Summary;
 use crate::batch::{Details, ErrorKind, FileType, Link, Usage};
 use crate::config::Config;
 use crate::input::import::ImportError;
 use crate::input::lexer::Fault;
-use crate::quote::quote_if_needed;
 use crate::stream::{Counts, Event, Sink, Skip};
-
-type Part = PartReader<BufReader<File>>;
-
-/// Whether `file` is a part of a sharded scan (cut in more than one):
-/// such a part is read only with the others.
-pub fn is_part(file: &OsStr) -> bool {
-    let Ok(f) = File::open(file) else {
-        return false;
-    };
-    matches!(PartReader::open(BufReader::new(f)), Ok(Some(_)))
-}
-
-/// Why the merge stopped.
-fn refuse(file: &[u8], what: impl Into<String>) -> ImportError {
-    ImportError {
-        file: file.to_vec(),
-        fault: None,
-        what: what.into(),
-    }
-}
 
 /// Opens every part, checks that they are all the parts of one scan and
 /// merges them into `sink`.
@@ -57,114 +35,7 @@ pub fn merge_files(
     files: &[OsString],
     sink: &mut dyn Sink,
 ) -> Result<Summary, ImportError> {
-    let mut parts: Vec<Option<(Vec<u8>, Part)>> = Vec::new();
-    let mut first: Option<(Vec<u8>, super::header::Header)> = None;
-    for file in files {
-        let shown = quote_if_needed(file.as_bytes(), config.locale);
-        if file == "-" {
-            return Err(refuse(
-                &shown,
-                "the parts of a sharded scan are read from files, not standard input",
-            ));
-        }
-        let f = File::open(file).map_err(|e| {
-            refuse(
-                &shown,
-                crate::message::strerror(e.raw_os_error().unwrap_or(0)),
-            )
-        })?;
-        let fault = |fault: Fault| ImportError {
-            file: shown.clone(),
-            fault: Some(fault),
-            what: String::new(),
-        };
-        let Some(part) = PartReader::open(BufReader::new(f)).map_err(fault)? else {
-            return Err(refuse(
-                &shown,
-                "not a part of a sharded scan (saved without --shard): \
-                 a scan and parts cannot be merged",
-            ));
-        };
-        let h = &part.header;
-        match &first {
-            None => {
-                parts.resize_with(h.n as usize, || None);
-                first = Some((shown.clone(), h.clone()));
-            }
-            Some((first_file, f)) if !f.same_scan(h) => {
-                return Err(refuse(
-                    &shown,
-                    format!(
-                        "a part of another scan than {} (another tree, other options, \
-                         another number of shards or another cut)",
-                        String::from_utf8_lossy(first_file)
-                    ),
-                ));
-            }
-            Some(_) => {}
-        }
-        let slot = &mut parts[h.k as usize - 1];
-        if let Some((other, _)) = slot {
-            return Err(refuse(
-                &shown,
-                format!(
-                    "shard {} of {} again: it is {} already",
-                    h.k,
-                    h.n,
-                    String::from_utf8_lossy(other)
-                ),
-            ));
-        }
-        *slot = Some((shown, part));
-    }
-    let (_, header) = first.expect("at least one part");
-    let missing: Vec<String> = parts
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.is_none())
-        .map(|(i, _)| (i + 1).to_string())
-        .collect();
-    if !missing.is_empty() {
-        let (which, is) = if missing.len() == 1 {
-            ("the part of shard", "is")
-        } else {
-            ("the parts of shards", "are")
-        };
-        return Err(refuse(
-            b"--import",
-            format!(
-                "{which} {} of {} {is} missing: every part of the scan is needed",
-                missing.join(", "),
-                header.n
-            ),
-        ));
-    }
-    if config.count_links != header.links {
-        let (have, want) = if header.links {
-            ("with -l", "without")
-        } else {
-            ("without -l", "with")
-        };
-        return Err(refuse(
-            b"--import",
-            format!("the parts were saved {have}, and are merged {want}: give the same -l to both"),
-        ));
-    }
-    if let Some(kind) = config.time
-        && !config.interactive
-        && header.time != Some(kind)
-    {
-        return Err(refuse(
-            b"--import",
-            format!(
-                "--time needs the parts' times of that kind, and they hold {}: \
-                 save the parts with the same --time",
-                String::from_utf8_lossy(super::header::time_name(header.time))
-            ),
-        ));
-    }
-    let (names, parts): (Vec<Vec<u8>>, Vec<Part>) =
-        parts.into_iter().map(|p| p.expect("none missing")).unzip();
+    let (names, parts) = open_parts(config, files)?;
     let mut merger = Merger {
         config,
         sink,

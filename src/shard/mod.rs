@@ -6,12 +6,14 @@
 //! the others, the directories at the top of the tree that are walked by
 //! all (the skeleton) and the subtrees below them that each shard walks
 //! alone. `header` is what a part says of the scan it belongs to, `part`
-//! reads a part back entry by entry, and `merge` interleaves the parts
-//! into the one ordered stream a single walk would have produced.
+//! reads a part back entry by entry, `open` checks that the parts given
+//! are every part of one scan, and `merge` interleaves them into the one
+//! ordered stream a single walk would have produced.
 
 pub mod cut;
 pub mod header;
 pub mod merge;
+pub mod open;
 pub mod part;
 
 use std::ffi::{OsStr, OsString};
