@@ -173,6 +173,11 @@ pub struct Config {
     pub(crate) export: Option<std::ffi::OsString>,
     /// `--import=FILE`: read a saved scan instead of walking (`-`: stdin).
     pub(crate) import: Option<std::ffi::OsString>,
+    /// `--import` given more than once: every part of a sharded scan, to
+    /// be merged (`import` then holds the first).
+    pub(crate) parts: Vec<std::ffi::OsString>,
+    /// `--shard=K/N`: walk shard K of N and save it with `--export`.
+    pub(crate) shard: Option<crate::shard::ShardId>,
     pub(crate) view: View,
     /// `--rows=N`: the most rows a tree may take; by default the
     /// terminal's height, or 40 when stdout is not a terminal.
@@ -285,6 +290,8 @@ impl Default for ConfigBuilder {
                 json: false,
                 export: None,
                 import: None,
+                parts: Vec::new(),
+                shard: None,
                 view: View::Du,
                 rows: None,
                 width: None,

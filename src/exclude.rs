@@ -10,12 +10,25 @@ pub struct Excludes {
     literals: Vec<Vec<u8>>,
     /// Patterns with `*`, `?` or `[`: matched with fnmatch.
     patterns: Vec<Vec<u8>>,
+    /// Whole paths (as printed) left out as they are, never as suffixes:
+    /// the subtrees of a sharded scan that other shards walk.
+    whole: std::collections::HashSet<Vec<u8>>,
 }
 
 impl Excludes {
     /// Whether no pattern was added.
     pub fn is_empty(&self) -> bool {
-        self.literals.is_empty() && self.patterns.is_empty()
+        self.literals.is_empty() && self.patterns.is_empty() && self.whole.is_empty()
+    }
+
+    /// Whether only whole paths are left out: no pattern of the user's.
+    pub fn has_patterns(&self) -> bool {
+        !(self.literals.is_empty() && self.patterns.is_empty())
+    }
+
+    /// Leaves out the entry whose printed path is exactly `path`.
+    pub fn add_whole(&mut self, path: &[u8]) {
+        self.whole.insert(path.to_vec());
     }
 
     /// Adds one pattern (`--exclude`).
@@ -46,6 +59,9 @@ impl Excludes {
 
     /// Whether the entry at `path` (as printed) is excluded.
     pub fn matches(&self, path: &[u8]) -> bool {
+        if !self.whole.is_empty() && self.whole.contains(path) {
+            return true;
+        }
         if !self.literals.is_empty() {
             // Every suffix after a '/', even one that starts with another.
             let mut rest = Some(path);

@@ -89,6 +89,7 @@ pub(crate) mod path;
 pub(crate) mod profile;
 pub(crate) mod progress;
 pub(crate) mod quote;
+pub(crate) mod shard;
 pub(crate) mod size;
 pub(crate) mod stream;
 pub(crate) mod walk;

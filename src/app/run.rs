@@ -169,6 +169,7 @@ fn save_export(
         kept("nothing was scanned");
         return ExitStatus::Failure;
     }
+    export.end_part(summary.counts.entries);
     if let Err(e) = export.finish() {
         return match to_file {
             true => unwritten(FileError::from_io(&e)),
@@ -184,6 +185,15 @@ fn save_export(
 /// Scans (or imports) and prints as `config` says: results stream to
 /// stdout as the scan completes them.
 pub fn run(config: &Config) -> ExitStatus {
+    // A shard walks with the other shards' subtrees left out.
+    let (sharded, mut part) = match config.shard {
+        Some(id) => {
+            let (walk, marks) = crate::shard::prepare(config, id);
+            (Some(walk), Some(marks))
+        }
+        None => (None, None),
+    };
+    let config = sharded.as_ref().unwrap_or(config);
     let export_out = match open_export(config) {
         Ok(out) => out,
         Err(status) => return status,
@@ -225,9 +235,12 @@ pub fn run(config: &Config) -> ExitStatus {
     });
     let bar = progress.as_ref().and_then(Progress::live_bar);
     let dash = Some(std::ffi::OsStr::new("-"));
-    let out: Box<dyn Write> = if config.export.as_deref() == dash || config.html.as_deref() == dash
+    let out: Box<dyn Write> = if config.export.as_deref() == dash
+        || config.html.as_deref() == dash
+        || config.shard.is_some()
     {
-        // The export or the page takes stdout's place.
+        // The export or the page takes stdout's place; a shard's lines
+        // would be those of a part of the tree, and print nothing.
         Box::new(io::sink())
     } else {
         Box::new(AroundBar::new(stdio_state::stdout(), bar.clone(), true))
@@ -243,7 +256,7 @@ pub fn run(config: &Config) -> ExitStatus {
         (None, View::Tree) => Box::new(TreeView::new(config, screen(config), out, err)),
         (None, View::Top(n)) => Box::new(TopView::new(config, n, out, err)),
     };
-    let mut export = export_out.map(|out| NcduWriter::new(config, out));
+    let mut export = export_out.map(|out| NcduWriter::with_part(config, out, part.take()));
     let start = Instant::now();
     let mut recorded = None;
     let outcome = {
@@ -281,6 +294,9 @@ pub fn run(config: &Config) -> ExitStatus {
         let mut tally = OperandTotals::new(both);
         let sink: &mut dyn Sink = &mut tally;
         let outcome = match &config.import {
+            Some(_) if !config.parts.is_empty() => {
+                crate::shard::merge::merge_files(config, &config.parts, sink)
+            }
             Some(file) => crate::input::import::import_file(config, file, sink),
             None => Ok(match &mut progress {
                 Some(progress) => {

@@ -272,7 +272,17 @@ pub(super) fn build(
     config.history = cli.verbose && !cli.no_history && !env.no_history;
     config.json = cli.json;
     config.export = cli.export.clone();
-    config.import = cli.import.clone();
+    config.import = cli.import.first().cloned();
+    // Parts of a sharded scan are merged, even one alone (which is
+    // either the whole scan, cut in one, or refused as incomplete).
+    if cli.import.len() > 1
+        || cli
+            .import
+            .first()
+            .is_some_and(|f| crate::shard::open::is_part(f))
+    {
+        config.parts = cli.import.clone();
+    }
     config.diff = cli.diff.clone();
     config.interactive = cli.interactive;
     config.read_only = cli.read_only;
@@ -319,8 +329,11 @@ pub(super) fn build(
         diag.push(&[b"--mode=sequential shows no progress: -v cannot be used with it"]);
         return Err(true);
     }
+    if let Some(value) = &cli.shard {
+        shard_option(config, value, diag)?;
+    }
     if config.import.is_some() {
-        if config.time.is_some_and(|t| t != TimeKind::Modification) {
+        if config.parts.is_empty() && config.time.is_some_and(|t| t != TimeKind::Modification) {
             diag.push(&[b"--time with --import shows modification times only: \
                           a saved scan holds no other"]);
             return Err(true);
@@ -410,5 +423,44 @@ fn html_options(config: &Config, diag: &mut Diagnostics) -> Result<(), bool> {
         diag.push(&[b"--html with --diff reads OLD twice: name a file, not -"]);
         return Err(true);
     }
+    Ok(())
+}
+
+/// `--shard`: which part of a sharded scan this walk is; the export is
+/// that part, and `%r` in its name becomes the shard's number.
+fn shard_option(
+    config: &mut Config,
+    value: &std::ffi::OsStr,
+    diag: &mut Diagnostics,
+) -> Result<(), bool> {
+    let refuse = |diag: &mut Diagnostics, what: &str| {
+        diag.push(&[what.as_bytes()]);
+        Err(false)
+    };
+    if config.import.is_some() {
+        return refuse(
+            diag,
+            "--shard walks a part of a tree; --import reads one: they cannot be used together",
+        );
+    }
+    let Some(export) = &config.export else {
+        return refuse(
+            diag,
+            "--shard saves its part of the scan with --export=FILE, which is missing",
+        );
+    };
+    if config.dereference == Dereference::Always {
+        return refuse(
+            diag,
+            "--shard cannot be used with --dereference: a directory reached through \
+             links could be walked by two shards",
+        );
+    }
+    let id = match crate::shard::ShardId::parse(value.as_bytes(), &|name| std::env::var_os(name)) {
+        Ok(id) => id,
+        Err(message) => return refuse(diag, &message),
+    };
+    config.export = Some(id.name_part(export));
+    config.shard = Some(id);
     Ok(())
 }

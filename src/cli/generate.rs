@@ -144,6 +144,11 @@ while du's lines are printed as usual; \fBncdu \-f\fR \fIFILE\fR and
 instead of scanning, and the other options apply to it as to a scan:
 \fBcdu \-\-import=saved.json \-h \-d 1\fR prints what \fBcdu \-h \-d 1\fR
 printed when the scan was saved.
+\fB\-\-shard=\fR\fIK\fR/\fIN\fR \fB\-\-export=\fR\fIPART\fR walks shard
+\fIK\fR of \fIN\fR of the tree (\fB%r\fR in \fIPART\fR becomes \fIK\fR;
+\fB\-\-shard=auto\fR reads them from Slurm, Open MPI or PMI), and
+\fB\-\-import\fR given once for each part merges the parts into what one
+scan of the whole tree prints.
 \fB\-\-json\fR prints one JSON object per line instead of du's lines, with
 every measure of each entry, and ends with a summary object.
 .PP

@@ -84,7 +84,11 @@ cdu's own options:
                           ncdu -f and gdu -f browse; with - it goes to stdout
                           instead of the lines
       --import=FILE     read a scan saved by cdu, ncdu or gdu from FILE (-
-                          for stdin) instead of scanning
+                          for stdin) instead of scanning; given once for
+                          each part of a sharded scan, merges the parts
+      --shard=K/N       walk shard K of N of FILE's tree and save it as a
+                          part with --export, whose %r becomes K; auto
+                          reads K and N from Slurm, Open MPI or PMI
       --diff=OLD        print what changed since OLD, a saved scan or a du
                           listing: the signed change, new/gone/changed and
                           the path, largest change first

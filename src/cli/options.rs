@@ -222,8 +222,18 @@ pub struct Cli {
     ///
     /// FILE is an export of cdu, ncdu or gdu; the other options apply to it as
     /// to a scan.
-    #[arg(long, value_name = "FILE", allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
-    pub import: Option<OsString>,
+    ///
+    /// Given more than once, each FILE is a part saved with --shard, and the
+    /// parts are merged into the scan of the whole tree.
+    #[arg(long, value_name = "FILE", action = ArgAction::Append, allow_hyphen_values = true, value_hint = ValueHint::FilePath, help_heading = OWN)]
+    pub import: Vec<OsString>,
+    /// walk shard K of N of the tree and save it with --export (K/N or auto)
+    ///
+    /// Every shard cuts the tree the same way; %r in --export's FILE becomes
+    /// K. auto takes K and N from Slurm's, Open MPI's or PMI's variables.
+    /// The parts, each given with --import, merge into the whole scan.
+    #[arg(long, value_name = "K/N", help_heading = OWN)]
+    pub shard: Option<OsString>,
     /// print what changed since OLD, a saved scan or a du listing
     ///
     /// One row per change, largest first: the signed change, a tab, new, gone
@@ -330,6 +340,7 @@ const GNU_LONG_OPTIONS: &[&str] = &[
     "json",
     "export",
     "import",
+    "shard",
     "diff",
     "html",
     "tree",
@@ -342,7 +353,7 @@ const GNU_LONG_OPTIONS: &[&str] = &[
 ];
 
 /// How many of [`GNU_LONG_OPTIONS`], at its end, are cdu's own.
-const CDU_LONG_OPTIONS: usize = 19;
+const CDU_LONG_OPTIONS: usize = 20;
 
 /// The option table getopt reads: clap's definition of [`Cli`], in GNU
 /// du's order of long options (the order of getopt's ambiguity list).

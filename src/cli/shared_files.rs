@@ -17,12 +17,12 @@ use crate::quote::{Locale, quote};
 /// (no usage hint: each option is right on its own).
 pub(super) fn refuse(cli: &Cli, locale: Locale, diag: &mut Diagnostics) -> Result<(), bool> {
     let stdin = |name: &OsStr| name == "-";
-    if cli.import.as_deref().is_some_and(stdin) && cli.diff.as_deref().is_some_and(stdin) {
+    if cli.import.iter().any(|f| stdin(f)) && cli.diff.as_deref().is_some_and(stdin) {
         diag.push(&[b"--import=- and --diff=- cannot both read standard input"]);
         return Err(true);
     }
     let mut inputs: Vec<(&str, &OsStr)> = Vec::new();
-    inputs.extend(cli.import.as_deref().map(|f| ("--import", f)));
+    inputs.extend(cli.import.iter().map(|f| ("--import", f.as_os_str())));
     inputs.extend(cli.diff.as_deref().map(|f| ("--diff", f)));
     inputs.extend(cli.files0_from.as_deref().map(|f| ("--files0-from", f)));
     inputs.extend(

@@ -163,7 +163,16 @@ impl<R: Read> Reader<'_, R> {
         if self.lex.peek()? != Some(b'{') {
             return self.lex.fault("expected the metadata object");
         }
-        self.lex.skip_value()?;
+        // One part of a sharded scan alone would look like a whole scan.
+        if let Some(part) = crate::shard::part::read_metadata(&mut self.lex)?
+            && part.n > 1
+        {
+            return self.lex.fault(format!(
+                "this is the part of shard {} of {} of a sharded scan: give every \
+                 part, each as a file with --import, to merge them",
+                part.k, part.n
+            ));
+        }
         self.lex.expect(b',', "',' before the root")?;
         if let Err(e) = self.tree()? {
             return Ok(Some(e));

@@ -17,8 +17,18 @@
 use std::io::{self, Write};
 
 use crate::config::{Config, TimeKind};
-use crate::model::{Details, FileType, NO_TIME, Usage};
+use crate::model::{Details, ErrorKind, FileType, NO_TIME, Usage};
+use crate::shard::cut::Cut;
+use crate::shard::header::Header;
 use crate::stream::{Event, Sink, Skip};
+
+/// What makes an export a part of a sharded scan (see `crate::shard`):
+/// its header, and the cut, by which the skeleton's directories are
+/// marked and the other shards' subtrees saved as places to fill.
+pub struct PartMarks {
+    pub header: Header,
+    pub cut: Cut,
+}
 
 /// Appends `name` as an export string: raw bytes, minimal escapes.
 pub fn push_name(out: &mut Vec<u8>, name: &[u8]) {
@@ -53,6 +63,9 @@ struct Open {
     dev: Option<u64>,
     /// Its own object is not closed yet: a read error may still be added.
     object_open: bool,
+    /// It is in a part's skeleton, and the part is not shard 1's: only
+    /// the way to the shard's subtrees is saved of it.
+    structure_only: bool,
 }
 
 /// Writes the export to `out`.
@@ -65,13 +78,21 @@ pub struct NcduWriter<'c, W: Write> {
     started: bool,
     /// The device of the root, for operands that are files.
     root_dev: Option<u64>,
+    /// Set when the export is a part of a sharded scan.
+    part: Option<PartMarks>,
+    /// The entries the part's walk scanned, not counting those every
+    /// shard scans but shard 1 (see [`NcduWriter::end_part`]).
+    part_entries: u64,
 }
 
 /// How much is gathered before it is written.
 const BUFFER: usize = 64 * 1024;
 
 impl<'c, W: Write> NcduWriter<'c, W> {
-    pub fn new(config: &'c Config, out: W) -> Self {
+    /// An export that is a part of a sharded scan when `part` is given:
+    /// each entry then also keeps what the merge needs to give what one
+    /// walk gives (exact times, error numbers, symbolic links).
+    pub fn with_part(config: &'c Config, out: W, part: Option<PartMarks>) -> Self {
         let timestamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
@@ -81,6 +102,11 @@ impl<'c, W: Write> NcduWriter<'c, W> {
             "[1,2,{{\"progname\":\"cdu\",\"progver\":\"{}\",\"timestamp\":{timestamp}}}",
             env!("CARGO_PKG_VERSION")
         );
+        if let Some(part) = &part {
+            buf.pop();
+            part.header.write(&mut buf);
+            buf.push(b'}');
+        }
         NcduWriter {
             config,
             out,
@@ -88,6 +114,8 @@ impl<'c, W: Write> NcduWriter<'c, W> {
             open: Vec::new(),
             started: false,
             root_dev: None,
+            part,
+            part_entries: 0,
         }
     }
 
@@ -108,8 +136,22 @@ impl<'c, W: Write> NcduWriter<'c, W> {
         self.out
     }
 
+    /// Notes that the part's walk finished having scanned `scanned`
+    /// entries: the record that ends a part says how many are its own,
+    /// so that the merge counts what one walk would.
+    pub fn end_part(&mut self, scanned: u64) {
+        if let Some(part) = &self.part {
+            let shared = match part.header.k {
+                1 => 0,
+                _ => 1 + part.cut.skeleton_names,
+            };
+            self.part_entries = scanned.saturating_sub(shared);
+        }
+    }
+
     /// Ends the document and flushes it; writes nothing if there is no
-    /// root.
+    /// root. A part ends with a record that says it is whole (a stopped
+    /// shard's part, never closed, has none).
     pub fn finish(&mut self) -> io::Result<()> {
         if !self.started {
             self.buf.clear();
@@ -119,6 +161,13 @@ impl<'c, W: Write> NcduWriter<'c, W> {
             self.close_object();
             self.open.pop();
             self.buf.push(b']');
+        }
+        if self.part.is_some() {
+            let _ = write!(
+                self.buf,
+                ",\n{{\"cdu_shard_end\":{{\"entries\":{}}}}}",
+                self.part_entries
+            );
         }
         self.buf.extend_from_slice(b"]\n");
         self.out.write_all(&self.buf)?;
@@ -201,6 +250,40 @@ impl<'c, W: Write> NcduWriter<'c, W> {
                 self.buf.extend_from_slice(b",\"notreg\":true");
             }
         }
+        if let Some(part) = &self.part {
+            if own.time != NO_TIME {
+                let _ = write!(self.buf, ",\"cdu_time\":{}", own.time);
+            }
+            if details.is_some_and(|d| d.file_type == FileType::Symlink) {
+                self.buf.extend_from_slice(b",\"cdu_symlink\":true");
+            }
+            if dir && part.cut.skeleton.contains(path) {
+                self.buf.extend_from_slice(b",\"cdu_skeleton\":true");
+            }
+        }
+    }
+
+    /// Whether the entry at `path` is left out of this part: an entry of
+    /// the skeleton that shard 1's part holds (a directory's own error,
+    /// a non-directory not among this shard's runs of files).
+    fn left_out(&self, path: &[u8], dir: bool) -> bool {
+        let (Some(top), Some(part)) = (self.open.last(), &self.part) else {
+            return false;
+        };
+        if !top.structure_only {
+            return false;
+        }
+        if path.len() == top.path_len {
+            return true;
+        }
+        !dir && part.cut.files.get(path) != Some(&part.header.k)
+    }
+
+    /// The shard whose subtree or run of files `path` is in, if another's.
+    fn other_shard(&self, path: &[u8]) -> Option<u32> {
+        let part = self.part.as_ref()?;
+        let shard = part.cut.shard_of(path)?;
+        (shard != part.header.k).then_some(shard)
     }
 
     fn flush_some(&mut self) -> io::Result<()> {
@@ -223,37 +306,78 @@ impl<W: Write> Sink for NcduWriter<'_, W> {
     fn event(&mut self, event: &Event<'_>) -> io::Result<()> {
         match *event {
             Event::Invalid { .. } => {}
-            Event::Error { path, .. } => {
+            Event::Error { path, kind, errno } => {
                 let Some(top) = self.open.last() else {
                     return Ok(());
                 };
+                if self.left_out(path, false) {
+                    return Ok(());
+                }
+                let exact = self.part.is_some();
+                let mut why = Vec::new();
+                if exact {
+                    let _ = write!(why, ",\"errno\":{errno}");
+                    if kind == ErrorKind::ReadPartial {
+                        why.extend_from_slice(b",\"cdu_partial\":true");
+                    }
+                }
                 if path.len() == top.path_len {
                     // The directory itself could not be read (or not to
                     // its end, which can be said only if nothing of it
-                    // was written yet).
+                    // was written yet; a part says it in an entry of its
+                    // own, named '.', which no file can be).
                     if top.object_open {
                         self.buf.extend_from_slice(b",\"read_error\":true");
+                        self.buf.extend_from_slice(&why);
+                    } else if exact {
+                        self.buf
+                            .extend_from_slice(b",\n{\"name\":\".\",\"cdu_dir_error\":true");
+                        self.buf.extend_from_slice(&why);
+                        self.buf.push(b'}');
                     }
                 } else {
                     self.close_object();
                     self.buf.extend_from_slice(b",\n{\"name\":");
                     let name = self.child_name(path).to_vec();
                     push_name(&mut self.buf, &name);
-                    self.buf.extend_from_slice(b",\"read_error\":true}");
+                    self.buf.extend_from_slice(b",\"read_error\":true");
+                    self.buf.extend_from_slice(&why);
+                    self.buf.push(b'}');
                 }
             }
             Event::Skipped { path, why, .. } => {
-                if self.open.is_empty() {
+                if self.open.is_empty() || self.left_out(path, false) {
                     return Ok(());
                 }
                 self.close_object();
                 self.buf.extend_from_slice(b",\n{\"name\":");
                 let name = self.child_name(path).to_vec();
                 push_name(&mut self.buf, &name);
-                self.buf.extend_from_slice(match why {
-                    Skip::Excluded => b",\"excluded\":\"pattern\"}",
-                    Skip::OtherFs => b",\"excluded\":\"otherfs\"}",
-                });
+                match (why, self.other_shard(path)) {
+                    // Another shard's subtree: a place the merge fills.
+                    (Skip::Excluded, Some(shard)) => {
+                        let _ = write!(
+                            self.buf,
+                            ",\"excluded\":\"cdu_shard\",\"cdu_shard\":{shard}"
+                        );
+                        // A file's place may stay empty: its shard met
+                        // the file under an earlier name.
+                        if self
+                            .part
+                            .as_ref()
+                            .is_some_and(|p| p.cut.files.contains_key(path))
+                        {
+                            self.buf.extend_from_slice(b",\"cdu_file\":true");
+                        }
+                        self.buf.push(b'}');
+                    }
+                    (Skip::Excluded, None) => {
+                        self.buf.extend_from_slice(b",\"excluded\":\"pattern\"}");
+                    }
+                    (Skip::OtherFs, _) => {
+                        self.buf.extend_from_slice(b",\"excluded\":\"otherfs\"}");
+                    }
+                }
             }
             Event::File {
                 path,
@@ -263,6 +387,9 @@ impl<W: Write> Sink for NcduWriter<'_, W> {
             } => {
                 if depth == 0 && (self.started || !self.open.is_empty()) {
                     // One tree per export; the run refuses more operands.
+                    return Ok(());
+                }
+                if self.left_out(path, false) {
                     return Ok(());
                 }
                 self.started = true;
@@ -283,10 +410,15 @@ impl<W: Write> Sink for NcduWriter<'_, W> {
                 let dev = details
                     .and_then(|d| d.dev)
                     .or(self.open.last().map_or(self.root_dev, |p| p.dev));
+                let structure_only = self
+                    .part
+                    .as_ref()
+                    .is_some_and(|p| p.header.k != 1 && p.cut.skeleton.contains(path));
                 self.open.push(Open {
                     path_len: path.len(),
                     dev,
                     object_open: true,
+                    structure_only,
                 });
             }
             Event::DirEnd { .. } => {
