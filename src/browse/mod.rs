@@ -12,6 +12,7 @@ pub mod app;
 mod before;
 pub mod change;
 pub mod draw;
+mod growing;
 pub mod model;
 mod order;
 pub mod remove;
