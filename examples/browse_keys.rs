@@ -100,10 +100,10 @@ fn main() {
         let (t, c, w) = (Instant::now(), thread_cpu(), switches());
         term.draw(|f| browser.draw(f)).expect("draw");
         if open_during.is_some() {
-            during_open.push(t.elapsed());
+            let (wall, w2) = (t.elapsed(), switches());
+            during_open.push(wall);
             cpu_open.push(thread_cpu() - c);
-            let w2 = switches();
-            slowest = slowest.max((t.elapsed(), w2.0 - w.0, w2.1 - w.1));
+            slowest = slowest.max((wall, w2.0 - w.0, w2.1 - w.1));
             let code = cycle[keys_during.len() % cycle.len()];
             let (t, c) = (Instant::now(), thread_cpu());
             browser.key(KeyEvent::new(code, KeyModifiers::NONE));
