@@ -170,6 +170,16 @@ fn main() {
         "| first frame (scan just started) | {} | | | | 1 |",
         ms(first)
     );
+    let target = Duration::from_millis(16);
+    let over = during_open
+        .iter()
+        .chain(&keys_during)
+        .filter(|&&t| t > target)
+        .count();
+    let runs = during_open.len() + keys_during.len();
+    eprintln!(
+        "frames and keys in the big directory while the scan runs over 16 ms: {over} of {runs}"
+    );
     let row = |what: &str, times: Vec<Duration>| {
         if !times.is_empty() {
             let max = *times.iter().max().unwrap();

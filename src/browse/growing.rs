@@ -16,7 +16,7 @@ use super::order::{prefix, radix_sort};
 
 /// Entries read, or names compared, per hold of the read lock: well under
 /// a millisecond, so neither the scan nor a frame waits for long.
-const STEP: usize = 8192;
+const STEP: usize = 1024;
 
 /// What a sort apart orders by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
