@@ -230,3 +230,42 @@ fn while_the_scan_runs_orders_come_apart_and_new_entries_follow_them() {
     assert_eq!(rows, expected_by(&b, by_size));
     assert_eq!(rows[..2], ["zz-bigger", "zz-big"]);
 }
+
+#[test]
+fn while_the_scan_runs_a_few_entries_over_many_follow_their_sizes_at_once() {
+    // One operand of ENTRIES + 2 items: two directories, one holding
+    // almost all of them; the scan goes on.
+    let env = TestEnv::new("dir top\n");
+    let config = Arc::new(config(&env.path("top"), &["-b"]));
+    let mut tree = Tree::new();
+    let dir = |items, size| Node {
+        items,
+        disk: size,
+        apparent: size,
+        ..Node::new(Kind::Dir)
+    };
+    let top = tree.add(
+        ROOT,
+        env.path("top").to_str().unwrap().as_bytes(),
+        dir(ENTRIES + 3, 0),
+    );
+    let many = tree.add(top, b"many", dir(ENTRIES + 1, 10));
+    tree.add(top, b"few", dir(1, 20));
+    for i in 0..ENTRIES {
+        tree.add(many, format!("f{i:05}").as_bytes(), Node::new(Kind::File));
+    }
+    tree.update(ROOT, |n| n.items = ENTRIES + 3);
+    let shared: Shared = Arc::new(std::sync::RwLock::new(tree));
+    let mut b = Browser::new(config, shared, Arc::new(Cancel::new()));
+    let shown = screen(&mut b, 80, 24);
+    assert!(!shown[0].contains("[sorting]"), "{}", shown[0]);
+    assert_eq!(names(&b), ["few", "many"]);
+    // The scan finds more in `many`: it comes first at the next frame.
+    lock(&b.tree).update(many, |n| {
+        n.disk = 30;
+        n.apparent = 30;
+    });
+    let shown = screen(&mut b, 80, 24);
+    assert!(!shown[0].contains("[sorting]"), "{}", shown[0]);
+    assert_eq!(names(&b), ["many", "few"]);
+}

@@ -21,11 +21,12 @@ const STEP: usize = 1024;
 /// What a sort apart orders by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Want {
-    /// By a key (the entries in name order then stably by it), or by
-    /// name alone.
+    /// By a key, biggest first (the entries in name order then stably by
+    /// it, so ties stay A to Z), or by name alone, A to Z.
     pub by_key: bool,
-    /// Biggest key first (names: Z to A).
-    pub descending: bool,
+    /// That order reversed, ties and all, as a reversed order is shown
+    /// once the scan has ended.
+    pub reverse: bool,
 }
 
 /// The key an entry is sorted by (read under the lock, a step at a time).
@@ -125,13 +126,12 @@ fn sort(shared: &Shared, dir: NodeId, want: Want, key: &Key, stop: &AtomicBool) 
     settle_ties(shared, &ids, &mut keyed, stop)?;
     if want.by_key {
         for item in keyed.iter_mut() {
-            let k = keys[item.1 as usize];
-            item.0 = if want.descending { u64::MAX - k } else { k };
+            item.0 = u64::MAX - keys[item.1 as usize];
         }
         radix_sort(&mut keyed);
     }
     let mut rows: Vec<NodeId> = keyed.into_iter().map(|(_, at)| ids[at as usize]).collect();
-    if want.descending && !want.by_key {
+    if want.reverse {
         rows.reverse();
     }
     Some(Sorted { rows, head })
@@ -217,7 +217,7 @@ mod tests {
             dir,
             Want {
                 by_key: false,
-                descending: false,
+                reverse: false,
             },
         );
         assert_eq!(up.rows, expected);
@@ -227,7 +227,7 @@ mod tests {
             dir,
             Want {
                 by_key: false,
-                descending: true,
+                reverse: true,
             },
         );
         expected.reverse();
@@ -235,7 +235,7 @@ mod tests {
     }
 
     #[test]
-    fn a_key_order_keeps_ties_in_name_order() {
+    fn a_key_order_keeps_ties_in_name_order_and_reverses_whole() {
         let (shared, dir) = tree(20_000);
         let tree = read(&shared);
         let mut expected: Vec<NodeId> = tree.children(dir).collect();
@@ -249,9 +249,20 @@ mod tests {
             dir,
             Want {
                 by_key: true,
-                descending: true,
+                reverse: false,
             },
         );
+        assert_eq!(got.rows, expected);
+        // Reversed, ties and all: smallest first, names Z to A.
+        let got = sorted(
+            &shared,
+            dir,
+            Want {
+                by_key: true,
+                reverse: true,
+            },
+        );
+        expected.reverse();
         assert_eq!(got.rows, expected);
     }
 
@@ -263,7 +274,7 @@ mod tests {
             dir,
             Want {
                 by_key: false,
-                descending: false,
+                reverse: false,
             },
             Box::new(|_: &Tree, _| 0),
         );
@@ -285,7 +296,7 @@ mod tests {
             dir,
             Want {
                 by_key: false,
-                descending: false,
+                reverse: false,
             },
             Box::new(|_: &Tree, _| 0),
         );

@@ -217,7 +217,7 @@ impl View {
         let dir = self.dir();
         if let Some(shared) = shared
             && !tree.done
-            && tree.node(dir).items > SORT_APART
+            && self.huge_while_scanning(tree, dir)
         {
             self.refresh_growing(tree, shared);
             return;
@@ -298,6 +298,26 @@ impl View {
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
     }
 
+    /// Whether `dir`, open while the scan runs, has more than
+    /// [`SORT_APART`] entries of its own. A directory of a few entries
+    /// holding many below them is sorted here at every change, so that
+    /// its order follows sizes as they grow.
+    fn huge_while_scanning(&self, tree: &Tree, dir: NodeId) -> bool {
+        if tree.node(dir).items <= SORT_APART {
+            return false;
+        }
+        if self.rows_dir == dir {
+            // Once huge, it stays so while the scan runs (its rows are
+            // then a placeholder or an order being kept up).
+            return self.unsorted
+                || self.growing.is_some()
+                || self.grown.is_some()
+                || self.rows.len() > SORT_APART as usize;
+        }
+        // Just opened: counted once, no further than needed.
+        tree.children(dir).take(SORT_APART as usize + 1).count() > SORT_APART as usize
+    }
+
     /// Keeps the rows of a huge directory while the scan fills it, without
     /// sorting on this thread: the entries added since the rows were
     /// filled are appended as they came, and the order is computed apart
@@ -367,7 +387,7 @@ impl View {
                 let (sort, apparent) = (self.sort, self.apparent);
                 let how = Want {
                     by_key: sort != SortKey::Name,
-                    descending: sort.descending() != self.reverse,
+                    reverse: self.reverse,
                 };
                 let key = Box::new(move |t: &Tree, id| key_of(t, id, sort, apparent));
                 self.growing = Some((Growing::start(shared, dir, how, key), want));
