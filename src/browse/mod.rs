@@ -15,6 +15,7 @@ pub mod draw;
 mod growing;
 pub mod model;
 mod order;
+mod orders;
 pub mod remove;
 pub mod sink;
 mod term;
