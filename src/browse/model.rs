@@ -335,6 +335,13 @@ impl Tree {
         self.slots[dir as usize].first_child
     }
 
+    /// The child of the same directory after `id` in its list, or
+    /// [`NONE`]. New children go to the head of the list, so walking it
+    /// from a child once seen never meets entries added since.
+    pub fn next_sibling(&self, id: NodeId) -> NodeId {
+        self.slots[id as usize].next_sibling
+    }
+
     /// Adds a node under `parent` (at the head of its list: a view sorts
     /// anyway). A name is kept up to a NUL, which no file name holds.
     pub fn add(&mut self, parent: NodeId, name: &[u8], node: Node) -> NodeId {

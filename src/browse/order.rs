@@ -44,7 +44,7 @@ pub fn by_key(by_name: &[NodeId], descending: bool, key: impl Fn(NodeId) -> u64)
 /// The first eight bytes of `name` as a big-endian number, zeros after
 /// a shorter name: numbers compare as the names' beginnings do, and a
 /// name comes before the longer names it begins (no name holds a NUL).
-fn prefix(name: &[u8]) -> u64 {
+pub(super) fn prefix(name: &[u8]) -> u64 {
     let mut bytes = [0u8; 8];
     let n = name.len().min(8);
     bytes[..n].copy_from_slice(&name[..n]);
@@ -54,7 +54,7 @@ fn prefix(name: &[u8]) -> u64 {
 /// Sorts by the number, keeping equal numbers in their order: a least
 /// significant byte first radix sort, skipping the bytes every number
 /// shares (sizes and times leave most of the high ones alike).
-fn radix_sort(items: &mut Vec<(u64, NodeId)>) {
+pub(super) fn radix_sort(items: &mut Vec<(u64, NodeId)>) {
     let n = items.len();
     if n < 2 {
         return;

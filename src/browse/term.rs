@@ -20,7 +20,8 @@ use crate::config::ColorWhen;
 /// longer once the scan is over and nothing changes by itself.
 const WHILE_SCANNING: Duration = Duration::from_millis(100);
 const WHEN_IDLE: Duration = Duration::from_millis(1000);
-/// While a sort runs apart, to show its order as soon as it is ready.
+/// While a sort runs apart once the scan has ended, to show its order as
+/// soon as it is ready.
 const WHILE_SORTING: Duration = Duration::from_millis(10);
 
 /// Whether to colour: `--color`, and for `auto` a terminal without
@@ -93,10 +94,12 @@ pub fn run(browser: &mut Browser) -> io::Result<()> {
         if ended.load(Ordering::SeqCst) {
             break;
         }
-        let wait = if browser.view.sorting() {
-            WHILE_SORTING
-        } else if browser.scanning() {
+        // While the scan runs, a huge directory is nearly always being
+        // sorted again; its order shows at the scan's pace of frames.
+        let wait = if browser.scanning() {
             WHILE_SCANNING
+        } else if browser.view.sorting() {
+            WHILE_SORTING
         } else {
             WHEN_IDLE
         };

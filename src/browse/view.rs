@@ -3,29 +3,13 @@
 //! once per change of the tree or of the order, never per frame.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::sync::mpsc::{self, TryRecvError};
+use std::time::{Duration, Instant};
 
+use super::growing::{Growing, Want};
 use super::model::{NONE, NodeId, ROOT, Shared, Tree, read};
-use super::order;
-
-/// What the entries are ordered by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SortKey {
-    Size,
-    Name,
-    Items,
-    Mtime,
-    /// Growth since the old scan of `--diff`.
-    Change,
-}
-
-impl SortKey {
-    /// The natural direction: biggest, most and newest first; names A to Z.
-    fn descending(self) -> bool {
-        self != SortKey::Name
-    }
-}
+pub use super::orders::SortKey;
+use super::orders::{Orders, key_of};
 
 pub struct View {
     /// The directories from the root to the one open (the root's node
@@ -59,7 +43,24 @@ pub struct View {
     unsorted: bool,
     /// An order being computed apart.
     sorting: Option<Sorting>,
+    /// While the scan runs: a huge directory's order being computed
+    /// apart, and the order (key, apparent, reversed) it is for.
+    growing: Option<(Growing, (SortKey, bool, bool))>,
+    /// The order the rows of a huge directory were last sorted in while
+    /// the scan ran, and when that sort was ready.
+    grown: Option<((SortKey, bool, bool), Instant)>,
+    /// The open directory's first child when its rows were last filled:
+    /// the rows hold it and every entry after it in the directory's list.
+    seen_head: NodeId,
+    /// The first child when the rows were last sorted: entries before it
+    /// in the list are appended to the rows unsorted.
+    sorted_head: NodeId,
 }
+
+/// While the scan runs, a huge directory that grew is sorted again at
+/// most once per this long after the last sort was ready: each sort takes
+/// a core from the scan for a tenth of a second or so.
+const RESORT_EVERY: Duration = Duration::from_millis(1000);
 
 /// Entries of more than this many are sorted apart once the scan has
 /// ended, so that no key waits for a sort (a million take about 0.1 s).
@@ -77,78 +78,6 @@ struct Sorting {
     result: mpsc::Receiver<Orders>,
     /// The result, once waited for.
     ready: Option<Orders>,
-}
-
-/// Entries in an order, shared between the view and a sort apart.
-type Order = Arc<Vec<NodeId>>;
-
-/// The orders of one directory at one state of the tree, each in its
-/// natural direction, computed when first asked for.
-#[derive(Clone)]
-struct Orders {
-    dir: NodeId,
-    generation: u64,
-    /// Shared, so that handing the orders to a sort apart copies none.
-    by_name: Option<Order>,
-    /// By key and whether sizes are apparent.
-    by_key: Vec<((SortKey, bool), Order)>,
-}
-
-impl Orders {
-    fn new(dir: NodeId, generation: u64) -> Self {
-        Orders {
-            dir,
-            generation,
-            by_name: None,
-            by_key: Vec::new(),
-        }
-    }
-
-    /// Whether the order of `sort` is computed already.
-    fn has(&self, sort: SortKey, apparent: bool) -> bool {
-        match sort {
-            SortKey::Name => self.by_name.is_some(),
-            _ => {
-                let wanted = (sort, apparent && sort == SortKey::Size);
-                self.by_key.iter().any(|(k, _)| *k == wanted)
-            }
-        }
-    }
-
-    /// The entries in the natural order of `sort`.
-    fn get(&mut self, tree: &Tree, sort: SortKey, apparent: bool) -> &[NodeId] {
-        let dir = self.dir;
-        let by_name = self.by_name.get_or_insert_with(|| {
-            let ids: Vec<NodeId> = tree.children(dir).collect();
-            Arc::new(order::by_name(tree, &ids))
-        });
-        if sort == SortKey::Name {
-            return by_name;
-        }
-        let wanted = (sort, apparent && sort == SortKey::Size);
-        let at = match self.by_key.iter().position(|(k, _)| *k == wanted) {
-            Some(at) => at,
-            None => {
-                let key = |id: NodeId| {
-                    let n = tree.node(id);
-                    match sort {
-                        SortKey::Size if apparent => n.apparent,
-                        SortKey::Size => n.disk,
-                        SortKey::Name => 0,
-                        SortKey::Items => u64::from(n.items),
-                        SortKey::Mtime => u64::from(n.mtime),
-                        SortKey::Change => {
-                            tree.changes.as_ref().map_or(0, |c| c.sort_key(tree, id))
-                        }
-                    }
-                };
-                let sorted = order::by_key(by_name, sort.descending(), key);
-                self.by_key.push((wanted, Arc::new(sorted)));
-                self.by_key.len() - 1
-            }
-        };
-        &self.by_key[at].1
-    }
 }
 
 impl View {
@@ -170,6 +99,10 @@ impl View {
             rows_at: 0,
             unsorted: false,
             sorting: None,
+            growing: None,
+            grown: None,
+            seen_head: NONE,
+            sorted_head: NONE,
         }
     }
 
@@ -187,9 +120,27 @@ impl View {
     /// order, or reversing it, only copies it. Once the scan has ended, a
     /// new order of a huge directory is computed on a thread of its own
     /// reading `shared`; until it is ready the rows on screen stay (the
-    /// first entries, unsorted, in a directory just opened).
+    /// first entries, unsorted, in a directory just opened). While the scan
+    /// runs, see [`View::refresh_growing`].
     pub fn refresh(&mut self, tree: &Tree, shared: Option<&Shared>) {
         let dir = self.dir();
+        if let Some(shared) = shared
+            && !tree.done
+            && self.huge_while_scanning(tree, dir)
+        {
+            self.refresh_growing(tree, shared);
+            return;
+        }
+        let was_growing = self.growing.take().is_some();
+        if self.grown.take().is_some() || was_growing {
+            // The scan has ended or the directory was left. The rows of a
+            // huge directory kept while the scan ran stay on screen,
+            // complete, until its final order is ready.
+            if self.rows_dir == dir && !self.unsorted {
+                self.catch_up(tree);
+            }
+            self.sorted_at = None;
+        }
         let want = (self.sort, self.apparent);
         if let Some(sorting) = &mut self.sorting {
             if sorting.dir == dir && sorting.generation == tree.generation && sorting.want == want {
@@ -245,6 +196,8 @@ impl View {
         }
         self.rows_dir = dir;
         self.rows_at = tree.generation;
+        self.seen_head = tree.first_child(dir);
+        self.sorted_head = self.seen_head;
         self.sorted_at = Some(tree.generation);
         if let Some(keep) = keep
             && let Some(i) = self.rows.iter().position(|&r| r == keep)
@@ -252,6 +205,119 @@ impl View {
             self.selected = i;
         }
         self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// Whether `dir`, open while the scan runs, has more than
+    /// [`SORT_APART`] entries of its own. A directory of a few entries
+    /// holding many below them is sorted here at every change, so that
+    /// its order follows sizes as they grow.
+    fn huge_while_scanning(&self, tree: &Tree, dir: NodeId) -> bool {
+        if tree.node(dir).items <= SORT_APART {
+            return false;
+        }
+        if self.rows_dir == dir {
+            // Once huge, it stays so while the scan runs (its rows are
+            // then a placeholder or an order being kept up).
+            return self.unsorted
+                || self.growing.is_some()
+                || self.grown.is_some()
+                || self.rows.len() > SORT_APART as usize;
+        }
+        // Just opened: counted once, no further than needed.
+        tree.children(dir).take(SORT_APART as usize + 1).count() > SORT_APART as usize
+    }
+
+    /// Keeps the rows of a huge directory while the scan fills it, without
+    /// sorting on this thread: the entries added since the rows were
+    /// filled are appended as they came, and the order is computed apart
+    /// (see `growing`) when it is asked for, or again when the directory
+    /// grew and [`RESORT_EVERY`] has passed. A directory just opened
+    /// shows its first entries until its first order is ready.
+    fn refresh_growing(&mut self, tree: &Tree, shared: &Shared) {
+        let dir = self.dir();
+        let want = (self.sort, self.apparent, self.reverse);
+        self.sorting = None;
+        self.sorted_at = None;
+        if self.rows_dir != dir {
+            self.rows.clear();
+            self.rows.extend(tree.children(dir).take(SHOWN_UNSORTED));
+            self.unsorted = true;
+            self.rows_dir = dir;
+            self.selected = 0;
+            self.offset = 0;
+            self.growing = None;
+            self.grown = None;
+        } else if !self.unsorted {
+            self.catch_up(tree);
+        }
+        self.rows_at = tree.generation;
+        if let Some((growing, order)) = &mut self.growing {
+            if *order != want {
+                self.growing = None;
+            } else {
+                match growing.poll() {
+                    Ok(Some(sorted)) => {
+                        let keep =
+                            self.pending_select
+                                .take()
+                                .or(if self.unsorted && self.selected == 0 {
+                                    None
+                                } else {
+                                    self.selected_node()
+                                });
+                        self.rows = sorted.rows;
+                        self.seen_head = sorted.head;
+                        self.sorted_head = sorted.head;
+                        self.unsorted = false;
+                        self.catch_up(tree);
+                        self.grown = Some((want, Instant::now()));
+                        self.growing = None;
+                        if let Some(keep) = keep
+                            && let Some(i) = self.rows.iter().position(|&r| r == keep)
+                        {
+                            self.selected = i;
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(()) => self.growing = None,
+                }
+            }
+        }
+        if self.growing.is_none() {
+            let due = match self.grown {
+                Some((order, at)) => {
+                    order != want
+                        || (tree.first_child(dir) != self.sorted_head
+                            && at.elapsed() >= RESORT_EVERY)
+                }
+                None => true,
+            };
+            if due {
+                let (sort, apparent) = (self.sort, self.apparent);
+                let how = Want {
+                    by_key: sort != SortKey::Name,
+                    reverse: self.reverse,
+                };
+                let key = Box::new(move |t: &Tree, id| key_of(t, id, sort, apparent));
+                self.growing = Some((Growing::start(shared, dir, how, key), want));
+            }
+        }
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// Appends the open directory's entries added since its rows were
+    /// filled, in the order they came.
+    fn catch_up(&mut self, tree: &Tree) {
+        let head = tree.first_child(self.dir());
+        let from = self.rows.len();
+        let mut next = head;
+        while next != self.seen_head && next != NONE {
+            self.rows.push(next);
+            next = tree.next_sibling(next);
+        }
+        self.rows[from..].reverse();
+        self.seen_head = head;
+        self.rows_at = tree.generation;
     }
 
     /// Starts computing the wanted order on a thread of its own.
@@ -291,14 +357,20 @@ impl View {
         }
     }
 
-    /// A sort runs apart: the rows are not yet in the order asked for.
+    /// The rows are not yet in the order asked for: a sort runs apart, or
+    /// entries came since the last one (while the scan runs).
     pub fn sorting(&self) -> bool {
         self.sorting.is_some()
+            || self.growing.is_some()
+            || (self.grown.is_some() && self.seen_head != self.sorted_head)
     }
 
     /// Waits until a sort running apart is ready; the next refresh shows
     /// its order.
     pub fn wait_sorted(&mut self) {
+        if let Some((growing, _)) = &mut self.growing {
+            growing.wait();
+        }
         if let Some(sorting) = &mut self.sorting
             && sorting.ready.is_none()
         {
