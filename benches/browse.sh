@@ -12,7 +12,7 @@
 # Each browser runs in a tmux pane of 120x40, under GNU time for its
 # peak RSS; the time is from its start to the first frame that shows the
 # finished scan (cdu: its "items:" total, gdu and ncdu: "Total disk usage",
-# dua: its "Entries" count once "Scanning" has gone), then it is sent the key
+# dua 3: its "Processed N entries" once "-> scanning <-" has gone), then it is sent the key
 # that quits. `cdu -s TREE` is timed the same way to its exit. Medians are
 # printed, with the machine's load: the two are only comparable within one
 # run of this script.
@@ -89,7 +89,7 @@ cases = [("cdu -s", lambda: timed([cdu, "-s", tree]))]
 cases.append(("cdu -i", lambda: browse([cdu, "-i", tree], lambda s: "items:" in s and "?: keys" in s, "q")))
 if shutil.which("dua"):
     cases.append(("dua i", lambda: browse(["dua", "i", tree],
-        lambda s: "Entries" in s and "Scanning" not in s, "q")))
+        lambda s: "Processed" in s and "scanning" not in s, "q")))
 if shutil.which("gdu"):
     cases.append(("gdu", lambda: browse(["gdu", tree],
         lambda s: "Total disk usage" in s, "q")))
