@@ -113,26 +113,39 @@ fn spawn_with<'s, 'e, T: Send + 's>(
     // Held apart from each try, so that a thread that could not be
     // started does not take the work with it.
     let slot = Arc::new(Mutex::new(Some(f)));
-    let mut failed = None;
-    for &stack in stacks {
+    first_that_starts(stacks, |stack| {
         let slot = slot.clone();
-        let started = std::thread::Builder::new()
+        std::thread::Builder::new()
             .name("cdu-walk".into())
             .stack_size(stack)
-            .spawn_scoped(scope, move || {
-                let f = slot
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .take()
-                    .expect("only the thread that started runs the work");
-                f()
-            });
-        match started {
+            .spawn_scoped(scope, move || run_once(&slot))
+    })
+}
+
+/// Tries `start` with each of `stacks` in turn; the first thread that
+/// starts, or the last failure.
+fn first_that_starts<H>(
+    stacks: &[usize],
+    mut start: impl FnMut(usize) -> std::io::Result<H>,
+) -> std::io::Result<H> {
+    let mut failed = None;
+    for &stack in stacks {
+        match start(stack) {
             Ok(handle) => return Ok(handle),
             Err(e) => failed = Some(e),
         }
     }
     Err(failed.expect("tried at least once"))
+}
+
+/// Runs the work held in `slot`: only the thread that started takes it.
+fn run_once<T>(slot: &Mutex<Option<impl FnOnce() -> T>>) -> T {
+    let f = slot
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take()
+        .expect("only the thread that started runs the work");
+    f()
 }
 
 /// Starts the thread that runs the walk, with a smaller stack each time
@@ -156,24 +169,11 @@ pub fn spawn_scoped<'s, 'e, T: Send + 's>(
 pub fn spawn_worker(f: impl FnOnce() + Send + 'static) -> std::io::Result<JoinHandle<()>> {
     // Held apart from each try, as in `spawn_with`.
     let slot = Arc::new(Mutex::new(Some(f)));
-    let mut failed = None;
-    for stack in [WORKER_STACK, 64 << 10] {
+    first_that_starts(&[WORKER_STACK, 64 << 10], |stack| {
         let slot = slot.clone();
-        let started = std::thread::Builder::new()
+        std::thread::Builder::new()
             .name("cdu-walk".into())
             .stack_size(stack)
-            .spawn(move || {
-                let f = slot
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .take()
-                    .expect("only the thread that started runs the work");
-                f()
-            });
-        match started {
-            Ok(handle) => return Ok(handle),
-            Err(e) => failed = Some(e),
-        }
-    }
-    Err(failed.expect("tried at least once"))
+            .spawn(move || run_once(&slot))
+    })
 }
