@@ -287,13 +287,8 @@ impl<R: Read> Reader<'_, R> {
                 }
                 _ => self.lex.skip_value()?,
             }
-            match self.lex.peek()? {
-                Some(b',') => self.lex.take(),
-                Some(b'}') => {
-                    self.lex.take();
-                    break;
-                }
-                _ => return self.lex.fault("expected ',' or '}' in an entry"),
+            if !self.lex.more_members("an entry")? {
+                break;
             }
         }
         let Some(at) = named else {

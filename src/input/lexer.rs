@@ -143,6 +143,23 @@ impl<R: Read> Lexer<R> {
         }
     }
 
+    /// After a member of an object: true past a ',' (another member
+    /// follows), false past its closing '}', a fault naming `place`
+    /// otherwise.
+    pub fn more_members(&mut self, place: &str) -> Lexed<bool> {
+        match self.peek()? {
+            Some(b',') => {
+                self.take();
+                Ok(true)
+            }
+            Some(b'}') => {
+                self.take();
+                Ok(false)
+            }
+            _ => self.fault(format!("expected ',' or '}}' in {place}")),
+        }
+    }
+
     /// Takes the byte `peek` returned.
     pub fn take(&mut self) {
         self.bump();

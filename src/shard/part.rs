@@ -215,13 +215,8 @@ impl<R: Read> PartReader<R> {
                     } else {
                         self.lex.skip_value()?;
                     }
-                    match self.lex.peek()? {
-                        Some(b',') => self.lex.take(),
-                        Some(b'}') => {
-                            self.lex.take();
-                            break;
-                        }
-                        _ => return self.lex.fault("expected ',' or '}' in the end record"),
+                    if !self.lex.more_members("the end record")? {
+                        break;
                     }
                 }
             } else {
@@ -289,13 +284,8 @@ impl<R: Read> PartReader<R> {
                 }
                 _ => lex.skip_value()?,
             }
-            match lex.peek()? {
-                Some(b',') => lex.take(),
-                Some(b'}') => {
-                    lex.take();
-                    break;
-                }
-                _ => return lex.fault("expected ',' or '}' in an entry"),
+            if !lex.more_members("an entry")? {
+                break;
             }
         }
         let Some(at) = named else {
@@ -369,13 +359,8 @@ fn read_header<R: Read>(lex: &mut Lexer<R>) -> Result<Header, Fault> {
             b"time" => lex.string(&mut time)?,
             _ => lex.skip_value()?,
         }
-        match lex.peek()? {
-            Some(b',') => lex.take(),
-            Some(b'}') => {
-                lex.take();
-                break;
-            }
-            _ => return lex.fault("expected ',' or '}' in the part's header"),
+        if !lex.more_members("the part's header")? {
+            break;
         }
     }
     h.time = match time.as_slice() {
