@@ -333,78 +333,10 @@ impl Batch {
 }
 
 impl Batch {
-    /// About how many bytes the batch holds, for [`Backlog`]: the batch
+    /// About how many bytes the batch holds, for [`Backlog`](crate::backlog::Backlog): the batch
     /// itself, and each item with a short name.
     pub fn cost(&self) -> usize {
         std::mem::size_of::<Batch>() + self.items.len() * 24
-    }
-}
-
-/// How much the walkers have sent that the ordered output has not taken
-/// yet (batches in the channel, and those waiting for the cursor). The
-/// walkers add what they send, the stream takes off what it uses; past a
-/// budget the walkers hold back, so one slow directory (or a worker the
-/// scheduler left aside) cannot make the others run far ahead and fill
-/// memory with results that must wait for it.
-#[derive(Debug, Default)]
-pub struct Backlog {
-    cost: std::sync::atomic::AtomicUsize,
-    /// The directory the ordered output waits for.
-    awaited: std::sync::atomic::AtomicU32,
-    /// The directory it is in, plus one (0: none, an operand's own).
-    within: std::sync::atomic::AtomicU32,
-}
-
-/// Bytes the walkers may run ahead by: a few thousand directories, far
-/// more than the workers read at once, and little next to the program.
-pub const BACKLOG_BUDGET: usize = 1 << 18;
-
-/// Bytes past which only what the output waits for is read: even the
-/// directories below the one it is in wait (16 times the budget, 4 MiB).
-pub const BACKLOG_FAR: usize = 16 * BACKLOG_BUDGET;
-
-impl Backlog {
-    pub fn add(&self, cost: usize) {
-        self.cost
-            .fetch_add(cost, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    pub fn take(&self, cost: usize) {
-        self.cost
-            .fetch_sub(cost, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    /// Whether the walkers are too far ahead.
-    pub fn over(&self) -> bool {
-        self.cost.load(std::sync::atomic::Ordering::Relaxed) > BACKLOG_BUDGET
-    }
-
-    /// Whether the walkers are so far ahead that only what the output
-    /// waits for may be read.
-    pub fn far_over(&self) -> bool {
-        self.cost.load(std::sync::atomic::Ordering::Relaxed) > BACKLOG_FAR
-    }
-
-    /// Says the output waits for `node`'s batch, in directory `within`
-    /// (None for an operand).
-    pub fn await_node(&self, node: NodeId, within: Option<NodeId>) {
-        use std::sync::atomic::Ordering::Relaxed;
-        self.awaited.store(node, Relaxed);
-        self.within
-            .store(within.map_or(0, |n| n.saturating_add(1)), Relaxed);
-    }
-
-    /// The directory the output is in while it waits, if not an operand.
-    pub fn within(&self) -> Option<NodeId> {
-        match self.within.load(std::sync::atomic::Ordering::Relaxed) {
-            0 => None,
-            n => Some(n - 1),
-        }
-    }
-
-    /// The directory the output waits for.
-    pub fn awaited(&self) -> NodeId {
-        self.awaited.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

@@ -68,6 +68,7 @@
 
 pub(crate) mod aggregate;
 mod app;
+pub(crate) mod backlog;
 pub(crate) mod baseline;
 pub(crate) mod batch;
 pub(crate) mod browse;
@@ -158,7 +159,7 @@ fn scan_inner(
         CHANNEL_CAPACITY
     };
     let (sender, receiver) = crossbeam_channel::bounded(capacity);
-    let backlog = batch::Backlog::default();
+    let backlog = backlog::Backlog::default();
     // The view's floor, handed to the walk before the view goes to the
     // stream.
     let floor = sink.size_floor().cloned();

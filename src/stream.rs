@@ -10,7 +10,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 
-use crate::batch::{Backlog, Batch, ItemKind, Message, NodeId, OperandResult, Outcome};
+use crate::backlog::Backlog;
+use crate::batch::{Batch, ItemKind, Message, NodeId, OperandResult, Outcome};
 use crate::model::{Details, ErrorKind, Link, Usage};
 use crate::path::join_path;
 

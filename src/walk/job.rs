@@ -4,8 +4,10 @@
 use std::sync::Arc;
 
 use super::descriptors::DirHandle;
-use super::wide::Part;
+use super::parts::Part;
+use crate::backlog::Backlog;
 use crate::batch::NodeId;
+use crate::path::join_path;
 
 /// A directory to read.
 pub(crate) struct Job {
@@ -44,6 +46,58 @@ impl Job {
         false
     }
 
+    /// The path of a directory as du prints it, for `--exclude`.
+    pub(super) fn printed_path(&self) -> Vec<u8> {
+        let mut names: Vec<&[u8]> = vec![&self.name];
+        let mut parent = self.parent.as_deref();
+        while let Some(p) = parent {
+            names.push(&p.name);
+            parent = p.parent.as_deref();
+        }
+        let mut path = names.pop().map(<[u8]>::to_vec).unwrap_or_default();
+        while let Some(name) = names.pop() {
+            join_path(&mut path, name);
+        }
+        path
+    }
+
+    /// Whether (dev, ino) is this directory or one of its ancestors.
+    pub(super) fn is_ancestor(&self, dev: u64, ino: u64) -> bool {
+        if (self.dev, self.ino) == (dev, ino) {
+            return true;
+        }
+        let mut parent = self.parent.as_deref();
+        while let Some(p) = parent {
+            if (p.dev, p.ino) == (dev, ino) {
+                return true;
+            }
+            parent = p.parent.as_deref();
+        }
+        false
+    }
+
+    /// Whether the ordered output waits for the directory it reads.
+    pub(crate) fn awaited_by(&self, backlog: &Backlog) -> bool {
+        !self.is_part() && backlog.awaited() == self.node
+    }
+
+    /// Whether it must wait: the output is too far behind, and the job
+    /// neither reads the directory the output waits for, nor (unless the
+    /// output is very far behind) one below the directory it is in, nor
+    /// stats a part of a directory being read (which adds nothing to what
+    /// waits). What is below the output's directory is printed before
+    /// anything that waits beyond it, so taking it does not run ahead.
+    /// Once the scan is `cancelled` nothing waits.
+    pub(crate) fn held_back_by(&self, backlog: &Backlog, cancelled: bool) -> bool {
+        if self.is_part() || !backlog.over() || cancelled || self.awaited_by(backlog) {
+            return false;
+        }
+        match backlog.within() {
+            Some(dir) if !backlog.far_over() => !self.is_below(dir),
+            _ => true,
+        }
+    }
+
     /// Whether it stats a part of a directory rather than reading one.
     pub(crate) fn is_part(&self) -> bool {
         self.work.is_some()
@@ -61,14 +115,4 @@ impl Job {
             ..*self
         }
     }
-}
-
-/// A subdirectory met: its item in the batch, its (device, inode), and
-/// the symlinks followed on the way to it (`-L`).
-#[derive(Clone, Copy)]
-pub(crate) struct SubDir {
-    pub item: u32,
-    pub(super) dev: u64,
-    pub(super) ino: u64,
-    pub(super) links: u32,
 }

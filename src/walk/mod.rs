@@ -14,31 +14,39 @@
 //! kept ancestor, so no path ever handed to the kernel exceeds a name,
 //! however deep the tree.
 //!
-//! The parts: `job` (a directory to read and its place in the order),
-//! `stat` (an entry's sizes and type), `descriptors` (the kept
+//! The parts, each with one job: `job` (a directory to read and its
+//! place in the order), `open` (opening it from a kept ancestor), `read`
+//! (the reading of a directory), `classify` (what an entry adds to its
+//! batch), `stat` (an entry's sizes and type), `descriptors` (the kept
 //! descriptors and their budget), `cycles` (directories in progress),
-//! `wide` (splitting a wide directory), `order` (fts's order within a
-//! directory), `queue` (the traversal-ordered work queue), `parallel`
-//! and `sequential` (the walks), `pool` and `threads` (the rayon pool and
-//! its threads), `concurrency` (the tuner), `fs_kind` (the statfs table),
+//! `split`, `names` and `parts` (a wide directory read ahead and stat'ed
+//! in parts by any worker), `order` (fts's order within a directory),
+//! `queue` (the traversal-ordered work queue), `parallel` and
+//! `sequential` (the walks), `pool` and `threads` (the rayon pool and its
+//! threads), `concurrency` (the tuner), `fs_kind` (the statfs table),
 //! `semaphore` (the book's counting semaphore). The operands come in as
 //! an iterator; the walker reads no list and writes nothing for the user.
 
+mod classify;
 mod concurrency;
 mod cycles;
 mod descriptors;
 mod fs_kind;
 mod job;
 mod live;
+mod names;
+mod open;
 mod order;
 mod parallel;
+mod parts;
 mod pool;
 mod queue;
+mod read;
 mod semaphore;
 mod sequential;
+mod split;
 mod stat;
 mod threads;
-mod wide;
 
 pub use concurrency::{MOST_THREADS, Plan};
 pub use fs_kind::FsKind;
@@ -56,35 +64,25 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crossbeam_channel::Sender;
-use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{CWD, FileType, Mode, OFlags, RawDir, Stat};
-use rustix::io::Errno;
+use rustix::fd::{AsFd, OwnedFd};
+use rustix::fs::{CWD, FileType, RawDir};
 
-use crate::batch::{
-    Backlog, Batch, Details, ErrorKind, ItemKind, Items, Link, Message, NO_TIME, OperandResult,
-    Outcome, Usage,
-};
+use crate::backlog::Backlog;
+use crate::batch::{Batch, ErrorKind, Message, OperandResult, Outcome};
 use crate::cancel::Cancel;
 use crate::config::{Config, Dereference, Operand};
-use crate::path::{join_path, trim_operand};
+use crate::path::trim_operand;
 use crate::stream::SizeFloor;
+use classify::Classifier;
 use cycles::Active;
 use descriptors::{DirHandle, KeptFd, RESERVED_FDS, open_file_limit};
-pub(crate) use job::{Job, SubDir};
-use order::Chunk;
+pub(crate) use job::Job;
+use order::{Chunk, SubDir};
 use queue::Queue;
+pub(crate) use read::dirent_buffer;
+use read::{Gather, Reading};
 use semaphore::{Permit, Semaphore};
-use stat::*;
-
-/// Size of each worker's getdents64 buffer: large enough that a directory
-/// of a thousand entries takes one call (and a second that says it is
-/// done), small enough that many threads cost little memory.
-const DIRENT_BUFFER: usize = 32 * 1024;
-
-/// A worker's getdents64 buffer.
-pub(crate) fn dirent_buffer() -> Vec<MaybeUninit<u8>> {
-    vec![MaybeUninit::uninit(); DIRENT_BUFFER]
-}
+use stat::{dev_ino, errno_of, is_dir, links_in_path, nlink, stat_entry};
 
 /// Where the parts of a wide directory go: the queue of a parallel walk,
 /// and how to start a worker for them if more may be.
@@ -93,53 +91,6 @@ pub(crate) struct Spread<'q> {
     pub grow: &'q dyn Fn(),
     /// Whether a worker is idle or could be started.
     pub help_at_hand: &'q dyn Fn() -> bool,
-}
-
-/// What a directory read by one worker gathers.
-struct Gather {
-    batch: Batch,
-    subdirs: Vec<SubDir>,
-    scratch: EntryScratch,
-    /// fts's chunk being read, for its sort.
-    chunk: Chunk,
-}
-
-/// The reading of a directory: whether a name other than `.` and `..`
-/// came, and the error that ended it.
-#[derive(Default)]
-struct Reading {
-    any: bool,
-    error: Option<Errno>,
-}
-
-impl Reading {
-    /// The next entry of `raw`; None at the end or on an error, kept.
-    fn next<'r>(
-        &mut self,
-        raw: &'r mut RawDir<'_, BorrowedFd<'_>>,
-    ) -> Option<rustix::fs::RawDirEntry<'r>> {
-        match raw.next()? {
-            Ok(entry) => Some(entry),
-            Err(Errno::NOENT) => None,
-            Err(e) => {
-                self.error = Some(e);
-                None
-            }
-        }
-    }
-
-    /// Puts the error that ended the reading, if any, in `batch`: the
-    /// directory could not be read at all, or only in part.
-    fn record_error(&self, batch: &mut Batch) {
-        if let Some(e) = self.error {
-            let kind = if self.any {
-                ErrorKind::ReadPartial
-            } else {
-                ErrorKind::ReadDir
-            };
-            batch.dir_error = Some((kind, errno_of(e)));
-        }
-    }
 }
 
 /// What the walkers share: the configuration, the channel to the
@@ -155,34 +106,18 @@ pub struct Walker<'a> {
     /// is the (slower) walk up its ancestors made. It holds the frontier,
     /// not every directory met, so its memory does not grow with the tree.
     active: Arc<Active>,
+    /// What an entry read adds to its directory's batch.
+    classify: Classifier<'a>,
     /// How many more parent descriptors may be kept open.
     keep_budget: Arc<AtomicIsize>,
     /// Where progress is published, when it is shown.
     live: Option<&'a Live>,
     /// What the ordered output has not taken yet.
     backlog: Option<&'a Backlog>,
-    /// The view's floor: files below it go unnamed in `list_all`.
-    floor: Option<SizeFloor>,
     /// Parts of this many names for every directory past its first few
     /// entries, whatever the time (`CDU_SPLIT_PARTS`, for the tests: the
     /// split must never change the output).
     forced_part: Option<usize>,
-}
-
-/// The most symlinks the kernel follows in resolving one path
-/// (MAXSYMLINKS): GNU du under `-L` stats whole paths, so an entry that
-/// would be the 41st symlink on its path fails with ELOOP there.
-const MAX_SYMLINKS: u32 = 40;
-
-/// What [`Walker::add_entry`] needs across the entries of a directory.
-struct EntryScratch {
-    /// The directory's printed path, for `--exclude` (None without it).
-    dir_path: Option<Vec<u8>>,
-    entry_path: Vec<u8>,
-    /// `-a`, and the files are not deeper than `-d` lets print.
-    list_files: bool,
-    /// Symlinks followed on the path to the directory (`-L`).
-    links: u32,
 }
 
 impl<'a> Walker<'a> {
@@ -206,17 +141,18 @@ impl<'a> Walker<'a> {
         // small limit.
         let readers = ((limit - reserved) / 4).clamp(1, threads.min(1 << 16) as isize);
         let keep = (limit - reserved - 2 * readers).clamp(0, 1024);
+        let active = Arc::<Active>::default();
         Walker {
             config,
             cancel,
             sender,
             semaphore: Semaphore::new(readers as usize),
             next_node: AtomicU32::new(0),
-            active: Arc::default(),
+            classify: Classifier::new(config, active.clone()),
+            active,
             keep_budget: Arc::new(AtomicIsize::new(keep)),
             live: None,
             backlog: None,
-            floor: None,
             forced_part: std::env::var("CDU_SPLIT_PARTS")
                 .ok()
                 .and_then(|n| n.parse().ok())
@@ -230,15 +166,15 @@ impl<'a> Walker<'a> {
         self.live.map_or(0, Live::entries)
     }
 
-    /// Publishes entry counts to `live`, which progress shows and the
-    /// concurrency tuner measures by.
     /// Leaves out of `list_all`'s listing the files below `floor`, which a
     /// view raises as it goes.
     pub fn with_floor(mut self, floor: SizeFloor) -> Self {
-        self.floor = Some(floor);
+        self.classify.set_floor(floor);
         self
     }
 
+    /// Publishes entry counts to `live`, which progress shows and the
+    /// concurrency tuner measures by.
     pub fn with_live(mut self, live: &'a Live) -> Self {
         self.live = Some(live);
         self
@@ -248,6 +184,24 @@ impl<'a> Walker<'a> {
         self.cancel
     }
 
+    /// What decides how an entry counts.
+    fn classifier(&self) -> &Classifier<'a> {
+        &self.classify
+    }
+
+    /// An empty batch for the directory of `job`.
+    fn new_batch(&self, job: &Job) -> Batch {
+        Batch::new(job.node, self.config.time.is_some(), self.config.details)
+    }
+
+    /// Publishes the entries of a directory done that the running count
+    /// (every [`PUBLISH_EVERY`]) left out.
+    fn publish_rest(&self, entries: u64) {
+        if let Some(live) = self.live {
+            live.add_entries(entries % PUBLISH_EVERY);
+        }
+    }
+
     fn send(&self, message: Message) -> bool {
         if let (Message::Dir(batch), Some(backlog)) = (&message, self.backlog) {
             backlog.add(batch.cost());
@@ -255,82 +209,21 @@ impl<'a> Walker<'a> {
         self.sender.send(message).is_ok()
     }
 
-    /// Whether the workers should hold back: the output is too far behind
     /// Whether the ordered output waits for the directory `job` reads.
     pub(crate) fn output_awaits(&self, job: &Job) -> bool {
-        !job.is_part() && self.backlog.is_some_and(|b| b.awaited() == job.node)
+        self.backlog.is_some_and(|b| job.awaited_by(b))
     }
 
-    /// Whether `job` must wait: the output is too far behind, and the job
-    /// neither reads the directory the output waits for, nor (unless the
-    /// output is very far behind) one below the directory it is in, nor
-    /// stats a part of a directory being read (which adds nothing to what
-    /// waits). What is below the output's directory is printed before
-    /// anything that waits beyond it, so taking it does not run ahead.
+    /// Whether `job` must wait for the output to catch up.
     pub(crate) fn held_back(&self, job: &Job) -> bool {
-        let Some(backlog) = self.backlog else {
-            return false;
-        };
-        if job.is_part() || !backlog.over() || self.cancel.is_cancelled() {
-            return false;
-        }
-        if self.output_awaits(job) {
-            return false;
-        }
-        match backlog.within() {
-            Some(dir) if !backlog.far_over() => !job.is_below(dir),
-            _ => true,
-        }
+        self.backlog
+            .is_some_and(|b| job.held_back_by(b, self.cancel.is_cancelled()))
     }
 
     /// Counts what is sent into `backlog`, which the stream empties.
     pub fn with_backlog(mut self, backlog: &'a Backlog) -> Self {
         self.backlog = Some(backlog);
         self
-    }
-
-    fn needs_claim(&self, dir: bool, nlink: u64) -> bool {
-        !self.config.count_links && (self.config.hash_all || (!dir && nlink > 1))
-    }
-
-    fn usage(&self, st: &Stat) -> Usage {
-        let bytes = if self.config.apparent {
-            apparent_size(st)
-        } else {
-            disk_usage(st)
-        };
-        let time = self.config.time.map_or(NO_TIME, |kind| stat_time(st, kind));
-        Usage {
-            bytes,
-            inodes: 1,
-            time,
-        }
-    }
-
-    /// The size of `st` in the measure not counted, for details.
-    fn other_bytes(&self, st: &Stat) -> u64 {
-        if self.config.apparent {
-            disk_usage(st)
-        } else {
-            apparent_size(st)
-        }
-    }
-
-    /// What details keep of an operand.
-    fn details(&self, st: &Stat) -> Option<Details> {
-        self.config.details.then(|| Details {
-            dev: Some(dev_ino(st).0),
-            file_type: file_type(st),
-            other_bytes: self.other_bytes(st),
-            link: (!is_dir(st) && nlink(st) > 1).then(|| {
-                let (dev, ino) = dev_ino(st);
-                Link {
-                    dev,
-                    ino,
-                    nlink: nlink(st),
-                }
-            }),
-        })
     }
 
     /// Looks at operand `index` and returns the job that walks it, if it
@@ -365,12 +258,12 @@ impl<'a> Walker<'a> {
                 return None;
             }
         };
-        let usage = self.usage(&st);
+        let usage = self.classify.usage(&st);
         let dir = is_dir(&st);
-        if self.needs_claim(dir, nlink(&st)) {
+        if self.classify.needs_claim(dir, nlink(&st)) {
             result.claim = Some(dev_ino(&st));
         }
-        result.details = self.details(&st);
+        result.details = self.classify.details(&st);
         if !dir {
             result.outcome = Outcome::File(usage);
             self.send(Message::Operand(result));
@@ -402,93 +295,6 @@ impl<'a> Walker<'a> {
         })
     }
 
-    fn dir_flags(&self, operand: bool) -> OFlags {
-        let mut flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOCTTY;
-        // An operand was already looked at with the right stat; below it,
-        // only -L may go through a symlink.
-        if !operand && self.config.dereference != Dereference::Always {
-            flags |= OFlags::NOFOLLOW;
-        }
-        flags
-    }
-
-    /// Opens the directory of `job`.
-    fn open(&self, job: &Job) -> Result<OwnedFd, Errno> {
-        let Some(parent) = &job.parent else {
-            return rustix::fs::openat(CWD, &job.name[..], self.dir_flags(true), Mode::empty());
-        };
-        let flags = self.dir_flags(false);
-        let opened = match parent.kept() {
-            Some(k) => rustix::fs::openat(&k.fd, &job.name[..], flags, Mode::empty()),
-            None => self
-                .reopen(parent)
-                .and_then(|base| rustix::fs::openat(&base, &job.name[..], flags, Mode::empty())),
-        };
-        parent.child_opened();
-        opened
-    }
-
-    /// Opens a directory whose descriptor is not open, one name at a time
-    /// from the nearest ancestor whose descriptor is (or from its operand).
-    fn reopen(&self, handle: &DirHandle) -> Result<OwnedFd, Errno> {
-        let mut names: Vec<&[u8]> = Vec::new();
-        let mut current = handle;
-        let mut base = loop {
-            if let Some(fd) = current.dup_fd() {
-                break fd;
-            }
-            match &current.parent {
-                Some(parent) => {
-                    names.push(&current.name);
-                    current = parent;
-                }
-                // The operand itself, relative to the working directory.
-                None => {
-                    break rustix::fs::openat(
-                        CWD,
-                        &current.name[..],
-                        self.dir_flags(true),
-                        Mode::empty(),
-                    )?;
-                }
-            }
-        };
-        for name in names.into_iter().rev() {
-            base = rustix::fs::openat(&base, name, self.dir_flags(false), Mode::empty())?;
-        }
-        Ok(base)
-    }
-
-    /// The path of a directory as du prints it, for `--exclude`.
-    fn printed_path(job: &Job) -> Vec<u8> {
-        let mut names: Vec<&[u8]> = vec![&job.name];
-        let mut parent = job.parent.as_deref();
-        while let Some(p) = parent {
-            names.push(&p.name);
-            parent = p.parent.as_deref();
-        }
-        let mut path = names.pop().map(<[u8]>::to_vec).unwrap_or_default();
-        while let Some(name) = names.pop() {
-            join_path(&mut path, name);
-        }
-        path
-    }
-
-    /// Whether (dev, ino) is the directory of `job` or one of its ancestors.
-    fn is_ancestor(job: &Job, dev: u64, ino: u64) -> bool {
-        if (job.dev, job.ino) == (dev, ino) {
-            return true;
-        }
-        let mut parent = job.parent.as_deref();
-        while let Some(p) = parent {
-            if (p.dev, p.ino) == (dev, ino) {
-                return true;
-            }
-            parent = p.parent.as_deref();
-        }
-        false
-    }
-
     /// Reads the directory of `job`, sends its batch and appends the jobs
     /// of its subdirectories to `children`, first subdirectory first. With
     /// a `queue` (a parallel walk), a directory that takes its reader long
@@ -506,7 +312,7 @@ impl<'a> Walker<'a> {
             return;
         }
         if let Some(work) = job.work.take() {
-            self.stat_part(&job, &work, children);
+            split::stat_part(self, &job, &work, children);
             return;
         }
         let Some(permit) = self.semaphore.acquire(self.cancel.done()) else {
@@ -514,12 +320,12 @@ impl<'a> Walker<'a> {
         };
         let config = self.config;
         let mut dir = Gather {
-            batch: Batch::new(job.node, config.time.is_some(), config.details),
+            batch: self.new_batch(&job),
             subdirs: Vec::new(),
-            scratch: self.scratch(&job),
+            scratch: self.classify.scratch(&job),
             chunk: Chunk::new(config.dereference == Dereference::Always),
         };
-        let fd = match self.open(&job) {
+        let fd = match open::open_dir(&job, config.dereference == Dereference::Always) {
             Ok(fd) => Arc::new(fd),
             Err(e) => {
                 dir.batch.dir_error = Some((ErrorKind::ReadDir, errno_of(e)));
@@ -538,30 +344,18 @@ impl<'a> Walker<'a> {
             }
             let read_so_far = dir.batch.entries;
             if let Some((queue, opened)) = opened
-                && wide::looks_at(read_so_far)
-                && let Some(part_size) = self.split_now(read_so_far, opened, queue)
+                && split::looks_at(read_so_far)
+                && let Some(part_size) =
+                    split::split_now(self.forced_part, read_so_far, opened, queue)
             {
-                self.split(&job, &fd, &mut raw, read, dir, queue, part_size);
+                split::split(self, &job, &fd, &mut raw, read, dir, queue, part_size);
                 return;
             }
         }
         read.record_error(&mut dir.batch);
         dir.chunk.end(&fd, &mut dir.batch, &mut dir.subdirs);
-        if let Some(live) = self.live {
-            live.add_entries(dir.batch.entries % PUBLISH_EVERY);
-        }
+        self.publish_rest(dir.batch.entries);
         self.finish(&job, fd, Some(permit), dir.batch, dir.subdirs, children);
-    }
-
-    /// What [`Walker::add_entry`] needs for the directory of `job`.
-    fn scratch(&self, job: &Job) -> EntryScratch {
-        let config = self.config;
-        EntryScratch {
-            dir_path: (!config.excludes.is_empty()).then(|| Self::printed_path(job)),
-            entry_path: Vec::new(),
-            list_files: config.list_all || (config.all && (job.depth as i64) < config.max_depth),
-            links: job.links,
-        }
     }
 
     /// Counts an entry read; false (and the batch incomplete) when the run
@@ -617,7 +411,7 @@ impl<'a> Walker<'a> {
         let (name, ino, dtype) = entry;
         dir.chunk.seen += 1;
         let before = dir.batch.items.len();
-        self.add_entry(
+        self.classify.add_entry(
             job,
             fd,
             (name, dtype),
@@ -718,135 +512,5 @@ impl<'a> Walker<'a> {
                 work: None,
             });
         }
-    }
-
-    /// Looks at one entry of the directory of `job` and adds it to the
-    /// batch: summed, or as an item where its place matters.
-    fn add_entry(
-        &self,
-        job: &Job,
-        fd: &OwnedFd,
-        (cname, dtype): (&std::ffi::CStr, FileType),
-        scratch: &mut EntryScratch,
-        batch: &mut Batch,
-        subdirs: &mut Vec<SubDir>,
-    ) {
-        let config = self.config;
-        let name = cname.to_bytes();
-        if let Some(dir_path) = &scratch.dir_path {
-            scratch.entry_path.clear();
-            scratch.entry_path.extend_from_slice(dir_path);
-            join_path(&mut scratch.entry_path, name);
-            if config.excludes.matches(&scratch.entry_path) {
-                if config.details {
-                    self.push(batch, |items| {
-                        items.push(ItemKind::Excluded, name, Usage::default())
-                    });
-                }
-                return;
-            }
-        }
-        let follow = config.dereference == Dereference::Always;
-        let mut followed = scratch.links;
-        if follow && is_symlink(fd.as_fd(), cname, dtype) {
-            followed += 1;
-            if followed > MAX_SYMLINKS {
-                self.push(batch, |items| items.push_error(name, libc::ELOOP));
-                return;
-            }
-        }
-        let st = match stat_entry(fd.as_fd(), cname, follow) {
-            Ok(st) => st,
-            Err(errno) => {
-                self.push(batch, |items| items.push_error(name, errno));
-                return;
-            }
-        };
-        let (dev, ino) = dev_ino(&st);
-        if config.one_file_system && dev != job.root_dev {
-            if config.details {
-                self.push(batch, |items| {
-                    items.push(ItemKind::OtherFs, name, Usage::default())
-                });
-            }
-            return;
-        }
-        let usage = self.usage(&st);
-        let dir = is_dir(&st);
-        // A view that cannot show a file this small needs no name for it.
-        let list = scratch.list_files
-            && (!config.list_all || {
-                let measure = if config.inodes {
-                    usage.inodes
-                } else {
-                    usage.bytes
-                };
-                measure >= self.floor.as_ref().map_or(0, SizeFloor::get)
-            });
-        let links = nlink(&st);
-        let claim = self.needs_claim(dir, links);
-        // With details, every file of several links says so (exports
-        // mark them), counted once or not.
-        let linked = claim || (config.details && !dir && links > 1);
-        let (ftype, other) = if config.details {
-            (file_type(&st), self.other_bytes(&st))
-        } else {
-            (crate::batch::FileType::Regular, 0)
-        };
-        if dir {
-            let walked = (dev, ino) == (job.dev, job.ino) || self.active.contains((dev, ino));
-            if walked && Self::is_ancestor(job, dev, ino) {
-                // A cycle (a bind mount, or a symlink with -L): du leaves
-                // it out without a word.
-                return;
-            }
-            if self.push(batch, |items| {
-                items.push_with(ItemKind::Dir, name, usage, ftype, other)
-            }) {
-                batch.dir_bytes = batch.dir_bytes.saturating_add(usage.bytes);
-                subdirs.push(SubDir {
-                    item: batch.items.len() as u32 - 1,
-                    dev,
-                    ino,
-                    links: followed,
-                });
-                if claim || config.details {
-                    // With details, the device goes along too (exports
-                    // mark where it changes).
-                    batch.items.link_last(dev, ino, links, claim);
-                }
-            }
-        } else if linked {
-            // Counted by the stream, at its first place in the order.
-            let shown: &[u8] = if list { name } else { b"" };
-            if !claim {
-                batch.files.add(usage);
-            }
-            if self.push(batch, |items| {
-                items.push_with(ItemKind::File, shown, usage, ftype, other)
-            }) {
-                batch.items.link_last(dev, ino, links, claim);
-            }
-        } else {
-            batch.files.add(usage);
-            if list {
-                self.push(batch, |items| {
-                    items.push_with(ItemKind::File, name, usage, ftype, other)
-                });
-            }
-        }
-    }
-
-    /// Adds an item; past what a batch can hold, the directory reads as
-    /// cut short (out of memory) rather than wrong.
-    fn push(&self, batch: &mut Batch, add: impl FnOnce(&mut Items) -> bool) -> bool {
-        if batch.dir_error.is_some() {
-            return false;
-        }
-        let added = add(&mut batch.items);
-        if !added {
-            batch.dir_error = Some((ErrorKind::ReadPartial, libc::ENOMEM));
-        }
-        added
     }
 }

@@ -9,7 +9,6 @@
 
 use rustix::fd::OwnedFd;
 
-use super::SubDir;
 use crate::batch::Batch;
 
 /// Entries fts reads from a directory at a time (FTS_MAX_READDIR_ENTRIES).
@@ -77,4 +76,14 @@ fn sort_pays(fd: &OwnedFd) -> bool {
         // fts sorts when it cannot tell.
         Err(_) => true,
     }
+}
+
+/// A subdirectory met: its item in the batch, its (device, inode), and
+/// the symlinks followed on the way to it (`-L`).
+#[derive(Clone, Copy)]
+pub(crate) struct SubDir {
+    pub item: u32,
+    pub dev: u64,
+    pub ino: u64,
+    pub links: u32,
 }
