@@ -74,7 +74,7 @@ pub mod operands {
     pub fn listed_in(list: std::ffi::OsString) -> Vec<Operand> {
         let mut builder = crate::Config::builder();
         builder.options().files0_from = Some(list);
-        crate::operands::operands(&builder.build()).collect()
+        crate::operands::operands(&builder.build(), None).collect()
     }
 }
 /// du's lines.

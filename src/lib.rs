@@ -168,6 +168,9 @@ fn scan_inner(
     let ticker = every.map_or_else(crossbeam_channel::never, crossbeam_channel::tick);
     let live = walk::Live::default();
     let watch_cancel = config.mode == Mode::Cancellable;
+    // A list of names waiting on a pipe gives way to the cancel of a mode
+    // that has one; in the others a signal ends the process as it is.
+    let list_cancel = watch_cancel.then_some(cancel);
     let mut concurrency = None;
     let plan = config
         .mode
@@ -191,10 +194,10 @@ fn scan_inner(
             Some(plan) => Some(walk::walk_parallel(
                 &walker,
                 plan,
-                operands::operands(config),
+                operands::operands(config, list_cancel),
             )),
             None => {
-                walk::walk_sequential(&walker, operands::operands(config));
+                walk::walk_sequential(&walker, operands::operands(config, list_cancel));
                 None
             }
         };

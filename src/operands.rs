@@ -13,18 +13,17 @@ use std::ffi::OsString;
 use std::io::{self, BufRead, BufReader, Read};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::sync::Arc;
 
 use rustix::event::{PollFd, PollFlags};
 use rustix::io::Errno;
 
-use crate::app::watch;
 use crate::cancel::Cancel;
 use crate::config::{Config, Operand};
 use crate::quote::{Locale, quote_always, quote_if_needed};
 
-/// The operands of `config`, in order.
-pub fn operands(config: &Config) -> Operands<'_> {
+/// The operands of `config`, in order. A `--files0-from` list that waits
+/// for its next name ends when `cancel` (if any) is cancelled.
+pub fn operands<'c>(config: &'c Config, cancel: Option<&'c Cancel>) -> Operands<'c> {
     match &config.files0_from {
         Some(from) => Operands::Files0(Files0 {
             from: from.clone(),
@@ -32,6 +31,7 @@ pub fn operands(config: &Config) -> Operands<'_> {
             locale: config.locale,
             count: 0,
             name: Vec::new(),
+            cancel,
         }),
         None => Operands::List(config.operands.iter()),
     }
@@ -39,28 +39,30 @@ pub fn operands(config: &Config) -> Operands<'_> {
 
 pub enum Operands<'c> {
     List(std::slice::Iter<'c, Operand>),
-    Files0(Files0),
+    Files0(Files0<'c>),
     /// The list could not be read on: nothing more comes.
     Done,
 }
 
 /// A `--files0-from` list being read.
-pub struct Files0 {
+pub struct Files0<'c> {
     from: OsString,
-    reader: Option<Box<dyn BufRead + Send>>,
+    reader: Option<Box<dyn BufRead + Send + 'c>>,
     locale: Locale,
     /// Names read so far, for the position in a message.
     count: usize,
     name: Vec<u8>,
+    /// The run's cancel, which ends a wait for the next name.
+    cancel: Option<&'c Cancel>,
 }
 
-impl Files0 {
+impl<'c> Files0<'c> {
     fn reads_stdin(&self) -> bool {
         self.from == "-"
     }
 
-    fn open(&self) -> Result<Box<dyn BufRead + Send>, Vec<u8>> {
-        let cancel = watch::active();
+    fn open(&self) -> Result<Box<dyn BufRead + Send + 'c>, Vec<u8>> {
+        let cancel = self.cancel;
         if self.reads_stdin() {
             return Ok(Box::new(BufReader::new(UntilCancelled {
                 inner: StdinReader,
@@ -106,7 +108,12 @@ impl Files0 {
             }
             // Cancelled while waiting for a name: the list ends here, and
             // what was read of the name is no name.
-            Err(e) if e.kind() == io::ErrorKind::Other && is_cancelled() => None,
+            Err(e)
+                if e.kind() == io::ErrorKind::Other
+                    && self.cancel.is_some_and(Cancel::is_cancelled) =>
+            {
+                None
+            }
             Err(e) => Some(Err(Operand::Invalid(
                 [
                     &quote_if_needed(self.from.as_bytes(), self.locale)[..],
@@ -159,25 +166,21 @@ impl AsFd for StdinReader {
     }
 }
 
-fn is_cancelled() -> bool {
-    watch::active().is_some_and(|c| c.is_cancelled())
-}
-
 /// A reader whose every read first waits, in poll(2), for input or for
 /// the run's cancel, which fails the read. Without a cancel to wait for
 /// (a mode that signals end the default way) it is `inner` as it is.
-struct UntilCancelled<R> {
+struct UntilCancelled<'c, R> {
     inner: R,
-    cancel: Option<Arc<Cancel>>,
+    cancel: Option<&'c Cancel>,
 }
 
 fn cancelled() -> io::Error {
     io::Error::other("cancelled")
 }
 
-impl<R: Read + AsFd> Read for UntilCancelled<R> {
+impl<R: Read + AsFd> Read for UntilCancelled<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if let Some(cancel) = &self.cancel {
+        if let Some(cancel) = self.cancel {
             let wake = cancel.wake_fd()?;
             loop {
                 if cancel.is_cancelled() {
@@ -236,7 +239,7 @@ mod tests {
         std::fs::write(&path, list).unwrap();
         let mut builder = Config::builder();
         builder.options().files0_from = Some(path.into_os_string());
-        operands(&builder.build()).collect()
+        operands(&builder.build(), None).collect()
     }
 
     #[test]

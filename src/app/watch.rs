@@ -25,14 +25,6 @@ use crate::cancel::Cancel;
 /// signal then ends the process at once.
 static ACTIVE: Mutex<Option<Arc<Cancel>>> = Mutex::new(None);
 
-/// The run that a signal cancels now, if any.
-pub fn active() -> Option<Arc<Cancel>> {
-    ACTIVE
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()
-}
-
 /// What SIGINT, SIGTERM and SIGHUP do once the handler is installed. The
 /// handler runs on ctrlc's own thread, not in signal context, so it may
 /// take locks and reset the terminal.
