@@ -56,6 +56,11 @@ impl<'a> Classifier<'a> {
         }
     }
 
+    /// An empty batch for the directory of `job`.
+    pub(super) fn new_batch(&self, job: &Job) -> Batch {
+        Batch::new(job.node, self.config.time.is_some(), self.config.details)
+    }
+
     /// Leaves out of `list_all`'s listing the files below `floor`.
     pub(super) fn set_floor(&mut self, floor: SizeFloor) {
         self.floor = Some(floor);

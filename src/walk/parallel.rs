@@ -17,10 +17,13 @@ use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::concurrency::{Plan, Tuner};
+use super::job::Job;
 use super::pool::Threads;
 use super::queue::Queue;
+use super::queue::Spread;
+use super::read::dirent_buffer;
 use super::threads;
-use super::{Job, Spread, Walker, dirent_buffer};
+use super::walker::Walker;
 use crate::config::Operand;
 
 /// What the workers share.

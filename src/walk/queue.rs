@@ -9,7 +9,8 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
-use super::{DirHandle, Job};
+use super::descriptors::DirHandle;
+use super::job::Job;
 
 /// A job in the heap, ordered so that the first in traversal order is on
 /// top of std's max-heap.
@@ -281,6 +282,15 @@ impl Queue {
         self.ready.notify_all();
         self.held_back.notify_all();
     }
+}
+
+/// Where the parts of a wide directory go: the queue of a parallel walk,
+/// and how to start a worker for them if more may be.
+pub(crate) struct Spread<'q> {
+    pub queue: &'q Queue,
+    pub grow: &'q dyn Fn(),
+    /// Whether a worker is idle or could be started.
+    pub help_at_hand: &'q dyn Fn() -> bool,
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! reading's outcome (an entry came, an error ended it) and what one
 //! reader gathers as it goes.
 
+use std::ffi::CStr;
 use std::mem::MaybeUninit;
 
 use rustix::fd::BorrowedFd;
@@ -9,9 +10,11 @@ use rustix::fs::RawDir;
 use rustix::io::Errno;
 
 use super::classify::EntryScratch;
+use super::live::{Live, PUBLISH_EVERY};
 use super::order::{Chunk, SubDir};
 use super::stat::errno_of;
 use crate::batch::{Batch, ErrorKind};
+use crate::cancel::Cancel;
 
 /// Size of each worker's getdents64 buffer: large enough that a directory
 /// of a thousand entries takes one call (and a second that says it is
@@ -54,6 +57,34 @@ impl Reading {
                 None
             }
         }
+    }
+
+    /// Counts entry `name` into `batch`; false (and the batch incomplete)
+    /// when the run is cancelled, None for `.` and `..`, which are passed
+    /// over. Every [`PUBLISH_EVERY`] entries go to `live`.
+    pub fn count(
+        &mut self,
+        name: &CStr,
+        batch: &mut Batch,
+        cancel: &Cancel,
+        live: Option<&Live>,
+    ) -> Option<bool> {
+        let name = name.to_bytes();
+        if name == b"." || name == b".." {
+            return None;
+        }
+        self.any = true;
+        if cancel.is_cancelled() {
+            batch.incomplete = true;
+            return Some(false);
+        }
+        batch.entries += 1;
+        if batch.entries.is_multiple_of(PUBLISH_EVERY)
+            && let Some(live) = live
+        {
+            live.add_entries(PUBLISH_EVERY);
+        }
+        Some(true)
     }
 
     /// Puts the error that ended the reading, if any, in `batch`: the

@@ -2,7 +2,8 @@
 //! du1 and du2): depth-first in traversal order, and no recursion whose
 //! depth follows the tree's.
 
-use super::{Walker, dirent_buffer};
+use super::read::dirent_buffer;
+use super::walker::Walker;
 use crate::config::Operand;
 
 /// Walks `operands` in order on the calling thread.

@@ -20,12 +20,16 @@ use std::time::{Duration, Instant};
 use rustix::fd::{BorrowedFd, OwnedFd};
 use rustix::fs::{FileType, RawDir};
 
+use super::classify::Classifier;
+use super::handoff::Handoff;
+use super::job::Job;
 use super::names::Names;
 use super::order;
 use super::parts::{ChunkJoin, Part, Stated, join};
+use super::queue::Spread;
 use super::read::{Gather, Reading};
-use super::{Job, Spread, Walker};
 use crate::batch::{Batch, ErrorKind, Message};
+use crate::cancel::Cancel;
 
 /// Names in a part at most: enough that a part's batch and queue entry
 /// cost little next to its stats (a few milliseconds of them on a local
@@ -96,13 +100,21 @@ pub(super) fn split_now(
     part_size(entries, opened.elapsed()).filter(|_| (queue.help_at_hand)())
 }
 
+/// What a split works with, borrowed from its walk: what an entry adds
+/// to a batch, where batches and subdirectories go, and the run's cancel.
+#[derive(Clone, Copy)]
+pub(super) struct Crew<'s, 'a> {
+    pub handoff: &'s Handoff<'a>,
+    pub classify: &'s Classifier<'a>,
+    pub cancel: &'a Cancel,
+}
+
 /// A wide directory being split by its reader: the chunk being read, with
 /// how many parts and entries it has so far, how many chunks came before,
 /// the parts queued that may not have been taken, and how many names a
-/// part takes. It borrows the walker for what a part's entries become
-/// (their classification, the batches sent, the jobs of subdirectories).
+/// part takes.
 struct Split<'s, 'a> {
-    walker: &'s Walker<'a>,
+    crew: Crew<'s, 'a>,
     job: &'s Job,
     fd: &'s Arc<OwnedFd>,
     queue: &'s Spread<'s>,
@@ -127,7 +139,7 @@ struct Split<'s, 'a> {
 /// error), is sent here.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn split(
-    walker: &Walker<'_>,
+    crew: Crew<'_, '_>,
     job: &Job,
     fd: &Arc<OwnedFd>,
     raw: &mut RawDir<'_, BorrowedFd<'_>>,
@@ -137,7 +149,7 @@ pub(super) fn split(
     part_size: usize,
 ) {
     let mut split = Split {
-        walker,
+        crew,
         job,
         fd,
         queue,
@@ -152,7 +164,7 @@ pub(super) fn split(
     };
     // What the reader stat'ed is part 0. The closing batch keeps the
     // count of entries read.
-    let mut first = walker.new_batch(job);
+    let mut first = crew.classify.new_batch(job);
     std::mem::swap(&mut first.items, &mut dir.batch.items);
     first.files = std::mem::take(&mut dir.batch.files);
     first.dir_bytes = std::mem::take(&mut dir.batch.dir_bytes);
@@ -168,7 +180,7 @@ pub(super) fn split(
     while !ended {
         let room = split.part_size.min(order::CHUNK - split.in_chunk);
         let mut part = Names::with_room(room, name_bytes);
-        ended = read_names(walker, raw, &mut read, &mut dir.batch, &mut part, room);
+        ended = read_names(crew, raw, &mut read, &mut dir.batch, &mut part, room);
         if part.len() > 0 {
             name_bytes = part.name_bytes();
             split.add_part(part);
@@ -196,9 +208,9 @@ pub(super) fn split(
         chunk.release();
     }
     read.record_error(&mut dir.batch);
-    walker.publish_rest(dir.batch.entries);
+    crew.handoff.publish_rest(dir.batch.entries);
     dir.batch.part = split.chunks;
-    walker.send(Message::Dir(dir.batch));
+    crew.handoff.send(Message::Dir(dir.batch));
 }
 
 impl Split<'_, '_> {
@@ -206,7 +218,7 @@ impl Split<'_, '_> {
     /// worker took it meanwhile) and queues the subdirectories it found.
     fn stat_oldest(&mut self) {
         if let Some(part) = self.waiting.pop_front() {
-            stat_part(self.walker, self.job, &part, &mut self.children);
+            stat_part(self.crew, self.job, &part, &mut self.children);
             self.queue.queue.push(self.children.drain(..));
         }
     }
@@ -234,7 +246,7 @@ impl Split<'_, '_> {
         ));
         let chunk = std::mem::replace(&mut self.chunk, next);
         if let Some(parts) = chunk.close(self.parts, sorted) {
-            join_chunk(self.walker, self.job, &chunk, parts, &mut self.children);
+            join_chunk(self.crew, self.job, &chunk, parts, &mut self.children);
             self.queue.queue.push(self.children.drain(..));
         }
         self.closed.push(chunk);
@@ -246,7 +258,7 @@ impl Split<'_, '_> {
 /// Sends a chunk whose parts are all done as one batch, in fts's order,
 /// and adds the jobs of its subdirectories to `children`.
 fn join_chunk(
-    walker: &Walker<'_>,
+    crew: Crew<'_, '_>,
     job: &Job,
     chunk: &ChunkJoin,
     (parts, sorted): (Vec<Stated>, bool),
@@ -255,7 +267,8 @@ fn join_chunk(
     let (mut batch, subdirs) = join(parts, sorted);
     batch.part = chunk.chunk;
     batch.last = false;
-    walker.finish(job, chunk.fd(), None, batch, subdirs, children);
+    crew.handoff
+        .finish(job, chunk.fd(), None, batch, subdirs, children);
 }
 
 /// Reads names into `names` until it holds `room`; true when the
@@ -263,7 +276,7 @@ fn join_chunk(
 /// keeps, or a cancel, which `batch` records). Past what can be kept,
 /// the directory reads as cut short (out of memory).
 fn read_names(
-    walker: &Walker<'_>,
+    crew: Crew<'_, '_>,
     raw: &mut RawDir<'_, BorrowedFd<'_>>,
     read: &mut Reading,
     batch: &mut Batch,
@@ -276,7 +289,7 @@ fn read_names(
         };
         let (name, ino, dtype): (&CStr, u64, FileType) =
             (entry.file_name(), entry.ino(), entry.file_type());
-        match walker.count_entry(name, read, batch) {
+        match read.count(name, batch, crew.cancel, crew.handoff.live()) {
             None => {}
             Some(false) => return true,
             Some(true) if !names.push(name, ino, dtype) => {
@@ -292,18 +305,18 @@ fn read_names(
 /// Stats the names of `part` in read order, unless another worker took
 /// them, and hands the result to its chunk: the last part done of a chunk
 /// whose parts are all known joins and sends it.
-pub(super) fn stat_part(walker: &Walker<'_>, job: &Job, part: &Part, children: &mut Vec<Job>) {
+pub(super) fn stat_part(crew: Crew<'_, '_>, job: &Job, part: &Part, children: &mut Vec<Job>) {
     let Some(names) = part.take() else {
         return;
     };
-    let classify = walker.classifier();
+    let classify = crew.classify;
     let fd = &part.chunk.fd();
-    let mut batch = walker.new_batch(job);
+    let mut batch = crew.classify.new_batch(job);
     let mut scratch = classify.scratch(job);
     let mut subdirs = Vec::new();
     let mut inos = Vec::new();
     for i in 0..names.len() {
-        if walker.cancel().is_cancelled() {
+        if crew.cancel.is_cancelled() {
             batch.incomplete = true;
             break;
         }
@@ -328,7 +341,7 @@ pub(super) fn stat_part(walker: &Walker<'_>, job: &Job, part: &Part, children: &
         inos,
     };
     if let Some(parts) = part.chunk.hand_in(part.number, stated) {
-        join_chunk(walker, job, &part.chunk, parts, children);
+        join_chunk(crew, job, &part.chunk, parts, children);
     }
     part.chunk.in_flight.end();
 }
