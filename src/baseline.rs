@@ -240,6 +240,10 @@ impl Sink for OperandTotals<'_> {
         self.inner.event(event)
     }
 
+    fn hands_on_repeat(&self, path: &[u8]) -> bool {
+        self.inner.hands_on_repeat(path)
+    }
+
     fn size_floor(&self) -> Option<&crate::stream::SizeFloor> {
         self.inner.size_floor()
     }

@@ -79,6 +79,9 @@ pub struct Details {
     /// The device it is on, when known (directories and operands; a file
     /// of several links through its link).
     pub dev: Option<u64>,
+    /// Its inode number, when known: every entry counted once by its
+    /// identity (a file of several links; with `-L`, every entry).
+    pub ino: Option<u64>,
 }
 
 /// A file with several hard links.

@@ -102,6 +102,18 @@ pub trait Sink {
     fn size_floor(&self) -> Option<&SizeFloor> {
         None
     }
+
+    /// Whether a directory met before (a link to it counted earlier, with
+    /// `-L`) is still handed on at `path`, with whatever below it was
+    /// not met before. A part of a sharded scan keeps the directories of
+    /// its cut this way, so that every part keeps the same outline and the
+    /// merge, which settles repeats across parts, finds each place in
+    /// it. False (the default): a repeat is left out with all below it.
+    #[doc(hidden)]
+    fn hands_on_repeat(&self, path: &[u8]) -> bool {
+        let _ = path;
+        false
+    }
 }
 
 /// The size (bytes, or inodes with `--inodes`) below which a view shows
@@ -402,6 +414,7 @@ impl<'s> Stream<'s> {
                 file_type: entry.file_type,
                 other_bytes,
                 dev: link.map(|l| l.dev),
+                ino: link.map(|l| l.ino),
                 link: link.filter(|l| l.nlink > 1 && entry.kind != ItemKind::Dir),
             });
             let (depth, path_len) = (top.depth, top.path_len);
@@ -454,7 +467,7 @@ impl<'s> Stream<'s> {
                     let top = self.top();
                     let node = top.next_child;
                     top.next_child += 1;
-                    if !self.first_claim(claim) {
+                    if !self.first_claim(claim) && !self.sink.hands_on_repeat(&self.path) {
                         self.path.truncate(path_len);
                         self.drop_subtree(node);
                         continue;

@@ -18,8 +18,7 @@ use testenv::TestEnv;
 
 const CDU: &str = env!("CARGO_BIN_EXE_cdu");
 
-/// The option sets of tests/differential.rs's matrix but those with
-/// `-L` (which `--shard` refuses, see `dereference_is_refused`).
+/// The option sets of tests/differential.rs's matrix.
 const OPTION_SETS: &[(&str, &[&str])] = &[
     ("no_options", &[]),
     ("all", &["-a"]),
@@ -69,6 +68,9 @@ const OPTION_SETS: &[(&str, &[&str])] = &[
     ("max_depth_1_separate_dirs", &["--max-depth=1", "-S"]),
     ("count_links", &["-l"]),
     ("all_count_links", &["-al"]),
+    ("dereference", &["-L"]),
+    ("all_dereference", &["-aL"]),
+    ("dereference_count_links", &["-L", "-l"]),
     ("dereference_args", &["-H"]),
     ("no_dereference_after_dereference", &["-L", "-P", "-a"]),
     ("one_file_system", &["-x"]),
@@ -104,13 +106,17 @@ const FIXTURES: &[(&str, &str, &str)] = &[
 
 /// Hard links across every cut (the same file in the skeleton and in
 /// subtrees of several shards, before and after each other in the
-/// walk's order), an unreadable directory, and odd names.
+/// walk's order), symbolic links that `-L` follows across it (to a
+/// directory of another shard's subtree, to one above the cut, to an
+/// ancestor, to a file), an unreadable directory, and odd names.
 const ACROSS: &str = "file a/f1 10000\nfile a/g 3000\nhardlink b/l1 a/f1\n\
     hardlink c/deep/er/l2 a/f1\nfile c/x 5000\nhardlink a/zz c/x\nfile c/deep/y 700\n\
     file d/locked/hidden 4000\nfile d/locked/sub/more 9000\nmode d/locked 000\nfile d/open 100\n\
     file e/new\\nline 12\nfile e/invalid-\\xff\\xfe 24\nfile e/with\\sspace 10\n\
     file e/dir\\swith\\sspace/sub\\nline/f 31\nfile top 100\nhardlink top-link c/x\n\
-    hardlink f/g/h/i/j/l3 a/g\nfile f/g/h/i/j/k 100K\nfile f/g/m 2K\nhardlink z-last a/g\n";
+    hardlink f/g/h/i/j/l3 a/g\nfile f/g/h/i/j/k 100K\nfile f/g/m 2K\nhardlink z-last a/g\n\
+    symlink a/to-c ../c\nsymlink f/g/up ../../a\nsymlink b/loop ..\nsymlink e/to-deep ../c/deep\n\
+    symlink z-file a/f1\nsymlink c/to-f ../f\n";
 
 const SHARD_COUNTS: &[u32] = &[1, 2, 3, 7];
 
@@ -293,7 +299,6 @@ fn main() {
         one_part_alone_is_refused,
         a_stopped_part_is_refused,
         wrong_shard_options_are_refused,
-        dereference_is_refused,
         slurm_variables_start_the_shards,
     );
     suite.add(
@@ -737,22 +742,6 @@ fn wrong_shard_options_are_refused() {
             text(&out.stderr)
         );
         assert!(!cwd.join("p").exists(), "{args:?} wrote a part");
-    }
-}
-
-fn dereference_is_refused() {
-    let env = TestEnv::from_fixture("links");
-    let cwd = env.root().parent().expect("the root's parent");
-    for opts in [&["-L"][..], &["-aL"], &["-L", "-l"]] {
-        let mut args = opts.to_vec();
-        args.extend(["--shard=1/2", "--export=p", "root"]);
-        let out = run(cwd, &os(&args), &[], false);
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
-        assert!(
-            text(&out.stderr).contains("--shard cannot be used with --dereference"),
-            "{}",
-            text(&out.stderr)
-        );
     }
 }
 

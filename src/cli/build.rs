@@ -449,13 +449,6 @@ fn shard_option(
             "--shard saves its part of the scan with --export=FILE, which is missing",
         );
     };
-    if config.dereference == Dereference::Always {
-        return refuse(
-            diag,
-            "--shard cannot be used with --dereference: a directory reached through \
-             links could be walked by two shards",
-        );
-    }
     let id = match crate::shard::ShardId::parse(value.as_bytes(), &|name| std::env::var_os(name)) {
         Ok(id) => id,
         Err(message) => return refuse(diag, &message),

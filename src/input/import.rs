@@ -361,6 +361,7 @@ impl<R: Read> Reader<'_, R> {
         let details = Details {
             file_type,
             other_bytes: other,
+            ino: link.map(|l| l.ino),
             link,
             dev: Some(dev),
         };

@@ -257,6 +257,14 @@ impl<'c, W: Write> NcduWriter<'c, W> {
             if details.is_some_and(|d| d.file_type == FileType::Symlink) {
                 self.buf.extend_from_slice(b",\"cdu_symlink\":true");
             }
+            // Under -L every entry counts once by its identity, also
+            // across shards: the merge needs every inode.
+            if self.config.hash_all
+                && !self.config.count_links
+                && let Some(ino) = details.and_then(|d| d.ino)
+            {
+                let _ = write!(self.buf, ",\"cdu_ino\":{ino}");
+            }
             if dir && part.cut.skeleton.contains(path) {
                 self.buf.extend_from_slice(b",\"cdu_skeleton\":true");
             }
@@ -303,6 +311,12 @@ impl<'c, W: Write> NcduWriter<'c, W> {
 }
 
 impl<W: Write> Sink for NcduWriter<'_, W> {
+    fn hands_on_repeat(&self, path: &[u8]) -> bool {
+        self.part
+            .as_ref()
+            .is_some_and(|p| p.cut.skeleton.contains(path) || p.cut.subtrees.contains_key(path))
+    }
+
     fn event(&mut self, event: &Event<'_>) -> io::Result<()> {
         match *event {
             Event::Invalid { .. } => {}

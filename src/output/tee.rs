@@ -15,4 +15,8 @@ impl Sink for Tee<'_, '_> {
         self.first.event(event)?;
         self.second.event(event)
     }
+
+    fn hands_on_repeat(&self, path: &[u8]) -> bool {
+        self.first.hands_on_repeat(path) || self.second.hands_on_repeat(path)
+    }
 }

@@ -44,6 +44,7 @@ pub fn merge_files(
         stack: Vec::new(),
         path: Vec::new(),
         counts: Counts::default(),
+        passing: None,
     };
     let outcome = merger.run();
     let counts = merger.counts;
@@ -86,6 +87,10 @@ struct Merger<'a> {
     stack: Vec<Frame>,
     path: Vec<u8>,
     counts: Counts,
+    /// While a directory met before (under `-L`) is passed over with all
+    /// below it: the depth of the stack with it open. Its items, and the
+    /// other shards' subtrees placed in it, are read past unsaid.
+    passing: Option<usize>,
 }
 
 /// A fault in part `.0`, or the sink's failure.
@@ -247,8 +252,20 @@ impl Merger<'_> {
             other_bytes: other,
             link,
             dev: Some(dev),
+            ino: e.ino.or(e.cdu_ino),
         };
         (usage, details)
+    }
+
+    /// Whether an entry of identity `ino` (on the device of `details`)
+    /// was counted before. Parts saved with `-L` (and without `-l`) give
+    /// every entry's identity: then every entry counts once, at its first
+    /// place in the merged order, as in one walk.
+    fn met_before(&mut self, ino: Option<u64>, details: &Details) -> bool {
+        match (ino, details.dev) {
+            (Some(ino), Some(dev)) => !self.seen.insert((dev, ino)),
+            _ => false,
+        }
     }
 
     fn enter(&mut self, j: usize, e: &Entry) -> io::Result<()> {
@@ -256,10 +273,24 @@ impl Merger<'_> {
         let path = self.parts[j].path();
         self.path.clear();
         self.path.extend_from_slice(path);
+        let depth = self.stack.len();
+        if self.passing.is_none() && self.met_before(e.cdu_ino, &details) {
+            self.passing = Some(depth + 1);
+        }
+        if self.passing.is_some() {
+            self.stack.push(Frame {
+                path_len: self.path.len(),
+                depth,
+                dev: details.dev.unwrap_or(0),
+                here: Usage::default(),
+                below: Usage::default(),
+                error: None,
+            });
+            return Ok(());
+        }
         self.counts.entries += 1;
         self.counts.dirs += 1;
         self.counts.bytes = self.counts.bytes.saturating_add(own.bytes);
-        let depth = self.stack.len();
         let event = Event::DirStart {
             path: &self.path,
             depth,
@@ -290,6 +321,14 @@ impl Merger<'_> {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
+        if let Some(open) = self.passing {
+            if self.stack.len() < open {
+                self.passing = None;
+            }
+            let up = self.stack.last().map_or(0, |parent| parent.path_len);
+            self.path.truncate(up);
+            return Ok(());
+        }
         self.path.truncate(frame.path_len);
         let mut sent = Ok(());
         if let Some((kind, errno)) = frame.error {
@@ -319,6 +358,9 @@ impl Merger<'_> {
     }
 
     fn file(&mut self, e: &Entry) -> io::Result<()> {
+        if self.passing.is_some() {
+            return Ok(());
+        }
         let base = self.path.len();
         if self.stack.is_empty() {
             self.path.clear();
@@ -355,6 +397,7 @@ impl Merger<'_> {
             self.counts.entries += 1;
             let (usage, details) = self.own(e, file_type);
             let first = match details.link {
+                _ if e.cdu_ino.is_some() => !self.met_before(e.cdu_ino, &details),
                 Some(l) if !self.config.count_links => self.seen.insert((l.dev, l.ino)),
                 _ => true,
             };

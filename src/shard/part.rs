@@ -19,6 +19,9 @@ pub struct Entry {
     pub dsize: u64,
     pub dev: Option<u64>,
     pub ino: Option<u64>,
+    /// The inode of any entry of a part saved with `-L`, which counts
+    /// every entry once by its identity.
+    pub cdu_ino: Option<u64>,
     pub nlink: u64,
     pub hlnkc: bool,
     pub notreg: bool,
@@ -254,6 +257,7 @@ impl<R: Read> PartReader<R> {
                 b"dsize" => e.dsize = lex.number()?,
                 b"dev" => e.dev = Some(lex.number()?),
                 b"ino" => e.ino = Some(lex.number()?),
+                b"cdu_ino" => e.cdu_ino = Some(lex.number()?),
                 b"nlink" => e.nlink = lex.number()?,
                 b"hlnkc" => e.hlnkc = lex.boolean()?,
                 b"notreg" => e.notreg = lex.boolean()?,

@@ -97,6 +97,7 @@ impl<'a> Classifier<'a> {
     pub(super) fn details(&self, st: &Stat) -> Option<Details> {
         self.config.details.then(|| Details {
             dev: Some(dev_ino(st).0),
+            ino: Some(dev_ino(st).1),
             file_type: file_type(st),
             other_bytes: self.other_bytes(st),
             link: (!is_dir(st) && nlink(st) > 1).then(|| {
