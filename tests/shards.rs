@@ -293,6 +293,7 @@ fn main() {
         every_view_of_a_merge_is_the_views_of_the_scan,
         the_cut_gives_every_shard_a_part_of_a_wide_tree,
         a_missing_part_is_named,
+        a_name_twice_in_one_directory_is_refused,
         a_part_given_twice_is_refused,
         parts_of_different_scans_are_refused,
         a_scan_among_parts_is_refused,
@@ -305,6 +306,11 @@ fn main() {
         "a_root_that_is_a_file_or_cannot_be_read",
         &[premise::unprivileged()],
         a_root_that_is_a_file_or_cannot_be_read,
+    );
+    suite.add(
+        "many_parts_fit_under_the_open_file_limit",
+        &[premise::program("prlimit", "util-linux")],
+        many_parts_fit_under_the_open_file_limit,
     );
     suite.add(
         "mpirun_starts_the_shards",
@@ -479,6 +485,84 @@ fn imports(parts: &[&PathBuf]) -> Vec<OsString> {
             a
         })
         .collect()
+}
+
+/// `cdu ARGS` under `prlimit --nofile=SOFT:HARD`, in `cwd`.
+fn under_file_limit(cwd: &Path, soft: u32, hard: u32, args: &[OsString]) -> Output {
+    Command::new("prlimit")
+        .arg(format!("--nofile={soft}:{hard}"))
+        .arg(CDU)
+        .args(args)
+        .current_dir(cwd)
+        .env("LC_ALL", "C")
+        .env("CDU_NO_HISTORY", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run prlimit")
+}
+
+/// The merge reads every part at once: it raises the soft limit on open
+/// files as far as the parts need, and says so when the hard limit is
+/// too low, instead of failing on some part's open.
+fn many_parts_fit_under_the_open_file_limit() {
+    let env = TestEnv::from_fixture("links");
+    let cwd = env.root().parent().expect("the root's parent");
+    let n = 40;
+    let parts = parts_of(&env, "many", &[], n);
+    let all: Vec<&PathBuf> = parts.iter().collect();
+    let single = run(cwd, &os(&["root"]), &[], false);
+    let merged = under_file_limit(cwd, 30, 1024, &imports(&all));
+    assert_eq!(
+        text(&merged.stderr),
+        "",
+        "40 parts under a soft limit of 30"
+    );
+    assert_eq!(text(&merged.stdout), text(&single.stdout));
+    assert_eq!(merged.status.code(), Some(0));
+    let stopped = under_file_limit(cwd, 30, 40, &imports(&all));
+    assert_eq!(stopped.status.code(), Some(1));
+    assert!(stopped.stdout.is_empty(), "{}", text(&stopped.stdout));
+    assert!(
+        text(&stopped.stderr)
+            .contains("40 parts cannot be open at once: the limit on open files is 40"),
+        "{}",
+        text(&stopped.stderr)
+    );
+}
+
+/// A part edited by hand so that a directory lists a name twice (the
+/// scan cut in one, so that the part holds every entry): the merge
+/// refuses it, and never prints a total.
+fn a_name_twice_in_one_directory_is_refused() {
+    let env = TestEnv::from_fixture("links");
+    let cwd = env.root().parent().expect("the root's parent");
+    let parts = parts_of(&env, "twice", &[], 1);
+    let first = std::fs::read_to_string(&parts[0]).expect("read part 1");
+    // A file's entry (a directory's opens with '[').
+    let at = first
+        .match_indices("\n{\"name\":")
+        .map(|(i, _)| i + 1)
+        .find(|&i| {
+            let object = &first[i..i + first[i..].find('}').expect("an object")];
+            object.contains("\"asize\"") && !object.contains("cdu_skeleton")
+        })
+        .expect("shard 1 saves a file of its own");
+    let object = &first[at..=at + first[at..].find('}').unwrap()];
+    let edited = format!("{}{object},\n{}", &first[..at], &first[at..]);
+    let twice = cwd.join("twice/part-1-twice.json");
+    std::fs::write(&twice, edited).expect("write the edited part");
+    let out = run(cwd, &imports(&[&twice]), &[], false);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("a name met twice in one directory"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !text(&out.stdout).lines().any(|l| l.ends_with("\troot")),
+        "no total: {}",
+        text(&out.stdout)
+    );
 }
 
 fn a_missing_part_is_named() {

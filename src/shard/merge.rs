@@ -77,6 +77,9 @@ struct Frame {
     here: Usage,
     below: Usage,
     error: Option<(ErrorKind, i32)>,
+    /// The names handed on in it, to refuse a name met twice (parts
+    /// edited or mixed by hand), as `--import` refuses one in a file.
+    names: HashSet<Box<[u8]>>,
 }
 
 struct Merger<'a> {
@@ -136,6 +139,25 @@ impl Merger<'_> {
         (j, fault)
     }
 
+    /// Refuses a second entry named `name` in the directory being merged
+    /// (the parts, not the tree, are wrong: one walk lists a name once).
+    fn name_once(&mut self, j: usize, name: &[u8]) -> Result<(), (usize, Fault)> {
+        if self.passing.is_some() {
+            return Ok(());
+        }
+        let first = self
+            .stack
+            .last_mut()
+            .is_none_or(|top| top.names.insert(name.into()));
+        if first {
+            Ok(())
+        } else {
+            let path = String::from_utf8_lossy(self.parts[j].path()).into_owned();
+            let what = format!("{path}: a name met twice in one directory");
+            Err((j, self.parts[j].fault_here(what)))
+        }
+    }
+
     /// Hands on the items of part `j` until the directory open at depth
     /// `stop` (0: the root) is closed.
     fn copy(&mut self, j: usize, stop: usize) -> Merged {
@@ -144,7 +166,10 @@ impl Merger<'_> {
                 return Ok(Ok(()));
             };
             let sent = match item {
-                Item::Dir(e) => self.enter(j, &e),
+                Item::Dir(e) => {
+                    self.name_once(j, &e.name)?;
+                    self.enter(j, &e)
+                }
                 Item::End => self.leave(),
                 Item::File(e) if e.dir_error => {
                     if let Some(top) = self.stack.last_mut() {
@@ -168,7 +193,10 @@ impl Merger<'_> {
                         Ok(())
                     }
                     Some(_) => return Err(self.mismatch(j, "names a shard there is no part for")),
-                    None => self.file(&e),
+                    None => {
+                        self.name_once(j, &e.name)?;
+                        self.file(&e)
+                    }
                 },
             };
             if sent.is_err() {
@@ -194,6 +222,7 @@ impl Merger<'_> {
             };
             match item {
                 Item::Dir(e) if self.parts[j].path() == place => {
+                    self.name_once(j, &e.name)?;
                     let depth = self.stack.len();
                     let sent = self.enter(j, &e);
                     if sent.is_err() {
@@ -202,7 +231,10 @@ impl Merger<'_> {
                     return self.copy(j, depth);
                 }
                 // A file of a run dealt to that shard.
-                Item::File(e) if self.parts[j].path() == place => return Ok(self.file(&e)),
+                Item::File(e) if self.parts[j].path() == place => {
+                    self.name_once(j, &e.name)?;
+                    return Ok(self.file(&e));
+                }
                 Item::Dir(e) if e.skeleton => {}
                 Item::End => {}
                 item if file_place => {
@@ -285,6 +317,7 @@ impl Merger<'_> {
                 here: Usage::default(),
                 below: Usage::default(),
                 error: None,
+                names: HashSet::new(),
             });
             return Ok(());
         }
@@ -313,6 +346,7 @@ impl Merger<'_> {
             here: own,
             below: Usage::default(),
             error,
+            names: HashSet::new(),
         });
         sent
     }

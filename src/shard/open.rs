@@ -55,12 +55,50 @@ fn refuse(file: &[u8], what: impl Into<String>) -> ImportError {
     }
 }
 
+/// Descriptors a merge has open besides its parts: the standard streams,
+/// an export or a page being written, and some to spare.
+const OTHER_FDS: u64 = 16;
+
+/// Makes room for `parts` files open at once: the merge reads every part
+/// at the same time, and a cluster's run may leave a thousand of them,
+/// past the usual soft limit on open files (1,024). The soft limit is
+/// raised as far as needed, within the hard one; past the hard one, what
+/// stops the merge is said (rather than a failure to open some part).
+fn make_room(parts: usize) -> Result<(), String> {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let need = parts as u64 + OTHER_FDS;
+    let limit = getrlimit(Resource::Nofile);
+    if limit.current.is_none_or(|soft| soft >= need) {
+        return Ok(());
+    }
+    if limit.maximum.is_some_and(|hard| hard < need) {
+        return Err(format!(
+            "{parts} parts cannot be open at once: the limit on open files \
+             is {} (ulimit -Hn), and the merge reads every part at the same time",
+            limit.maximum.unwrap_or(0)
+        ));
+    }
+    let raised = Rlimit {
+        current: Some(need),
+        maximum: limit.maximum,
+    };
+    setrlimit(Resource::Nofile, raised)
+        .map_err(|e| format!("cannot raise the limit on open files to {need}: {e}"))
+}
+
 /// Opens every part and checks that they are all the parts of one scan:
 /// the parts in shard order, each with its name as messages show it.
 pub fn open_parts(
     config: &Config,
     files: &[OsString],
 ) -> Result<(Vec<Vec<u8>>, Vec<Part>), ImportError> {
+    if let Err(why) = make_room(files.len()) {
+        let shown = files
+            .last()
+            .map(|f| quote_if_needed(f.as_bytes(), config.locale))
+            .unwrap_or_default();
+        return Err(refuse(&shown, why));
+    }
     let mut parts: Vec<Option<(Vec<u8>, Part)>> = Vec::new();
     let mut first: Option<(Vec<u8>, super::header::Header)> = None;
     for file in files {
