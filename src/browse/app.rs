@@ -433,6 +433,7 @@ impl Browser {
         let fresh: Shared = Arc::default();
         let mut sink = TreeSink::new(fresh.clone(), config.apparent);
         let summary = crate::scan(&config, &Cancel::new(), &mut sink);
+        sink.flush();
         let fresh = lock(&fresh);
         let mut tree = lock(&self.tree);
         let top = fresh.children(ROOT).next();

@@ -1,9 +1,10 @@
 //! Ordering a huge directory while the scan still fills it, on a thread of
-//! its own. The scan needs the tree's write lock for every entry, and a
-//! reader waiting behind it holds up the interface too, so the thread
-//! never holds the lock for long: it reads the entries a step at a time
-//! (their name prefixes and sort keys), sorts its copies without the lock,
-//! and compares whole names, where prefixes tie, a step at a time again.
+//! its own. The scan needs the tree's write lock for every batch of
+//! entries, and a reader waiting behind it holds up the interface too, so
+//! the thread never holds the lock for long: it reads the entries a step
+//! at a time (their name prefixes and sort keys), sorts its copies
+//! without the lock, and compares whole names, where prefixes tie, a step
+//! at a time again.
 //! Entries added meanwhile are not in the result; the view appends them
 //! until the next order.
 

@@ -9,6 +9,7 @@
 //! trashes through descriptors, `term` owns the terminal.
 
 pub mod app;
+mod batch;
 mod before;
 pub mod change;
 pub mod draw;
@@ -120,6 +121,7 @@ pub fn fill(config: &Config, cancel: &Cancel, tree: &Shared) -> Option<Summary> 
             ))
         }
     };
+    sink.flush();
     let mut tree = lock(tree);
     if let (Some(old), Ok(_)) = (old, &outcome) {
         let measure = if config.inodes {

@@ -52,9 +52,15 @@ pub type Lexed<T> = Result<T, Fault>;
 
 impl<R: Read> Lexer<R> {
     pub fn new(input: R) -> Self {
+        Self::with_chunk(input, CHUNK)
+    }
+
+    /// A lexer reading `chunk` bytes at a time: less than the default
+    /// where many files are read at once (the parts of a merge).
+    pub fn with_chunk(input: R, chunk: usize) -> Self {
         Lexer {
             input,
-            buf: vec![0; CHUNK],
+            buf: vec![0; chunk.max(4096)],
             pos: 0,
             end: 0,
             base: 0,

@@ -4,7 +4,6 @@
 
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
-use std::io::BufReader;
 use std::os::unix::ffi::OsStrExt;
 
 use super::part::PartReader;
@@ -14,7 +13,7 @@ use crate::input::lexer::Fault;
 use crate::quote::quote_if_needed;
 
 /// A part being read from its file.
-pub type Part = PartReader<BufReader<File>>;
+pub type Part = PartReader<File>;
 
 /// Whether `file` is a part of a sharded scan, which is merged (with
 /// the other parts, if the scan was cut in more than one), never read as
@@ -23,7 +22,7 @@ pub fn is_part(file: &OsStr) -> bool {
     let Ok(f) = File::open(file) else {
         return false;
     };
-    matches!(PartReader::open(BufReader::new(f)), Ok(Some(_)))
+    matches!(PartReader::open(f), Ok(Some(_)))
 }
 
 /// Whether the part in `file` ends with the record a finished shard
@@ -120,7 +119,7 @@ pub fn open_parts(
             fault: Some(fault),
             what: String::new(),
         };
-        let Some(part) = PartReader::open(BufReader::new(f)).map_err(fault)? else {
+        let Some(part) = PartReader::open(f).map_err(fault)? else {
             return Err(refuse(
                 &shown,
                 "not a part of a sharded scan (saved without --shard): \

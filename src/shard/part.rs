@@ -44,6 +44,10 @@ pub struct Entry {
     pub dir_error: bool,
 }
 
+/// Bytes read from a part at a time: a merge reads every part at once,
+/// so that a thousand parts hold 32 MB of buffers rather than 256.
+const PART_CHUNK: usize = 32 * 1024;
+
 /// What comes next in a part.
 #[derive(Debug)]
 pub enum Item {
@@ -75,7 +79,7 @@ impl<R: Read> PartReader<R> {
     /// Reads the part's header; a document without one is no part (the
     /// header is None).
     pub fn open(input: R) -> Result<Option<PartReader<R>>, Fault> {
-        let mut lex = Lexer::new(input);
+        let mut lex = Lexer::with_chunk(input, PART_CHUNK);
         lex.expect(b'[', "'[' at the start of an export")?;
         if lex.number()? != 1 {
             return lex.fault("only version 1 of the export format is known");
