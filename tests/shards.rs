@@ -294,7 +294,6 @@ fn main() {
         the_cut_gives_every_shard_a_part_of_a_wide_tree,
         a_missing_part_is_named,
         a_name_twice_in_one_directory_is_refused,
-        a_directory_read_part_way_is_merged_as_one_walk_reports_it,
         a_part_given_twice_is_refused,
         parts_of_different_scans_are_refused,
         a_scan_among_parts_is_refused,
@@ -564,39 +563,6 @@ fn a_name_twice_in_one_directory_is_refused() {
         "no total: {}",
         text(&out.stdout)
     );
-}
-
-/// A directory whose reading failed after some of its entries (EIO
-/// from a disk or a server) is saved in a part as an entry named '.'
-/// at its end; the merge says what one walk says there (`cdu: DIR:
-/// error`, status 1) and keeps the entries read. Such a failure cannot be
-/// made to order here, so the entry is written into the root of a part
-/// of a whole scan.
-fn a_directory_read_part_way_is_merged_as_one_walk_reports_it() {
-    let env = TestEnv::from_fixture("basic");
-    let cwd = env.root().parent().expect("the root's parent");
-    let parts = parts_of(&env, "partway", &[], 1);
-    let whole = std::fs::read_to_string(&parts[0]).expect("read the part");
-    let end = whole
-        .rfind(",\n{\"cdu_shard_end\"")
-        .expect("the end record");
-    let root_closed = whole[..end].rfind(']').expect("the root's end");
-    let edited = format!(
-        "{},\n{{\"name\":\".\",\"cdu_dir_error\":true,\"errno\":5,\"cdu_partial\":true}}{}",
-        &whole[..root_closed],
-        &whole[root_closed..]
-    );
-    let partway = cwd.join("partway/part-1-partway.json");
-    std::fs::write(&partway, edited).expect("write the edited part");
-    let single = run(cwd, &os(&["root"]), &[], false);
-    let out = run(cwd, &imports(&[&partway]), &[], false);
-    assert_eq!(text(&out.stdout), text(&single.stdout));
-    assert!(
-        text(&out.stderr).ends_with(": root: Input/output error\n"),
-        "{}",
-        text(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(1));
 }
 
 fn a_missing_part_is_named() {
