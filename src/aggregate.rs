@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, after, never, select};
 
-use crate::batch::Message;
 use crate::cancel::Cancel;
 use crate::stream::Stream;
+use crate::stream::batch::Message;
 
 /// How long the aggregator lets batches gather after taking what was
 /// waiting. The channel holds far more than the walkers send in this time.

@@ -68,9 +68,7 @@
 
 pub(crate) mod aggregate;
 mod app;
-pub(crate) mod backlog;
 pub(crate) mod baseline;
-pub(crate) mod batch;
 pub(crate) mod browse;
 pub(crate) mod cancel;
 pub(crate) mod cli;
@@ -159,7 +157,7 @@ fn scan_inner(
         CHANNEL_CAPACITY
     };
     let (sender, receiver) = crossbeam_channel::bounded(capacity);
-    let backlog = backlog::Backlog::default();
+    let backlog = stream::backlog::Backlog::default();
     // The view's floor, handed to the walk before the view goes to the
     // stream.
     let floor = sink.size_floor().cloned();

@@ -22,10 +22,10 @@ use std::io;
 use super::open::{Part, open_parts};
 use super::part::{Entry, Item};
 use crate::Summary;
-use crate::batch::{Details, ErrorKind, FileType, Link, Usage};
 use crate::config::Config;
 use crate::input::import::ImportError;
 use crate::input::lexer::Fault;
+use crate::stream::batch::{Details, ErrorKind, FileType, Link, Usage};
 use crate::stream::{Counts, Event, Sink, Skip};
 
 /// Opens every part, checks that they are all the parts of one scan and

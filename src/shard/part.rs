@@ -5,11 +5,11 @@
 use std::io::Read;
 
 use super::header::{Header, KEY};
-use crate::batch::NO_TIME;
 use crate::config::TimeKind;
 use crate::input::lexer::{Fault, Lexer};
 use crate::path::join_path;
 use crate::stream::Skip;
+use crate::stream::batch::NO_TIME;
 
 /// One entry's object.
 #[derive(Debug, Default)]

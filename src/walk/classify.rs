@@ -15,11 +15,11 @@ use super::order::SubDir;
 use super::stat::{
     apparent_size, dev_ino, disk_usage, file_type, is_dir, is_symlink, nlink, stat_entry, stat_time,
 };
-use crate::batch::{Batch, ErrorKind, ItemKind, Items};
 use crate::config::{Config, Dereference};
 use crate::model::{Details, Link, NO_TIME, Usage};
 use crate::path::join_path;
 use crate::stream::SizeFloor;
+use crate::stream::batch::{Batch, ErrorKind, ItemKind, Items};
 
 /// The most symlinks the kernel follows in resolving one path
 /// (MAXSYMLINKS): GNU du under `-L` stats whole paths, so an entry that
@@ -193,7 +193,7 @@ impl<'a> Classifier<'a> {
         let (ftype, other) = if config.details {
             (file_type(&st), self.other_bytes(&st))
         } else {
-            (crate::batch::FileType::Regular, 0)
+            (crate::stream::batch::FileType::Regular, 0)
         };
         if dir {
             let walked = (dev, ino) == (job.dev, job.ino) || self.active.contains((dev, ino));

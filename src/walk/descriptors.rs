@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use rustix::fd::OwnedFd;
 
 use super::cycles::Active;
-use crate::batch::NodeId;
+use crate::stream::batch::NodeId;
 
 /// Descriptors left for everything but directories (stdio, the pool's
 /// internals, the progress display).

@@ -15,8 +15,8 @@ use super::job::Job;
 use super::live::{Live, PUBLISH_EVERY};
 use super::order::SubDir;
 use super::semaphore::Permit;
-use crate::backlog::Backlog;
-use crate::batch::{Batch, Message, NodeId};
+use crate::stream::backlog::Backlog;
+use crate::stream::batch::{Batch, Message, NodeId};
 
 /// Where what the workers find goes.
 pub(super) struct Handoff<'a> {

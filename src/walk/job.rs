@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use super::descriptors::DirHandle;
 use super::parts::Part;
-use crate::backlog::Backlog;
-use crate::batch::NodeId;
 use crate::path::join_path;
+use crate::stream::backlog::Backlog;
+use crate::stream::batch::NodeId;
 
 /// A directory to read.
 pub(crate) struct Job {

@@ -9,7 +9,7 @@
 
 use rustix::fd::OwnedFd;
 
-use crate::batch::Batch;
+use crate::stream::batch::Batch;
 
 /// Entries fts reads from a directory at a time (FTS_MAX_READDIR_ENTRIES).
 pub const CHUNK: usize = 100_000;

@@ -8,7 +8,7 @@ use rustix::fd::OwnedFd;
 
 use super::names::Names;
 use super::order::{self, SubDir};
-use crate::batch::Batch;
+use crate::stream::batch::Batch;
 
 /// What one part found: its batch, the subdirectories among its items
 /// and the inode of each item (for fts's sort).

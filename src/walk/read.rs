@@ -13,8 +13,8 @@ use super::classify::EntryScratch;
 use super::live::{Live, PUBLISH_EVERY};
 use super::order::{Chunk, SubDir};
 use super::stat::errno_of;
-use crate::batch::{Batch, ErrorKind};
 use crate::cancel::Cancel;
+use crate::stream::batch::{Batch, ErrorKind};
 
 /// Size of each worker's getdents64 buffer: large enough that a directory
 /// of a thousand entries takes one call (and a second that says it is

@@ -28,8 +28,8 @@ use super::order;
 use super::parts::{ChunkJoin, Part, Stated, join};
 use super::queue::Spread;
 use super::read::{Gather, Reading};
-use crate::batch::{Batch, ErrorKind, Message};
 use crate::cancel::Cancel;
+use crate::stream::batch::{Batch, ErrorKind, Message};
 
 /// Names in a part at most: enough that a part's batch and queue entry
 /// cost little next to its stats (a few milliseconds of them on a local

@@ -91,8 +91,8 @@ pub(super) fn disk_usage(st: &Stat) -> u64 {
 }
 
 /// A stat's type as exports record it.
-pub(super) fn file_type(st: &Stat) -> crate::batch::FileType {
-    use crate::batch::FileType as T;
+pub(super) fn file_type(st: &Stat) -> crate::stream::batch::FileType {
+    use crate::stream::batch::FileType as T;
     match FileType::from_raw_mode(st.st_mode as _) {
         FileType::RegularFile => T::Regular,
         FileType::Directory => T::Directory,

@@ -24,12 +24,12 @@ use super::read::{Gather, Reading};
 use super::semaphore::Semaphore;
 use super::split::{self, Crew};
 use super::stat::{dev_ino, errno_of, is_dir, links_in_path, nlink, stat_entry};
-use crate::backlog::Backlog;
-use crate::batch::{ErrorKind, Message, OperandResult, Outcome};
 use crate::cancel::Cancel;
 use crate::config::{Config, Dereference, Operand};
 use crate::path::trim_operand;
 use crate::stream::SizeFloor;
+use crate::stream::backlog::Backlog;
+use crate::stream::batch::{ErrorKind, Message, OperandResult, Outcome};
 
 /// What the walkers share: the configuration, the channel to the
 /// aggregator and the bookkeeping that bounds descriptors and breaks cycles.
@@ -320,7 +320,7 @@ impl<'a> Walker<'a> {
             &mut dir.subdirs,
         );
         if dir.batch.items.len() > before {
-            crate::batch::grow_gently(&mut dir.chunk.inos, 1);
+            crate::stream::batch::grow_gently(&mut dir.chunk.inos, 1);
             dir.chunk.inos.push(ino);
         }
         if dir.chunk.seen == order::CHUNK {

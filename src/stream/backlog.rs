@@ -4,7 +4,7 @@
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicU32, AtomicUsize};
 
-use crate::batch::NodeId;
+use crate::stream::batch::NodeId;
 
 /// How much the walkers have sent that the ordered output has not taken
 /// yet (batches in the channel, and those waiting for the cursor). The

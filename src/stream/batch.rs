@@ -333,7 +333,7 @@ impl Batch {
 }
 
 impl Batch {
-    /// About how many bytes the batch holds, for [`Backlog`](crate::backlog::Backlog): the batch
+    /// About how many bytes the batch holds, for [`Backlog`](crate::stream::backlog::Backlog): the batch
     /// itself, and each item with a short name.
     pub fn cost(&self) -> usize {
         std::mem::size_of::<Batch>() + self.items.len() * 24
