@@ -1,6 +1,7 @@
 //! `cdu -i` on a real pseudo-terminal: it draws on the alternate screen,
 //! quits on q, and leaves the terminal's settings exactly as they were,
-//! also after SIGTERM and after a Ctrl-Z and `fg`; colour follows
+//! also after SIGTERM and after a Ctrl-Z and `fg`; it ends when its
+//! terminal closes; colour follows
 //! `--color` and `NO_COLOR`.
 
 mod session;
@@ -44,6 +45,29 @@ fn sigterm_ends_it_with_the_terminal_restored() {
     assert!(status.code().is_some(), "killed: {}", describe(status));
     assert!(s.text().ends_with(LEAVE_ALT) || s.text().contains(LEAVE_ALT));
     s.assert_terminal_restored();
+}
+
+#[test]
+fn closing_the_terminal_ends_it() {
+    let env = TestEnv::new(TREE);
+    let root = env.root().to_str().unwrap();
+    let mut s = Session::start(["-i", "-b", root], Stdout::Terminal);
+    s.wait_for("the browser's first frame", |t| t.contains("keys"));
+    // The terminal's window closes: its master side goes away.
+    let null = std::fs::File::open("/dev/null").expect("open /dev/null");
+    drop(std::mem::replace(&mut s.pty.master, null.into()));
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = s.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            start.elapsed() < session::DEADLINE,
+            "cdu -i still runs with its terminal gone"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.code().is_some(), "killed: {}", describe(status));
 }
 
 #[test]

@@ -103,8 +103,17 @@ pub fn run(browser: &mut Browser) -> io::Result<()> {
         } else {
             WHEN_IDLE
         };
-        if !event::poll(wait)? {
-            continue;
+        // crossterm reads a terminal that has hung up (its window closed)
+        // again and again without returning, and the signal that ends the
+        // browser is never looked at: the wait is this module's own, and
+        // crossterm is asked only once there is something to read.
+        if !event::poll(Duration::ZERO)? {
+            match wait_for_input(wait) {
+                Input::HungUp => break,
+                Input::None => continue,
+                Input::Ready if !event::poll(Duration::ZERO)? => continue,
+                Input::Ready => {}
+            }
         }
         match event::read()? {
             Event::Key(key) => match browser.key(key) {
@@ -127,4 +136,36 @@ pub fn run(browser: &mut Browser) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// What the terminal has for the browser after a wait.
+enum Input {
+    Ready,
+    None,
+    HungUp,
+}
+
+/// Waits up to `wait` for the terminal's input, or its hangup.
+fn wait_for_input(wait: Duration) -> Input {
+    // crossterm reads standard input when it is a terminal, else
+    // /dev/tty, which is then the terminal of standard output.
+    let fd = if io::stdin().is_terminal() { 0 } else { 1 };
+    let mut poll = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let ms = wait.as_millis().min(i32::MAX as u128) as i32;
+    // SAFETY: one pollfd that lives through the call.
+    let ready = unsafe { libc::poll(&mut poll, 1, ms) };
+    if ready <= 0 {
+        // A signal (the one that ends the browser, or a resize) or nothing
+        // within the wait: the loop looks again.
+        return Input::None;
+    }
+    if poll.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+        Input::HungUp
+    } else {
+        Input::Ready
+    }
 }

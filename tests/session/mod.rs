@@ -175,7 +175,8 @@ pub struct Pty {
 impl Pty {
     pub fn open() -> Pty {
         let master =
-            rustix::pty::openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("open pty master");
+            rustix::pty::openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC)
+                .expect("open pty master");
         rustix::pty::grantpt(&master).expect("grantpt");
         rustix::pty::unlockpt(&master).expect("unlockpt");
         let name = rustix::pty::ptsname(&master, Vec::new()).expect("ptsname");
