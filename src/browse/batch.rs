@@ -6,46 +6,39 @@
 //! entry costs no lock and no walk up its ancestors, and after a flush the
 //! tree is exactly what adding the same entries one by one would have made.
 
-use super::model::{FLAG_ERROR, FLAG_OPEN, NONE, Node, NodeId, ROOT, Tree};
+use super::model::{FLAG_ERROR, FLAG_OPEN, NONE, Node, NodeId, ROOT, Sizes, Tree};
 
 /// A node already in the tree, or one added by the pending change at
 /// that index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum At {
+pub enum At {
     Node(NodeId),
     Pending(u32),
 }
 
-/// Sizes added under a directory since the last flush.
+/// Sizes added under a directory since the last flush, and the newest
+/// time among them.
 #[derive(Clone, Copy, Debug, Default)]
 struct Carry {
-    disk: u64,
-    apparent: u64,
-    items: u32,
+    sizes: Sizes,
     mtime: u32,
 }
 
 impl Carry {
     fn take(&mut self, other: Carry) {
-        self.disk = self.disk.saturating_add(other.disk);
-        self.apparent = self.apparent.saturating_add(other.apparent);
-        self.items = self.items.saturating_add(other.items);
+        self.sizes.take(other.sizes);
         self.mtime = self.mtime.max(other.mtime);
     }
 
     fn of(node: &Node) -> Carry {
         Carry {
-            disk: node.disk,
-            apparent: node.apparent,
-            items: node.items,
+            sizes: Sizes::of(*node),
             mtime: node.mtime,
         }
     }
 
     fn add_to(self, node: &mut Node) {
-        node.disk = node.disk.saturating_add(self.disk);
-        node.apparent = node.apparent.saturating_add(self.apparent);
-        node.items = node.items.saturating_add(self.items);
+        self.sizes.add_to(node);
         node.mtime = node.mtime.max(self.mtime);
     }
 }
@@ -100,11 +93,7 @@ impl Batch {
     }
 
     /// Adds `node` under the innermost open directory (the root if none).
-    pub fn add(&mut self, name: &[u8], node: Node) {
-        self.push(name, node);
-    }
-
-    fn push(&mut self, name: &[u8], node: Node) -> At {
+    pub fn add(&mut self, name: &[u8], node: Node) -> At {
         let parent = self.open.last().map_or(At::Node(ROOT), |o| o.0);
         let start = self.names.len() as u32;
         self.names.extend_from_slice(name);
@@ -125,7 +114,7 @@ impl Batch {
 
     /// Adds the directory `node` and opens it: what follows goes in it.
     pub fn open(&mut self, name: &[u8], node: Node) {
-        let at = self.push(name, node);
+        let at = self.add(name, node);
         self.open.push((at, Carry::default()));
     }
 

@@ -393,11 +393,7 @@ impl Tree {
     /// Adds `sizes` to each node of `path`.
     pub fn add_sizes(&mut self, path: &[NodeId], sizes: Sizes) {
         for &id in path {
-            self.update(id, |n| {
-                n.disk = n.disk.saturating_add(sizes.disk);
-                n.apparent = n.apparent.saturating_add(sizes.apparent);
-                n.items = n.items.saturating_add(sizes.items);
-            });
+            self.update(id, |n| sizes.add_to(n));
         }
     }
 
@@ -489,6 +485,20 @@ impl Sizes {
             apparent: node.apparent,
             items: node.items,
         }
+    }
+
+    /// Adds `other` to these sizes.
+    pub fn take(&mut self, other: Sizes) {
+        self.disk = self.disk.saturating_add(other.disk);
+        self.apparent = self.apparent.saturating_add(other.apparent);
+        self.items = self.items.saturating_add(other.items);
+    }
+
+    /// Adds these sizes to `node`'s.
+    pub fn add_to(self, node: &mut Node) {
+        node.disk = node.disk.saturating_add(self.disk);
+        node.apparent = node.apparent.saturating_add(self.apparent);
+        node.items = node.items.saturating_add(self.items);
     }
 }
 

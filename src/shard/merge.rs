@@ -289,13 +289,11 @@ impl Merger<'_> {
         (usage, details)
     }
 
-    /// Whether an entry of identity `ino` (on the device of `details`)
-    /// was counted before. Parts saved with `-L` (and without `-l`) give
-    /// every entry's identity: then every entry counts once, at its first
-    /// place in the merged order, as in one walk.
-    fn met_before(&mut self, ino: Option<u64>, details: &Details) -> bool {
-        match (ino, details.dev) {
-            (Some(ino), Some(dev)) => !self.seen.insert((dev, ino)),
+    /// Whether the entry of `details` (its device and inode) was counted
+    /// before; it is counted now if not.
+    fn met_before(&mut self, details: &Details) -> bool {
+        match (details.dev, details.ino) {
+            (Some(dev), Some(ino)) => !self.seen.insert((dev, ino)),
             _ => false,
         }
     }
@@ -306,7 +304,9 @@ impl Merger<'_> {
         self.path.clear();
         self.path.extend_from_slice(path);
         let depth = self.stack.len();
-        if self.passing.is_none() && self.met_before(e.cdu_ino, &details) {
+        // Parts saved with -L (without -l) give every entry's inode: then
+        // a directory counts once, at its first place in the merged order.
+        if self.passing.is_none() && e.cdu_ino.is_some() && self.met_before(&details) {
             self.passing = Some(depth + 1);
         }
         if self.passing.is_some() {
@@ -430,11 +430,10 @@ impl Merger<'_> {
         } else {
             self.counts.entries += 1;
             let (usage, details) = self.own(e, file_type);
-            let first = match details.link {
-                _ if e.cdu_ino.is_some() => !self.met_before(e.cdu_ino, &details),
-                Some(l) if !self.config.count_links => self.seen.insert((l.dev, l.ino)),
-                _ => true,
-            };
+            // Every entry with -L, a file of several links without -l:
+            // counted once, at its first place in the merged order.
+            let once = e.cdu_ino.is_some() || (details.link.is_some() && !self.config.count_links);
+            let first = !once || !self.met_before(&details);
             if first {
                 self.counts.bytes = self.counts.bytes.saturating_add(usage.bytes);
                 if let Some(top) = self.stack.last_mut() {

@@ -95,18 +95,16 @@ impl<'a> Classifier<'a> {
 
     /// What details keep of an operand.
     pub(super) fn details(&self, st: &Stat) -> Option<Details> {
+        let (dev, ino) = dev_ino(st);
         self.config.details.then(|| Details {
-            dev: Some(dev_ino(st).0),
-            ino: Some(dev_ino(st).1),
+            dev: Some(dev),
+            ino: Some(ino),
             file_type: file_type(st),
             other_bytes: self.other_bytes(st),
-            link: (!is_dir(st) && nlink(st) > 1).then(|| {
-                let (dev, ino) = dev_ino(st);
-                Link {
-                    dev,
-                    ino,
-                    nlink: nlink(st),
-                }
+            link: (!is_dir(st) && nlink(st) > 1).then(|| Link {
+                dev,
+                ino,
+                nlink: nlink(st),
             }),
         })
     }
