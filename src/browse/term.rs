@@ -147,23 +147,26 @@ enum Input {
 
 /// Waits up to `wait` for the terminal's input, or its hangup.
 fn wait_for_input(wait: Duration) -> Input {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
     // crossterm reads standard input when it is a terminal, else
     // /dev/tty, which is then the terminal of standard output.
-    let fd = if io::stdin().is_terminal() { 0 } else { 1 };
-    let mut poll = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
+    let terminal = if io::stdin().is_terminal() {
+        rustix::stdio::stdin()
+    } else {
+        rustix::stdio::stdout()
     };
-    let ms = wait.as_millis().min(i32::MAX as u128) as i32;
-    // SAFETY: one pollfd that lives through the call.
-    let ready = unsafe { libc::poll(&mut poll, 1, ms) };
-    if ready <= 0 {
-        // A signal (the one that ends the browser, or a resize) or nothing
-        // within the wait: the loop looks again.
+    let mut fds = [PollFd::new(&terminal, PollFlags::IN)];
+    let timeout = Timespec {
+        tv_sec: wait.as_secs().min(i64::MAX as u64) as i64,
+        tv_nsec: i64::from(wait.subsec_nanos()),
+    };
+    // A signal (the one that ends the browser, or a resize) or nothing
+    // within the wait: the loop looks again.
+    if !matches!(poll(&mut fds, Some(&timeout)), Ok(n) if n > 0) {
         return Input::None;
     }
-    if poll.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+    let gone = PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL;
+    if fds[0].revents().intersects(gone) {
         Input::HungUp
     } else {
         Input::Ready
