@@ -49,7 +49,7 @@ pub mod exclude {
 }
 /// Exit statuses.
 pub mod exit {
-    pub use crate::app::exit::ExitStatus;
+    pub use crate::exit_status::ExitStatus;
 }
 /// The scan history.
 pub mod history {

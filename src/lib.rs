@@ -76,6 +76,7 @@ pub(crate) mod config;
 pub(crate) mod diff;
 pub(crate) mod eta;
 pub(crate) mod exclude;
+pub(crate) mod exit_status;
 pub(crate) mod getopt;
 pub(crate) mod history;
 pub(crate) mod input;
@@ -90,6 +91,7 @@ pub(crate) mod progress;
 pub(crate) mod quote;
 pub(crate) mod shard;
 pub(crate) mod size;
+pub(crate) mod stdio;
 pub(crate) mod stream;
 pub(crate) mod walk;
 

@@ -69,5 +69,5 @@ pub fn write_error(err: &mut dyn Write, parts: &[&[u8]]) {
 
 /// Prints an error to the process's stderr.
 pub fn error(parts: &[&[u8]]) {
-    write_error(&mut crate::app::stdio_state::stderr(), parts);
+    write_error(&mut crate::stdio::stderr(), parts);
 }

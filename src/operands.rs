@@ -151,12 +151,12 @@ impl<'c> Files0<'c> {
 }
 
 /// Standard input, read through the check for a descriptor closed at
-/// start (see `app::stdio_state`), without holding std's lock between reads.
+/// start (see `crate::stdio`), without holding std's lock between reads.
 struct StdinReader;
 
 impl Read for StdinReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        crate::app::stdio_state::stdin().read(buf)
+        crate::stdio::stdin().read(buf)
     }
 }
 

@@ -305,6 +305,13 @@ pub fn initial_format(
     }
 }
 
+/// [`format_size`] as a string, for screens that lay text out.
+pub fn size_text(n: u64, fmt: &SizeFormat) -> String {
+    let mut out = Vec::new();
+    format_size(n, fmt, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Formats `n` (bytes, or a count with block size 1) the way GNU du prints
 /// it: gnulib's `human_readable` with a source block size of 1 and ceiling
 /// rounding. `thousands_sep` is the locale's separator for `'` grouping.

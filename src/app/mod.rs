@@ -6,7 +6,7 @@
 //! [`crate::program`].
 
 pub(crate) mod bench_modes;
-pub(crate) mod exit;
+pub(crate) mod process;
 pub(crate) mod run;
 pub(crate) mod stdio_state;
 pub(crate) mod suspend;

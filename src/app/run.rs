@@ -7,14 +7,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::Summary;
-use crate::app::exit::ExitStatus;
-use crate::app::stdio_state;
-use crate::app::watch;
+use crate::app::{process, watch};
 use crate::baseline::{self, OperandTotals};
 use crate::cancel::Cancel;
 use crate::cli::{self, Action};
 use crate::config::{ColorWhen, Config, Mode, View};
 use crate::diff::DiffWriter;
+use crate::exit_status::ExitStatus;
 use crate::history::History;
 use crate::message;
 use crate::output::file::{FileError, OutputFile};
@@ -25,18 +24,22 @@ use crate::output::{
 };
 use crate::progress::{Hint, Progress, group_digits};
 use crate::quote::{quote, quote_if_needed};
+use crate::stdio;
 use crate::stream::Sink;
 
 /// Runs `cdu` with the process's arguments and environment.
 pub fn main() -> ExitStatus {
-    crate::walk::small_stacks_under_a_limit();
-    crate::walk::limit_malloc_arenas();
+    // A write that ends the process (its reader gone) puts the terminal
+    // back first.
+    stdio::before_death(crate::app::terminal::restore);
+    process::small_stacks_under_a_limit();
+    process::limit_malloc_arenas();
     let mut args = std::env::args_os();
     message::set_program(args.next());
     let args: Vec<_> = args.collect();
     let status = match cli::parse(args, &cli::Env::from_process()) {
         Action::Print(text) => {
-            let mut out = stdio_state::stdout();
+            let mut out = stdio::stdout();
             match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
                 Ok(()) => ExitStatus::Success,
                 Err(e) => write_failed(&e, true),
@@ -81,7 +84,7 @@ fn open_export(config: &Config) -> Result<Option<OutputFile>, ExitStatus> {
         return Ok(None);
     };
     if file == "-" {
-        return Ok(Some(OutputFile::stream(Box::new(stdio_state::stdout()))));
+        return Ok(Some(OutputFile::stream(Box::new(stdio::stdout()))));
     }
     match OutputFile::create(file) {
         Ok(f) => Ok(Some(f)),
@@ -243,9 +246,9 @@ pub fn run(config: &Config) -> ExitStatus {
         // would be those of a part of the tree, and print nothing.
         Box::new(io::sink())
     } else {
-        Box::new(AroundBar::new(stdio_state::stdout(), bar.clone(), true))
+        Box::new(AroundBar::new(stdio::stdout(), bar.clone(), true))
     };
-    let err = AroundBar::new(stdio_state::stderr(), bar, false);
+    let err = AroundBar::new(stdio::stderr(), bar, false);
     // Lines that stream (du's, JSON) are written out at each operand's end;
     // the other views print once everything is known.
     let streams = old.is_none() && (config.json || matches!(config.view, View::Du));
@@ -439,7 +442,7 @@ fn screen(config: &Config) -> Screen {
 /// descriptor that was closed all along fails at exit too (EBADF). A
 /// reader that went away is one of these only when SIGPIPE was ignored or
 /// blocked at start; otherwise the write never returned (see
-/// [`stdio_state::stdout`]).
+/// [`stdio::stdout`]).
 fn write_failed(e: &io::Error, at_exit: bool) -> ExitStatus {
     match e.raw_os_error() {
         Some(errno) if at_exit || errno == libc::EBADF => {

@@ -10,25 +10,13 @@
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
-use std::time::{Duration, Instant};
+
+use crate::progress::stopped;
 
 /// The socket the handlers write to; -1 until the pair below exists.
 static NOTIFY: AtomicI32 = AtomicI32::new(-1);
-
-/// How long the process has spent stopped by [`JobSignals::stop`], and
-/// when the stop under way began: time that rates and estimates leave
-/// out. The stop under way counts too, because every thread goes on at
-/// the same moment after SIGCONT, before the one that stopped can add it.
-static STOPPED: Mutex<(Duration, Option<Instant>)> = Mutex::new((Duration::ZERO, None));
-
-/// The time spent stopped (Ctrl-Z until `fg` or `bg`) since the process
-/// began, as far as cdu stopped itself.
-pub fn stopped_time() -> Duration {
-    let (past, since) = *STOPPED.lock().unwrap_or_else(PoisonError::into_inner);
-    past + since.map_or(Duration::ZERO, |start| start.elapsed())
-}
 
 /// The pair of sockets: the reader's end and the handlers' end. Made once
 /// and never closed, so a handler can never write to a descriptor that
@@ -153,16 +141,13 @@ impl JobSignals {
         if set_action(libc::SIGTSTP, libc::SIG_DFL).is_err() {
             return;
         }
-        STOPPED.lock().unwrap_or_else(PoisonError::into_inner).1 = Some(Instant::now());
+        stopped::stopping();
         // SAFETY: raise(3) sends a signal to this thread; its default
         // action stops every thread of the process.
         unsafe {
             libc::raise(libc::SIGTSTP);
         }
-        let mut stopped = STOPPED.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(start) = stopped.1.take() {
-            stopped.0 += start.elapsed();
-        }
+        stopped::continued();
         let _ = set_action(libc::SIGTSTP, handler());
     }
 }

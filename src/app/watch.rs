@@ -20,6 +20,7 @@ use rustix::io::Errno;
 use crate::app::suspend::JobSignals;
 use crate::app::terminal::{self, KeyMode};
 use crate::cancel::Cancel;
+use crate::progress::AroundStop;
 
 /// The run that a signal cancels now. Empty before and after a scan: a
 /// signal then ends the process at once.
@@ -35,12 +36,12 @@ fn on_signal() {
         .clone();
     match active {
         Some(cancel) if !cancel.is_cancelled() => {
-            crate::app::stdio_state::stop_asked();
+            crate::stdio::stop_asked();
             cancel.cancel();
             // Blocked on an output that takes nothing, the run could
             // neither print what it has nor end: it ends now, as du would.
-            if crate::app::stdio_state::stdout_stuck() {
-                crate::app::stdio_state::end_stuck();
+            if crate::stdio::stdout_stuck() {
+                crate::stdio::end_stuck();
             }
         }
         // A second signal while stopping, or one outside a scan: stop now.
@@ -80,12 +81,6 @@ pub fn watch(cancel: &Arc<Cancel>, keys: bool) -> Watcher {
         keys: None,
     }
 }
-
-/// What the job-control thread wraps a stop in: `stop` stops the process
-/// and returns once it is continued. The live line passes it through its
-/// own suspend, so that the line is cleared while the job is stopped and
-/// drawn again after.
-pub type AroundStop = Box<dyn Fn(&mut dyn FnMut()) + Send>;
 
 impl Watcher {
     /// To be called just before the live progress line is first drawn on

@@ -379,7 +379,7 @@ impl Browser {
         let summary = format!(
             "{verb} {done} of {} ({} freed)",
             pending.entries.len(),
-            super::draw::size_text(&self.config, size)
+            crate::size::size_text(size, &self.config.format)
         );
         self.status = Some(match error {
             Some(e) => format!("{e}; {summary}"),

@@ -17,19 +17,12 @@ use super::model::{FLAG_ERROR, FLAG_LINKED, FLAG_OPEN, Kind, NodeId, Tree, read}
 use crate::config::Config;
 use crate::progress::group_digits;
 use crate::quote::quote_if_needed;
+use crate::size::size_text;
 
 /// Cells of the bar, when the width allows one.
 const BAR: usize = 10;
 /// Columns of the change since OLD, e.g. `-1023.9M gone`.
 const CHANGE: usize = 13;
-
-/// A size as the options say sizes are written (human-readable unless a
-/// size option was given).
-pub fn size_text(config: &Config, n: u64) -> String {
-    let mut out = Vec::new();
-    crate::size::format_size(n, &config.format, &mut out);
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 /// `s` cut to `max` columns, wide characters counted as two; a cut name
 /// ends with `~`.
@@ -164,7 +157,7 @@ impl Browser {
         let visible = self.view.rows.iter().skip(self.view.offset).take(height);
         let sizes: Vec<String> = visible
             .clone()
-            .map(|&id| size_text(&self.config, self.size_of(tree, id)))
+            .map(|&id| size_text(self.size_of(tree, id), &self.config.format))
             .collect();
         let size_width = sizes.iter().map(String::len).max().unwrap_or(0).max(4);
         let mut lines = Vec::new();
@@ -241,7 +234,7 @@ impl Browser {
                 "scanning: {} entries, {} dirs, {}",
                 group_digits(p.entries),
                 group_digits(p.dirs),
-                size_text(&self.config, p.bytes)
+                size_text(p.bytes, &self.config.format)
             );
             if let Some(eta) = &p.eta {
                 s.push_str(&format!(", {eta}"));
@@ -261,7 +254,7 @@ impl Browser {
                 } else {
                     "disk usage"
                 },
-                size_text(&self.config, total),
+                size_text(total, &self.config.format),
                 group_digits(u64::from(tree.node(root).items))
             );
             if tree.partial {
@@ -297,7 +290,7 @@ impl Browser {
             if changes.measure == Measure::Items {
                 group_digits(n)
             } else {
-                size_text(&self.config, n)
+                size_text(n, &self.config.format)
             }
         };
         let mut text = match change {
@@ -338,8 +331,11 @@ impl Browser {
             };
             push("path", shown_name(&self.config, &path));
             push("type", kind.to_string());
-            push("disk usage", size_text(&self.config, node.disk));
-            push("apparent size", size_text(&self.config, node.apparent));
+            push("disk usage", size_text(node.disk, &self.config.format));
+            push(
+                "apparent size",
+                size_text(node.apparent, &self.config.format),
+            );
             push("items", group_digits(u64::from(node.items)));
             let st = rustix::fs::statat(
                 rustix::fs::CWD,
@@ -404,7 +400,7 @@ impl Browser {
         };
         lines.push(Line::from(format!(
             "{} in {} items",
-            size_text(&self.config, size),
+            size_text(size, &self.config.format),
             group_digits(u64::from(pending.sizes.items))
         )));
         lines.push(Line::from("y: yes   any other key: no"));

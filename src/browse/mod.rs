@@ -27,9 +27,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::Summary;
-use crate::app::exit::ExitStatus;
 use crate::cancel::Cancel;
 use crate::config::Config;
+use crate::exit_status::ExitStatus;
 use model::{Shared, lock};
 use sink::TreeSink;
 

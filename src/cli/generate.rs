@@ -2,23 +2,10 @@
 //! clap table in `options.rs`, so that no option can be missing from them
 //! and nothing is kept in sync by hand (ripgrep's `--generate` convention).
 
-use clap::{CommandFactory, ValueEnum};
+use clap::CommandFactory;
 use clap_complete::Shell;
 
-use super::options::Cli;
-
-/// What `--generate` prints.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Generate {
-    /// the man page, in roff (man -l reads it)
-    Man,
-    /// the completion script of bash
-    CompleteBash,
-    /// the completion script of zsh
-    CompleteZsh,
-    /// the completion script of fish
-    CompleteFish,
-}
+use super::options::{Cli, Generate};
 
 /// The text `--generate=kind` prints.
 pub(super) fn generate(kind: Generate) -> String {

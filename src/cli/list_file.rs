@@ -9,7 +9,7 @@ use std::io::Read;
 pub(super) fn read_file_or_stdin(name: &OsStr) -> std::io::Result<Vec<u8>> {
     let mut contents = Vec::new();
     if name == "-" {
-        crate::app::stdio_state::stdin().read_to_end(&mut contents)?;
+        crate::stdio::stdin().read_to_end(&mut contents)?;
     } else {
         std::fs::File::open(name)?.read_to_end(&mut contents)?;
     }

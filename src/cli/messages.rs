@@ -21,7 +21,7 @@ impl Diagnostics {
     }
 
     pub(super) fn flush(&mut self, try_help: bool) {
-        let mut stderr = crate::app::stdio_state::stderr();
+        let mut stderr = crate::stdio::stderr();
         for mut line in self.lines.drain(..) {
             line.push(b'\n');
             crate::message::write_line(&mut stderr, &line);

@@ -6,7 +6,6 @@ use std::ffi::OsString;
 
 use clap::{ArgAction, CommandFactory, Parser, ValueEnum, ValueHint};
 
-use super::generate::Generate;
 use crate::getopt::OptionSpec;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -381,6 +380,19 @@ pub(super) fn option_table() -> Vec<OptionSpec> {
     };
     table.sort_by_key(rank);
     table
+}
+
+/// What `--generate` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Generate {
+    /// the man page, in roff (man -l reads it)
+    Man,
+    /// the completion script of bash
+    CompleteBash,
+    /// the completion script of zsh
+    CompleteZsh,
+    /// the completion script of fish
+    CompleteFish,
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@ impl<'c> HtmlWriter<'c> {
         match self.target.take() {
             None => Ok(()),
             Some(Target::Stdout) => {
-                let mut out = crate::app::stdio_state::stdout();
+                let mut out = crate::stdio::stdout();
                 write_page(&mut out, &json)?;
                 out.flush()
             }

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 use super::tree_layout::{Row, RowKind};
 use crate::progress::group_digits;
 use crate::quote::{Locale, quote_if_needed};
-use crate::size::{SizeFormat, format_size};
+use crate::size::{SizeFormat, size_text};
 
 /// How rows are drawn.
 #[derive(Clone, Copy, Debug)]
@@ -52,12 +52,6 @@ fn styled(out: &mut String, style: Style, color: bool, text: &str) {
     } else {
         out.push_str(text);
     }
-}
-
-fn size_text(value: u64, format: &SizeFormat) -> String {
-    let mut v = Vec::new();
-    format_size(value, format, &mut v);
-    String::from_utf8_lossy(&v).into_owned()
 }
 
 fn text_width(s: &str) -> usize {

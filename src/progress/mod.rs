@@ -15,6 +15,13 @@ use crate::stream::Counts;
 use crate::walk::Live;
 
 mod line;
+pub(crate) mod stopped;
+
+/// What the job-control thread wraps a stop in: `stop` stops the process
+/// and returns once it is continued. The live line passes it through its
+/// own suspend, so that the line is cleared while the job is stopped and
+/// drawn again after.
+pub type AroundStop = Box<dyn Fn(&mut dyn FnMut()) + Send>;
 pub use line::{Hint, group_digits, live_message, plain_line};
 
 /// How often the live line is redrawn at most, whatever `--tick` says:
@@ -141,7 +148,7 @@ impl Progress {
             hint: None,
             estimate,
             samples: Samples::default(),
-            stopped_before: crate::app::suspend::stopped_time(),
+            stopped_before: stopped::stopped_time(),
             shown_elapsed: Duration::ZERO,
         }
     }
@@ -159,13 +166,13 @@ impl Progress {
     /// `elapsed` since the scan began, less the time the process was
     /// stopped meanwhile (Ctrl-Z until `fg`).
     pub fn running_time(&self, elapsed: Duration) -> Duration {
-        let stopped = crate::app::suspend::stopped_time().saturating_sub(self.stopped_before);
+        let stopped = stopped::stopped_time().saturating_sub(self.stopped_before);
         elapsed.saturating_sub(stopped)
     }
 
     /// What a stop of the process is wrapped in: the live line is cleared
     /// before it and drawn again after.
-    pub fn around_stop(&self) -> crate::app::watch::AroundStop {
+    pub fn around_stop(&self) -> AroundStop {
         match &self.sink {
             Sink::Live { bar, .. } => {
                 let bar = bar.clone();

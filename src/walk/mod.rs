@@ -57,7 +57,5 @@ pub use live::Live;
 pub use live::PUBLISH_EVERY;
 pub use parallel::walk_parallel;
 pub use sequential::walk_sequential;
-pub use threads::{
-    address_space_limited, limit_malloc_arenas, small_stacks_under_a_limit, spawn_scoped,
-};
+pub use threads::{address_space_limited, spawn_scoped};
 pub use walker::Walker;

@@ -30,26 +30,6 @@ impl From<ExitStatus> for std::process::ExitCode {
     }
 }
 
-/// Dies of SIGPIPE's default action, with the terminal put back first, so
-/// that the parent sees what it sees of du when the reader of its output
-/// went away. std ignores SIGPIPE for the whole run so that such a write
-/// returns EPIPE and this gets its turn.
-pub fn die_of_sigpipe() -> ! {
-    crate::app::terminal::restore();
-    // SAFETY: setting a signal's default action, unblocking it for this
-    // thread and sending it to this thread touch no memory of ours.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-        let mut only_pipe: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut only_pipe);
-        libc::sigaddset(&mut only_pipe, libc::SIGPIPE);
-        libc::pthread_sigmask(libc::SIG_UNBLOCK, &only_pipe, std::ptr::null_mut());
-        libc::raise(libc::SIGPIPE);
-    }
-    // Not reached: the signal's default action ends the process.
-    std::process::exit(128 + libc::SIGPIPE)
-}
-
 #[cfg(test)]
 mod tests {
     use super::ExitStatus::*;
