@@ -177,7 +177,7 @@ pub struct Config {
     /// be merged (`import` then holds the first).
     pub(crate) parts: Vec<std::ffi::OsString>,
     /// `--shard=K/N`: walk shard K of N and save it with `--export`.
-    pub(crate) shard: Option<crate::shard::ShardId>,
+    pub(crate) shard: Option<crate::shard_id::ShardId>,
     pub(crate) view: View,
     /// `--rows=N`: the most rows a tree may take; by default the
     /// terminal's height, or 40 when stdout is not a terminal.

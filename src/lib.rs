@@ -90,6 +90,7 @@ pub(crate) mod profile;
 pub(crate) mod progress;
 pub(crate) mod quote;
 pub(crate) mod shard;
+pub(crate) mod shard_id;
 pub(crate) mod size;
 pub(crate) mod stdio;
 pub(crate) mod stream;
