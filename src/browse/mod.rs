@@ -15,10 +15,12 @@ pub mod change;
 pub mod draw;
 mod growing;
 pub mod model;
+mod names;
 mod order;
 mod orders;
 pub mod remove;
 pub mod sink;
+mod slot;
 mod term;
 pub mod view;
 

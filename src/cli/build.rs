@@ -449,7 +449,8 @@ fn shard_option(
             "--shard saves its part of the scan with --export=FILE, which is missing",
         );
     };
-    let id = match crate::shard_id::ShardId::parse(value.as_bytes(), &|name| std::env::var_os(name)) {
+    let id = match crate::shard_id::ShardId::parse(value.as_bytes(), &|name| std::env::var_os(name))
+    {
         Ok(id) => id,
         Err(message) => return refuse(diag, &message),
     };

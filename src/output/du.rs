@@ -5,7 +5,8 @@
 use std::io::{self, Write};
 
 use super::diagnostic::Diagnostics;
-use super::strftime::{self, Moment};
+use super::moment::Moment;
+use super::strftime;
 use crate::config::Config;
 use crate::model::Usage;
 use crate::size::format_size;

@@ -8,6 +8,7 @@ pub mod file;
 pub mod html;
 pub mod json;
 mod largest;
+mod moment;
 pub mod ncdu;
 mod report;
 mod strftime;

@@ -5,81 +5,7 @@
 //! own strftime differs in the corners du users meet (`%r`, `%#a`, `%10N`,
 //! offsets with seconds, unknown conversions), so du's is kept here.
 
-/// A moment broken down in the local time zone, as `struct tm` holds it.
-pub struct Moment {
-    pub year: i64,
-    /// 1 to 12.
-    pub month: u8,
-    pub day: u8,
-    pub hour: u8,
-    pub minute: u8,
-    pub second: u8,
-    pub nanosecond: u32,
-    /// 0 for Sunday.
-    pub weekday: u8,
-    /// 0 for the first of January.
-    pub yday: u16,
-    /// East of UTC, in seconds.
-    pub offset: i32,
-    pub zone: String,
-    /// Seconds since the epoch (rounded down).
-    pub epoch: i64,
-    /// The ISO 8601 week-based year and week number.
-    pub iso_year: i64,
-    pub iso_week: u8,
-}
-
-impl Moment {
-    /// Breaks `zoned` down.
-    pub fn new(zoned: &jiff::ZonedDateTime) -> Moment {
-        let iso = zoned.date().iso_week_date();
-        let zone = zoned
-            .time_zone()
-            .to_offset_info(zoned.timestamp())
-            .abbreviation()
-            .to_string();
-        Moment {
-            year: i64::from(zoned.year()),
-            month: zoned.month() as u8,
-            day: zoned.day() as u8,
-            hour: zoned.hour() as u8,
-            minute: zoned.minute() as u8,
-            second: zoned.second() as u8,
-            nanosecond: zoned.subsec_nanosecond() as u32,
-            weekday: zoned.weekday().to_sunday_zero_offset() as u8,
-            yday: (zoned.day_of_year() - 1) as u16,
-            offset: zoned.offset().seconds(),
-            zone,
-            epoch: zoned.timestamp().as_second(),
-            iso_year: i64::from(iso.year()),
-            iso_week: iso.week() as u8,
-        }
-    }
-}
-
-const DAYS: [&str; 7] = [
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use super::moment::Moment;
 
 /// Appends `moment` written in `format` to `out`.
 pub fn format(format: &[u8], moment: &Moment, out: &mut Vec<u8>) {
@@ -235,7 +161,7 @@ impl Formatter<'_> {
                 if change_case {
                     spec.upper = true;
                 }
-                let day = DAYS[usize::from(m.weekday)];
+                let day = m.day_name();
                 let name = if conversion == b'a' { &day[..3] } else { day };
                 self.copy(name.as_bytes(), *spec);
             }
@@ -243,7 +169,7 @@ impl Formatter<'_> {
                 if change_case {
                     spec.upper = true;
                 }
-                let month = MONTHS[usize::from(m.month - 1)];
+                let month = m.month_name();
                 let name = if conversion == b'B' {
                     month
                 } else {

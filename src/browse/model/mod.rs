@@ -2,15 +2,15 @@
 //! entries. Nodes live in one arena of 28-byte slots and point at each
 //! other by index; a directory's children are a singly linked list
 //! threaded through the arena, so adding an entry allocates nothing of its
-//! own. All names share one buffer in node order, with a byte of length
-//! per node and the offset of every 16th node's name: a name is found by
-//! adding at most 15 lengths, and no node stores an offset of its own. The scan fills it through [`super::sink::TreeSink`] while the
-//! interface reads it.
+//! own. All names share one buffer ([`super::names`]). The scan fills the
+//! tree through [`super::sink::TreeSink`] while the interface reads it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::before::Changes;
+use super::names::Names;
+use super::slot::{APPARENT_AT, DISK_AT, FLAGS_AT, KIND_AT, SIZE_BITS, SIZE_FAR, Slot};
 
 /// A node's index in the arena; [`NONE`] ends a list.
 pub type NodeId = u32;
@@ -97,52 +97,6 @@ impl Node {
     }
 }
 
-/// Bits of each size kept in a slot. 2^45 bytes is 32 TiB: more than any
-/// file and all but the biggest directories, which keep their sizes in
-/// [`Tree::overflow`] instead.
-const SIZE_BITS: u32 = 45;
-/// The value that says "the size is in the overflow table".
-const SIZE_FAR: u64 = (1 << SIZE_BITS) - 1;
-
-/// One entry in the arena, 28 bytes: at a million entries each byte is a
-/// megabyte. `packed` holds the disk usage (bits 0-44), the apparent size
-/// (45-89), the kind (90-92) and the flags (93-95).
-#[derive(Clone, Copy, Debug)]
-struct Slot {
-    first_child: NodeId,
-    next_sibling: NodeId,
-    items: u32,
-    mtime: u32,
-    packed: [u32; 3],
-}
-
-impl Slot {
-    fn bits(&self) -> u128 {
-        u128::from(self.packed[0])
-            | u128::from(self.packed[1]) << 32
-            | u128::from(self.packed[2]) << 64
-    }
-
-    fn set_bits(&mut self, bits: u128) {
-        self.packed = [bits as u32, (bits >> 32) as u32, (bits >> 64) as u32];
-    }
-
-    fn field(&self, shift: u32, width: u32) -> u64 {
-        ((self.bits() >> shift) & ((1u128 << width) - 1)) as u64
-    }
-
-    fn set_field(&mut self, shift: u32, width: u32, value: u64) {
-        let mask = ((1u128 << width) - 1) << shift;
-        let bits = (self.bits() & !mask) | (u128::from(value) << shift & mask);
-        self.set_bits(bits);
-    }
-}
-
-const DISK_AT: u32 = 0;
-const APPARENT_AT: u32 = SIZE_BITS;
-const KIND_AT: u32 = 2 * SIZE_BITS;
-const FLAGS_AT: u32 = KIND_AT + 3;
-
 /// How far a running scan has come, for the progress line.
 #[derive(Clone, Debug, Default)]
 pub struct Progress {
@@ -154,23 +108,11 @@ pub struct Progress {
     pub eta: Option<String>,
 }
 
-/// Nodes per stored name offset.
-const NAME_STRIDE: usize = 16;
-/// A name length byte that says "long: see [`Tree::long_names`]".
-const LONG_NAME: u8 = u8::MAX;
-
 /// The scanned tree and the state of the scan that fills it.
 pub struct Tree {
     slots: Vec<Slot>,
-    /// Every node's name, one after the other in node order.
-    names: Vec<u8>,
-    /// Each node's name length, or [`LONG_NAME`].
-    name_lens: Vec<u8>,
-    /// The lengths of names of [`LONG_NAME`] bytes or more (an operand
-    /// given as a long path).
-    long_names: HashMap<NodeId, u32>,
-    /// Where the name of node `NAME_STRIDE * i` starts.
-    name_marks: Vec<u32>,
+    /// Every node's name.
+    names: Names,
     /// The sizes too big for a slot, by node and by which size (false:
     /// disk usage, true: apparent size).
     overflow: HashMap<(NodeId, bool), u64>,
@@ -203,10 +145,7 @@ impl Tree {
     pub fn new() -> Self {
         let mut tree = Tree {
             slots: Vec::new(),
-            names: Vec::new(),
-            name_lens: Vec::new(),
-            long_names: HashMap::new(),
-            name_marks: Vec::new(),
+            names: Names::default(),
             overflow: HashMap::new(),
             generation: 0,
             done: false,
@@ -289,37 +228,15 @@ impl Tree {
         self.set(id, node);
     }
 
-    fn name_len(&self, id: NodeId) -> usize {
-        match self.name_lens[id as usize] {
-            LONG_NAME => self.long_names[&id] as usize,
-            len => usize::from(len),
-        }
-    }
-
     /// The name of `id` as the scan gave it (bytes, not always UTF-8).
     pub fn name(&self, id: NodeId) -> &[u8] {
-        let i = id as usize;
-        let mark = i - i % NAME_STRIDE;
-        let mut start = self.name_marks[mark / NAME_STRIDE] as usize;
-        for before in mark..i {
-            start += self.name_len(before as NodeId);
-        }
-        &self.names[start..start + self.name_len(id)]
+        self.names.get(id)
     }
 
     /// Appends a slot named `name` whose next sibling is `next`.
     fn push_slot(&mut self, next: NodeId, name: &[u8]) -> NodeId {
         let id = self.slots.len() as NodeId;
-        if self.slots.len().is_multiple_of(NAME_STRIDE) {
-            self.name_marks.push(self.names.len() as u32);
-        }
-        self.names.extend_from_slice(name);
-        if name.len() >= usize::from(LONG_NAME) {
-            self.name_lens.push(LONG_NAME);
-            self.long_names.insert(id, name.len() as u32);
-        } else {
-            self.name_lens.push(name.len() as u8);
-        }
+        self.names.push(name);
         self.slots.push(Slot {
             first_child: NONE,
             next_sibling: next,
@@ -438,13 +355,8 @@ impl Tree {
 
     /// Drops the nodes from `from` on, which nothing reaches any more.
     fn truncate(&mut self, from: NodeId) {
-        let from_at = from as usize;
-        let name_start = self.name(from).as_ptr() as usize - self.names.as_ptr() as usize;
-        self.slots.truncate(from_at);
-        self.name_lens.truncate(from_at);
-        self.names.truncate(name_start);
-        self.name_marks.truncate(from_at.div_ceil(NAME_STRIDE));
-        self.long_names.retain(|&id, _| id < from);
+        self.slots.truncate(from as usize);
+        self.names.truncate(from);
         self.overflow.retain(|&(id, _), _| id < from);
     }
 
@@ -536,134 +448,4 @@ pub fn read(tree: &Shared) -> RwLockReadGuard<'_, Tree> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn file(disk: u64) -> Node {
-        Node {
-            items: 1,
-            disk,
-            apparent: disk,
-            ..Node::new(Kind::File)
-        }
-    }
-
-    #[test]
-    fn a_slot_takes_twenty_eight_bytes() {
-        assert_eq!(std::mem::size_of::<Slot>(), 28);
-    }
-
-    #[test]
-    fn every_field_reads_back_as_written() {
-        let mut tree = Tree::new();
-        let node = Node {
-            kind: Kind::Symlink,
-            flags: FLAG_ERROR | FLAG_OPEN | FLAG_LINKED,
-            items: u32::MAX,
-            mtime: 1_700_000_000,
-            disk: SIZE_FAR - 1,
-            apparent: 12345,
-        };
-        let id = tree.add(ROOT, b"some name", node);
-        assert_eq!(tree.node(id), node);
-        assert_eq!(tree.name(id), b"some name");
-        for kind in KINDS {
-            tree.update(id, |n| n.kind = kind);
-            assert_eq!(tree.node(id).kind, kind);
-            assert_eq!(tree.node(id).disk, SIZE_FAR - 1);
-        }
-    }
-
-    #[test]
-    fn sizes_too_big_for_a_slot_stay_exact() {
-        let mut tree = Tree::new();
-        let id = tree.add(ROOT, b"huge", file(SIZE_FAR));
-        tree.update(id, |n| n.apparent = u64::MAX - 3);
-        assert_eq!(tree.node(id).disk, SIZE_FAR);
-        assert_eq!(tree.node(id).apparent, u64::MAX - 3);
-        // Crossing the limit both ways keeps the number right.
-        tree.add_sizes(&[ROOT], Sizes::of(tree.node(id)));
-        tree.add_sizes(&[ROOT], Sizes::of(tree.node(id)));
-        assert_eq!(tree.node(ROOT).disk, 2 * SIZE_FAR);
-        assert_eq!(tree.node(ROOT).apparent, u64::MAX);
-        tree.subtract(&[ROOT], Sizes::of(tree.node(id)));
-        assert_eq!(tree.node(ROOT).disk, SIZE_FAR);
-        assert_eq!(tree.node(ROOT).apparent, 3);
-        tree.subtract(&[ROOT], Sizes::of(file(SIZE_FAR - 7)));
-        assert_eq!(tree.node(ROOT).disk, 7);
-        // The apparent total had reached its ceiling: what is taken off
-        // leaves 3, then nothing.
-        assert_eq!(tree.node(ROOT).apparent, 0);
-    }
-
-    #[test]
-    fn a_name_ends_at_a_nul_and_the_next_name_is_its_own() {
-        let mut tree = Tree::new();
-        let a = tree.add(ROOT, b"a\0b", file(1));
-        let b = tree.add(ROOT, b"", file(1));
-        let c = tree.add(ROOT, b"c", file(1));
-        assert_eq!(tree.name(a), b"a");
-        assert_eq!(tree.name(b), b"");
-        assert_eq!(tree.name(c), b"c");
-        assert_eq!(tree.name(ROOT), b"");
-    }
-
-    #[test]
-    fn names_are_found_past_many_strides_and_long_ones_whole() {
-        let mut tree = Tree::new();
-        let long = vec![b'x'; 4000];
-        let mut ids = Vec::new();
-        for i in 0..100u32 {
-            let name = if i % 7 == 3 {
-                long.clone()
-            } else {
-                format!("n{i}").into_bytes()
-            };
-            ids.push((tree.add(ROOT, &name, file(1)), name));
-        }
-        for (id, name) in &ids {
-            assert_eq!(tree.name(*id), &name[..]);
-        }
-    }
-
-    #[test]
-    fn rescanning_the_same_directory_again_does_not_grow_the_tree() {
-        let mut fresh = Tree::new();
-        let top = fresh.add(ROOT, b"d", Node::new(Kind::Dir));
-        for i in 0..40 {
-            fresh.add(top, format!("f{i}").as_bytes(), file(3));
-        }
-        fresh.update(top, |n| n.disk = 120);
-        let mut tree = Tree::new();
-        let a = tree.add(ROOT, b"a", Node::new(Kind::Dir));
-        let mut d = tree.add(a, b"d", Node::new(Kind::Dir));
-        let mut sizes = None;
-        for round in 0..5 {
-            d = tree.graft(&[ROOT, a], d, &fresh).unwrap();
-            if round == 0 {
-                sizes = Some((tree.len(), tree.names.len(), tree.name_marks.len()));
-            }
-            assert_eq!(tree.name(d), b"d");
-            assert_eq!(tree.children(d).count(), 40);
-            assert_eq!(tree.node(a).disk, 120);
-        }
-        assert_eq!(
-            Some((tree.len(), tree.names.len(), tree.name_marks.len())),
-            sizes
-        );
-        let names: Vec<_> = tree.children(d).map(|c| tree.name(c).to_vec()).collect();
-        assert!(names.contains(&b"f39".to_vec()) && names.contains(&b"f0".to_vec()));
-    }
-
-    #[test]
-    fn unlink_and_subtract_take_a_child_and_its_size_away() {
-        let mut tree = Tree::new();
-        let a = tree.add(ROOT, b"a", file(10));
-        let b = tree.add(ROOT, b"b", file(20));
-        tree.update(ROOT, |n| n.disk = 30);
-        tree.unlink(ROOT, a);
-        tree.subtract(&[ROOT], Sizes::of(tree.node(a)));
-        assert_eq!(tree.children(ROOT).collect::<Vec<_>>(), vec![b]);
-        assert_eq!(tree.node(ROOT).disk, 20);
-    }
-}
+mod tests;
