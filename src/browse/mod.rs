@@ -24,6 +24,8 @@ mod slot;
 mod term;
 pub mod view;
 
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -47,6 +49,10 @@ pub struct Feed {
     /// Stops the scan.
     pub cancel: Arc<Cancel>,
     thread: Option<JoinHandle<Option<Summary>>>,
+    /// Readable (at end of file) once the scan has ended: the screen waits
+    /// on it beside the keys, so the finished tree is drawn at once rather
+    /// than at the next tick.
+    ended: Option<UnixStream>,
 }
 
 impl Feed {
@@ -54,16 +60,33 @@ impl Feed {
     pub fn start(config: Arc<Config>) -> Feed {
         let tree: Shared = Arc::default();
         let cancel = Arc::new(Cancel::new());
+        // Without a socket pair the screen still sees the end at its next
+        // tick.
+        let (ended, end_of_scan) = match UnixStream::pair() {
+            Ok((ended, end_of_scan)) => (Some(ended), Some(end_of_scan)),
+            Err(_) => (None, None),
+        };
         let thread = {
             let tree = tree.clone();
             let cancel = cancel.clone();
-            std::thread::spawn(move || fill(&config, &cancel, &tree))
+            std::thread::spawn(move || {
+                let summary = fill(&config, &cancel, &tree);
+                // Closing its end makes `ended` readable.
+                drop(end_of_scan);
+                summary
+            })
         };
         Feed {
             tree,
             cancel,
             thread: Some(thread),
+            ended,
         }
+    }
+
+    /// What becomes readable when the scan has ended.
+    pub fn ended(&self) -> Option<BorrowedFd<'_>> {
+        self.ended.as_ref().map(AsFd::as_fd)
     }
 
     /// Waits for the scan to end; its summary, if it got that far.
@@ -168,7 +191,7 @@ pub fn run(config: &Config) -> ExitStatus {
     let mut feed = Feed::start(config.clone());
     let mut browser = Browser::new(config.clone(), feed.tree.clone(), feed.cancel.clone());
     browser.color = term::wants_color(config.color);
-    let outcome = term::run(&mut browser);
+    let outcome = term::run(&mut browser, feed.ended());
     // Quitting during the scan stops it.
     feed.cancel.cancel();
     feed.join();

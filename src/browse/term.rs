@@ -3,6 +3,7 @@
 //! time of a Ctrl-Z.
 
 use std::io::{self, IsTerminal, Write};
+use std::os::fd::BorrowedFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -66,7 +67,9 @@ fn fresh() -> io::Result<Terminal<CrosstermBackend<io::Stdout>>> {
 }
 
 /// Runs `browser` on the terminal until it quits or a signal ends it.
-pub fn run(browser: &mut Browser) -> io::Result<()> {
+/// `scan_ended` becomes readable when the scan ends, which is then drawn
+/// at once.
+pub fn run(browser: &mut Browser, scan_ended: Option<BorrowedFd<'_>>) -> io::Result<()> {
     if !io::stdout().is_terminal() {
         return Err(io::Error::other("-i needs a terminal on standard output"));
     }
@@ -106,9 +109,14 @@ pub fn run(browser: &mut Browser) -> io::Result<()> {
         // crossterm reads a terminal that has hung up (its window closed)
         // again and again without returning, and the signal that ends the
         // browser is never looked at: the wait is this module's own, and
-        // crossterm is asked only once there is something to read.
+        // crossterm is asked only once the terminal is known to be there.
+        if matches!(wait_for_input(Duration::ZERO, None), Input::HungUp) {
+            break;
+        }
+        // Once the scan is over its end stays readable: no longer waited on.
+        let also = scan_ended.filter(|_| browser.scanning());
         if !event::poll(Duration::ZERO)? {
-            match wait_for_input(wait) {
+            match wait_for_input(wait, also) {
                 Input::HungUp => break,
                 Input::None => continue,
                 Input::Ready if !event::poll(Duration::ZERO)? => continue,
@@ -145,8 +153,9 @@ enum Input {
     HungUp,
 }
 
-/// Waits up to `wait` for the terminal's input, or its hangup.
-fn wait_for_input(wait: Duration) -> Input {
+/// Waits up to `wait` for the terminal's input, or its hangup, or for
+/// `also` to become readable.
+fn wait_for_input(wait: Duration, also: Option<BorrowedFd<'_>>) -> Input {
     use rustix::event::{PollFd, PollFlags, Timespec, poll};
     // crossterm reads standard input when it is a terminal, else
     // /dev/tty, which is then the terminal of standard output.
@@ -155,7 +164,10 @@ fn wait_for_input(wait: Duration) -> Input {
     } else {
         rustix::stdio::stdout()
     };
-    let mut fds = [PollFd::new(&terminal, PollFlags::IN)];
+    let mut fds = vec![PollFd::new(&terminal, PollFlags::IN)];
+    if let Some(fd) = &also {
+        fds.push(PollFd::new(fd, PollFlags::IN));
+    }
     let timeout = Timespec {
         tv_sec: wait.as_secs().min(i64::MAX as u64) as i64,
         tv_nsec: i64::from(wait.subsec_nanos()),
@@ -166,7 +178,10 @@ fn wait_for_input(wait: Duration) -> Input {
         return Input::None;
     }
     let gone = PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL;
-    if fds[0].revents().intersects(gone) {
+    if fds[0].revents().is_empty() {
+        // Only `also`: the caller draws again.
+        Input::None
+    } else if fds[0].revents().intersects(gone) {
         Input::HungUp
     } else {
         Input::Ready
