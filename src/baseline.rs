@@ -2,7 +2,7 @@
 //! from. The first of these that knows wins:
 //!
 //! 1. **A diff's old scan** (`--diff=OLD`), when OLD says how many entries
-//!    it counted ([`crate::diff::old::OldTree::entries`]); nothing else is
+//!    it counted ([`crate::input::old::OldTree::entries`]); nothing else is
 //!    looked at then.
 //! 2. **The history** of earlier `-v` scans ([`crate::history`]), for each
 //!    directory operand by its canonical path, device and counting options.

@@ -205,6 +205,16 @@ impl Config {
         ConfigBuilder::default()
     }
 
+    /// The number du shows of `usage`: entries with `--inodes`, else
+    /// bytes.
+    pub(crate) fn value(&self, usage: crate::model::Usage) -> u64 {
+        if self.inodes {
+            usage.inodes
+        } else {
+            usage.bytes
+        }
+    }
+
     /// The same configuration for one other operand, as a rescan of part
     /// of the tree needs: what follows from the operands is worked out
     /// again.

@@ -105,7 +105,7 @@ fn open_html(config: &Config) -> Result<Option<HtmlWriter<'_>>, ExitStatus> {
     let mut with_files = config.clone();
     with_files.all = true;
     let old = match &config.diff {
-        Some(old) => match crate::diff::old::OldTree::load(&with_files, old) {
+        Some(old) => match crate::input::old::OldTree::load(&with_files, old) {
             Ok(old) => Some(old),
             Err(e) => {
                 message::error(&[e.to_string().as_bytes()]);
@@ -206,7 +206,7 @@ pub fn run(config: &Config) -> ExitStatus {
         Err(status) => return status,
     };
     let old = match &config.diff {
-        Some(file) => match crate::diff::old::OldTree::load(config, file) {
+        Some(file) => match crate::input::old::OldTree::load(config, file) {
             Ok(old) => Some(old),
             Err(e) => {
                 message::error(&[e.to_string().as_bytes()]);

@@ -1,7 +1,7 @@
 //! What a browser on `--diff=OLD` keeps of the old scan, as data: the
 //! model holds it, `change` fills it in and answers from it.
 
-use crate::diff::old::OldTree;
+use crate::input::old::OldTree;
 
 /// What was measured: the value OLD holds and the change is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 pub use super::before::{Changes, Measure};
 use super::before::{NEW, UNKNOWN};
 use super::model::{FLAG_ERROR, FLAG_OPEN, Kind, Node, NodeId, ROOT, Tree};
-use crate::diff::old::{self, OldTree};
+use crate::input::old::{self, OldTree};
 
 /// What an entry was in OLD.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -103,7 +103,7 @@ pub fn fill(config: &Config, cancel: &Cancel, tree: &Shared) -> Option<Summary> 
             // Files too: the browser shows every entry's change.
             let mut all = config.clone();
             all.all = true;
-            match crate::diff::old::OldTree::load(&all, file) {
+            match crate::input::old::OldTree::load(&all, file) {
                 Ok(old) => Some(old),
                 Err(e) => {
                     // The scan is still worth browsing; the message is

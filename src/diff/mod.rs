@@ -5,19 +5,17 @@
 //! directory that appeared or vanished is one row with all it holds.
 //! The rows print at the end, largest change first.
 
-pub mod old;
-
 use std::cmp::Reverse;
 use std::io::{self, Write};
 
 use crate::Summary;
 use crate::config::Config;
+use crate::input::old::{NONE, OldTree};
 use crate::output::json::push_path;
-use crate::output::{Diagnostics, Report, shown, value};
+use crate::output::{Diagnostics, Report, shown};
 use crate::path::join_path;
 use crate::size::format_size;
 use crate::stream::{Event, Sink};
-use old::{NONE, OldTree};
 
 /// What happened to an entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,7 +88,7 @@ impl<'c, W: Write, E: Write> DiffWriter<'c, W, E> {
     /// A new value as the old side counted it (a listing's numbers are
     /// rounded up to its unit).
     fn new_value(&self, usage: crate::model::Usage) -> u64 {
-        let v = value(self.config, usage);
+        let v = self.config.value(usage);
         let unit = self.old.unit;
         v.div_ceil(unit).saturating_mul(unit)
     }

@@ -12,15 +12,6 @@ use crate::model::Usage;
 use crate::size::format_size;
 use crate::stream::{Event, Sink};
 
-/// The number du shows of `usage`: entries with `--inodes`, else bytes.
-pub fn value(config: &Config, usage: Usage) -> u64 {
-    if config.inodes {
-        usage.inodes
-    } else {
-        usage.bytes
-    }
-}
-
 /// Whether du prints an entry of this value at this depth (`-t`, `-d`).
 pub fn shown(config: &Config, value: u64, depth: usize) -> bool {
     within_threshold(config, value) && (depth == 0 || depth as i64 <= config.max_depth)
@@ -95,7 +86,7 @@ impl<'c, W: Write, E: Write> DuWriter<'c, W, E> {
     }
 
     fn value(&self, usage: Usage) -> u64 {
-        value(self.config, usage)
+        self.config.value(usage)
     }
 
     fn print(&mut self, usage: Usage, path: &[u8], depth: usize) -> io::Result<()> {

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::config::Config;
-use crate::diff::old::OldTree;
+use crate::input::old::OldTree;
 use crate::output::file::{FileError, OutputFile};
 use crate::stream::{Event, Sink};
 

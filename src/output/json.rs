@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use std::time::Instant;
 
 use super::diagnostic::Diagnostics;
-use super::du::{file_listed, shown, value};
+use super::du::{file_listed, shown};
 use crate::config::Config;
 use crate::model::{Details, FileType, Usage};
 use crate::stream::{Event, Sink};
@@ -153,7 +153,7 @@ impl<'c, W: Write, E: Write> JsonWriter<'c, W, E> {
         usage: Usage,
         sizes: Sizes,
     ) -> io::Result<()> {
-        if !shown(self.config, value(self.config, usage), depth) {
+        if !shown(self.config, self.config.value(usage), depth) {
             return Ok(());
         }
         self.printed += 1;

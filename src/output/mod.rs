@@ -20,7 +20,7 @@ mod tree_rows;
 
 pub use around_bar::AroundBar;
 pub use diagnostic::Diagnostics;
-pub use du::{DuWriter, scan_du, shown, value};
+pub use du::{DuWriter, scan_du, shown};
 pub use json::JsonWriter;
 pub use ncdu::NcduWriter;
 pub use report::{FlushEachOperand, Report};

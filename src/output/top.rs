@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 
 use super::Report;
-use super::du::{DuWriter, value, within_threshold};
+use super::du::{DuWriter, within_threshold};
 use super::largest::Largest;
 use crate::config::Config;
 use crate::stream::{Event, Sink, SizeFloor};
@@ -84,7 +84,7 @@ impl<W: Write, E: Write> Sink for TopView<'_, W, E> {
                 if depth as i64 > self.config.max_depth && depth > 0 {
                     return Ok(());
                 }
-                let value = value(self.config, usage);
+                let value = self.config.value(usage);
                 if !within_threshold(self.config, value) {
                     return Ok(());
                 }

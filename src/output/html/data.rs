@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use super::super::largest::Largest;
 use super::model::{Change, Listed, Model, Node};
-use crate::diff::old::NONE;
+use crate::input::old::NONE;
 
 /// Boxes a page holds at most. About 45 bytes of JSON each, this keeps a
 /// page near 2 MB, and one screen never shows more than a few thousand.

@@ -5,7 +5,7 @@
 //! also carries what the old scan said of it.
 
 use super::super::largest::Largest;
-use crate::diff::old::{NONE, OldTree};
+use crate::input::old::{NONE, OldTree};
 
 /// Files a directory keeps at most, and how many of its largest it keeps
 /// whatever their size. Its other files end up in its "more entries" box:

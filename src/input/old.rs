@@ -11,7 +11,6 @@ use std::os::unix::ffi::OsStrExt;
 use crate::config::Config;
 use crate::input::import::{ImportError, import};
 use crate::input::listing::{self, ListingError};
-use crate::output::value;
 use crate::quote::quote_if_needed;
 use crate::stream::{Event, Sink};
 
@@ -278,7 +277,7 @@ impl Sink for Builder<'_> {
             Event::File {
                 path, depth, usage, ..
             } => {
-                let v = Some(value(self.config, usage));
+                let v = Some(self.config.value(usage));
                 if depth == 0 {
                     self.tree.nodes[0].is_dir = false;
                     self.tree.nodes[0].value = v;
@@ -295,7 +294,7 @@ impl Sink for Builder<'_> {
                     self.tree.entries = Some(total.inodes);
                 }
                 if let Some(&node) = self.stack.get(depth) {
-                    self.tree.nodes[node as usize].value = Some(value(self.config, total));
+                    self.tree.nodes[node as usize].value = Some(self.config.value(total));
                 }
                 self.stack.truncate(depth);
             }
