@@ -276,6 +276,19 @@ impl Queue {
         self.lock().idle > 0
     }
 
+    /// A worker leaves the walk and puts back `job`, the one it held: the
+    /// others take it.
+    pub fn leave(&self, job: Job) {
+        let mut state = self.lock();
+        state.heap.push(Queued(job));
+        state.busy -= 1;
+        let n = state.wake_for_the_rest();
+        drop(state);
+        self.notify(n);
+        // A held-back worker may now take the job this one put back.
+        self.held_back.notify_one();
+    }
+
     /// A worker that dies holding a job gives it up, so the others end.
     pub fn abandon(&self) {
         self.lock().busy -= 1;
