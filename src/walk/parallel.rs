@@ -184,9 +184,11 @@ fn work<'s>(pool: &'s Pool<'s, '_>, scope: Option<&Scope<'s>>) {
                 grow(pool, scope);
             }
         };
-        // Splitting pays only if someone can take the parts.
+        // Splitting pays only if someone can take the parts: an idle
+        // worker, one held back (the output waits, often for this very
+        // directory), or one not started yet.
         let help_at_hand = || {
-            queue.has_idle()
+            queue.has_waiting()
                 || (scope.is_some() && pool.started.load(Ordering::Relaxed) < pool.allowed())
         };
         let spread = Spread {

@@ -271,9 +271,12 @@ impl Queue {
         state.heap.len() > state.idle + state.held
     }
 
-    /// Whether a worker waits for a job: work queued now is taken at once.
-    pub fn has_idle(&self) -> bool {
-        self.lock().idle > 0
+    /// Whether a worker waits, for a job or for the output to catch up:
+    /// the parts of a directory being read are taken at once either way,
+    /// since they are never held back.
+    pub fn has_waiting(&self) -> bool {
+        let state = self.lock();
+        state.idle + state.held > 0
     }
 
     /// A worker leaves the walk and puts back `job`, the one it held: the
