@@ -223,7 +223,11 @@ fn work<'s>(pool: &'s Pool<'s, '_>, scope: Option<&Scope<'s>>) {
                 || walker.entries_read(),
                 || {
                     pool.started.load(Ordering::Relaxed) >= pool.tuner.target()
-                        && queue.wants_worker()
+                        && if pool.tuner.climbs() {
+                            queue.wants_worker_unheld()
+                        } else {
+                            queue.wants_worker()
+                        }
                 },
             );
             grow(pool, scope);
