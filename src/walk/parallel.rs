@@ -185,10 +185,11 @@ fn work<'s>(pool: &'s Pool<'s, '_>, scope: Option<&Scope<'s>>) {
             }
         };
         // Splitting pays only if someone can take the parts: an idle
-        // worker, one held back (the output waits, often for this very
-        // directory), or one not started yet.
-        let help_at_hand = || {
-            queue.has_waiting()
+        // worker, one not started yet, or, when the stats wait on a server,
+        // one held back for the output.
+        let help_at_hand = |slow: bool| {
+            queue.has_idle()
+                || (slow && queue.has_waiting())
                 || (scope.is_some() && pool.started.load(Ordering::Relaxed) < pool.allowed())
         };
         let spread = Spread {

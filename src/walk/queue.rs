@@ -279,6 +279,11 @@ impl Queue {
         state.held == 0 && state.heap.len() > state.idle
     }
 
+    /// Whether a worker waits for a job: work queued now is taken at once.
+    pub fn has_idle(&self) -> bool {
+        self.lock().idle > 0
+    }
+
     /// Whether a worker waits, for a job or for the output to catch up:
     /// the parts of a directory being read are taken at once either way,
     /// since they are never held back.
@@ -313,8 +318,9 @@ impl Queue {
 pub(crate) struct Spread<'q> {
     pub queue: &'q Queue,
     pub grow: &'q dyn Fn(),
-    /// Whether a worker is idle or could be started.
-    pub help_at_hand: &'q dyn Fn() -> bool,
+    /// Whether a worker is idle or could be started; given true (each
+    /// stat waits on a server), a worker held back counts too.
+    pub help_at_hand: &'q dyn Fn(bool) -> bool,
 }
 
 #[cfg(test)]
