@@ -13,16 +13,20 @@
 //! nothing to do waits on the queue and costs nothing.
 //!
 //! On FUSE the server runs here and shares the processors with the walk,
-//! so too many threads cost: through bindfs 64 are slower than 32, behind
-//! 1 ms of latency 256 slower than 128. There the tuner climbs (see
-//! [`super::climb`]): it doubles the count, judges each raise by the
-//! entries read per second over the next quarter second, and steps back
-//! to the count before a raise that did not pay, where it stays. The
-//! processors' idle share does not gate the raises there: the server's
-//! threads and other programs blur it, and the rate alone says whether a
-//! raise paid. The window is long because entries come in bursts (a
-//! directory's count lands when it is read): over 50 ms the rate says more
-//! about the tree than about the count.
+//! and past a few dozen threads the walk waits on the output's order more
+//! than on the server: behind 0.2 ms and 1 ms of latency most of 256
+//! workers sit held back while a few read what the output waits for, and
+//! the walk stalls for tenths of a second at a time. So on FUSE the count
+//! starts at 64, the best fixed count measured there, may double once,
+//! and the tuner climbs (see [`super::climb`]): it raises only while every
+//! worker is reading and none is held back, judges the raise by the
+//! entries read per second over the next quarter second, and steps back to
+//! the count before it if it did not pay. The processors' idle share does
+//! not gate the raise there: the server's threads and other programs blur
+//! it, and the rate alone says whether the raise paid. The window is long
+//! because entries come in bursts (a directory's count lands when it is
+//! read): over 50 ms the rate says more about the tree than about the
+//! count.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -36,6 +40,9 @@ use crate::config::{Config, Operand, default_threads};
 /// flight even a distant server has all it can take, and each thread costs
 /// a stack.
 pub const MOST_THREADS: usize = 256;
+
+/// The count a walk on FUSE starts with.
+const FUSE_START: usize = 64;
 
 /// The count the walk starts with and how far it may raise it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,10 +88,11 @@ impl Plan {
             FsKind::Local => (default_threads(), MOST_THREADS),
             // Nothing blocks: more threads than this only take turns.
             FsKind::Memory => (default_threads(), default_threads()),
-            // benches/fuse.sh: through bindfs 32 threads are best (64 to
-            // 256 are 10-20% slower); behind 1 ms of latency 128 is,
-            // which the climb finds.
-            FsKind::Fuse => (default_threads(), (default_threads() * 2).min(MOST_THREADS)),
+            // benches/fuse.sh on /usr, 2 cores: through bindfs 32 and 64
+            // threads are as fast, behind 0.2 ms and 1 ms 64 is best; 128
+            // is slower but in one bindfs run, 256 slower everywhere
+            // (docs/walker-rayon.md). The climb may try 128.
+            FsKind::Fuse => (FUSE_START, FUSE_START * 2),
             // Not measured here (no NFS server): a remote server takes
             // many calls at once, so start higher and let it grow.
             FsKind::Network => ((cores * 32).clamp(64, MOST_THREADS), MOST_THREADS),
