@@ -2,17 +2,17 @@
 //! entries read per second over the next window, and step back to the
 //! count before it when it did not pay.
 //!
-//! On FUSE the best count depends on what answers: through bindfs the
-//! processors are the limit and 32 threads beat 64; behind a delay more
-//! calls in flight hide it, up to a point past which the threads only
-//! take turns on the processors. Neither the file system's type nor the
-//! processors' idle share tells these apart (the server and other
-//! programs share the processors), but the rate does, once it is measured
-//! over a window long enough to hold many directories. So each window
-//! either raises the count (doubling it, while the pool is full and work
-//! waits) or judges the raise made after the last one; a raise that did
-//! not bring [`PAYS`] more entries a second is taken back, and the count
-//! stays there for the rest of the walk.
+//! On FUSE the best count depends on what answers and on the tree: behind
+//! a delay more calls in flight hide it, up to a point past which the
+//! threads wait on the output's order or take turns on the processors
+//! with the server. Neither the file system's type nor the processors'
+//! idle share tells these apart (the server and other programs share the
+//! processors), but the rate does, once it is measured over a window long
+//! enough to hold many directories. So each window either raises the
+//! count (doubling it, up to the plan's ceiling, while every worker reads
+//! and more directories wait) or judges the raise made after the last
+//! one; a raise that did not bring [`PAYS`] more entries a second is taken
+//! back, and the count stays there for the rest of the walk.
 
 /// A raise pays when entries come in at least this much faster after it.
 pub const PAYS: f64 = 1.10;
