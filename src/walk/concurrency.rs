@@ -9,21 +9,30 @@
 //! threads are waiting, not working), the workers are all busy and more
 //! directories wait, it raises the count by half, and keeps raising it for
 //! as long as each raise makes entries come in faster. Two raises that do
-//! not pay stop it. It never lowers the count: a thread with nothing to do
-//! waits on the queue and costs nothing.
+//! not pay stop it. Off FUSE it never lowers the count: a thread with
+//! nothing to do waits on the queue and costs nothing.
 //!
-//! On FUSE the server runs here, so the processors themselves say when it
-//! has all it can take: the count doubles while they are idle and no rate
-//! judges the raises. Entries come in bursts (a directory's count lands
-//! when it is read), so a rate over 50 ms says more about the tree than
-//! about the count; behind 1 ms of latency it stopped the tuner at 48 or
-//! 72 threads in half the runs, where 256 took half the time. Without a
-//! rate to mislead it, the tuner there decides every 20 ms.
+//! On FUSE the server runs here and shares the processors with the walk,
+//! and past a few dozen threads the walk waits on the output's order more
+//! than on the server: behind 0.2 ms and 1 ms of latency most of 256
+//! workers sit held back while a few read what the output waits for, and
+//! the walk stalls for tenths of a second at a time. So on FUSE the count
+//! starts at 64, the best fixed count measured there, may double once,
+//! and the tuner climbs (see [`super::climb`]): it raises only while every
+//! worker is reading and none is held back, judges the raise by the
+//! entries read per second over the next quarter second, and steps back to
+//! the count before it if it did not pay. The processors' idle share does
+//! not gate the raise there: the server's threads and other programs blur
+//! it, and the rate alone says whether the raise paid. The window is long
+//! because entries come in bursts (a directory's count lands when it is
+//! read): over 50 ms the rate says more about the tree than about the
+//! count.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use super::climb::{Climb, Move, Window};
 use super::fs_kind::FsKind;
 use crate::config::{Config, Operand, default_threads};
 
@@ -31,6 +40,9 @@ use crate::config::{Config, Operand, default_threads};
 /// flight even a distant server has all it can take, and each thread costs
 /// a stack.
 pub const MOST_THREADS: usize = 256;
+
+/// The count a walk on FUSE starts with.
+const FUSE_START: usize = 64;
 
 /// The count the walk starts with and how far it may raise it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,11 +88,11 @@ impl Plan {
             FsKind::Local => (default_threads(), MOST_THREADS),
             // Nothing blocks: more threads than this only take turns.
             FsKind::Memory => (default_threads(), default_threads()),
-            // benches/fuse.sh on /usr/share: through bindfs 32 threads
-            // are best (64 to 256 are 10-20% slower); behind 0.2 ms and
-            // 1 ms of latency 128 and 256 are, which the tuner reaches
-            // by doubling in 60 ms.
-            FsKind::Fuse => (default_threads(), MOST_THREADS),
+            // benches/fuse.sh on /usr, 2 cores: through bindfs 32 and 64
+            // threads are as fast, behind 0.2 ms and 1 ms 64 is best; 128
+            // is slower but in one bindfs run, 256 slower everywhere
+            // (docs/walker-rayon.md). The climb may try 128.
+            FsKind::Fuse => (FUSE_START, FUSE_START * 2),
             // Not measured here (no NFS server): a remote server takes
             // many calls at once, so start higher and let it grow.
             FsKind::Network => ((cores * 32).clamp(64, MOST_THREADS), MOST_THREADS),
@@ -100,10 +112,9 @@ impl Plan {
 
 /// How long the tuner measures before it decides.
 const INTERVAL: Duration = Duration::from_millis(50);
-/// The same on FUSE, where no rate is judged and so a short interval
-/// cannot mislead: behind 1 ms of latency the default took 1.94 s deciding
-/// every 50 ms and 1.68 s every 20 ms, as fast as a fixed `-j256`.
-const FUSE_INTERVAL: Duration = Duration::from_millis(20);
+/// The same on FUSE, where each window judges a raise by its rate and so
+/// must hold many directories.
+const FUSE_INTERVAL: Duration = Duration::from_millis(250);
 /// How long the tuner measures before it decides, on FUSE or elsewhere.
 fn interval(server_here: bool) -> Duration {
     if server_here { FUSE_INTERVAL } else { INTERVAL }
@@ -143,13 +154,15 @@ struct State {
     before_raise: Option<f64>,
     misses: u32,
     stopped: bool,
+    /// The climb on FUSE.
+    climb: Climb,
 }
 
 /// The count of threads the walk may use, and what raises it.
 pub struct Tuner {
     plan: Plan,
-    /// The file system's server runs here (FUSE): the processors judge
-    /// the raises, not the rate, and decisions come every 20 ms.
+    /// The file system's server runs here (FUSE): the count climbs and
+    /// may step back.
     server_here: bool,
     start: Instant,
     target: AtomicUsize,
@@ -172,6 +185,7 @@ impl Tuner {
                 before_raise: None,
                 misses: 0,
                 stopped: !plan.tunes(),
+                climb: Climb::default(),
             }),
         }
     }
@@ -179,6 +193,12 @@ impl Tuner {
     /// How many threads the walk may use now.
     pub fn target(&self) -> usize {
         self.target.load(Ordering::Relaxed)
+    }
+
+    /// Whether the count climbs and may step back (FUSE): then only a
+    /// walk that waits for its workers, not for the output, is saturated.
+    pub fn climbs(&self) -> bool {
+        self.server_here
     }
 
     /// Called by a worker between directories: `entries` read so far,
@@ -225,6 +245,22 @@ impl Tuner {
             return;
         }
         let rate = sample.entries.saturating_sub(last.entries) as f64 / seconds;
+        let target = self.target();
+        if self.server_here {
+            let window = Window {
+                count: target,
+                rate,
+                saturated: saturated(),
+            };
+            match state.climb.step(window, self.plan.most) {
+                Move::Stay => {}
+                Move::Raise(count) | Move::Lower(count) => {
+                    self.target.store(count, Ordering::Relaxed);
+                }
+            }
+            state.stopped = state.climb.stopped();
+            return;
+        }
         let idle = sample.cpu.0.saturating_sub(last.cpu.0) as f64 / all as f64;
         if let Some(before) = state.before_raise.take() {
             if rate >= before * PAYS {
@@ -237,14 +273,11 @@ impl Tuner {
                 }
             }
         }
-        let target = self.target();
         if idle >= IDLE_ENOUGH && target < self.plan.most && saturated() {
-            let step = if self.server_here { target } else { target / 2 };
-            let raised = (target + step).max(target + 1).min(self.plan.most);
+            let raised = (target + target / 2).max(target + 1).min(self.plan.most);
             self.target.store(raised, Ordering::Relaxed);
-            // The next decision judges this raise by the rate, except on
-            // FUSE, where the processors alone judge.
-            state.before_raise = (!self.server_here).then_some(rate);
+            // The next decision judges this raise by the rate.
+            state.before_raise = Some(rate);
         }
     }
 }
@@ -322,41 +355,48 @@ mod tests {
     }
 
     #[test]
-    fn on_fuse_idle_processors_double_the_count_whatever_the_rate() {
-        let tuner = Tuner::new(Plan::for_kind(FsKind::Fuse));
-        let start = tuner.target();
-        // Bursty entry counts, none of them faster than the one before
-        // the raise: a rate-judged tuner would have stopped at the third.
+    fn on_fuse_the_count_climbs_while_it_pays_and_steps_back_when_not() {
+        // Busy processors do not hold the climb back, a faster rate after
+        // a raise carries it on, and a raise that reads slower is taken
+        // back for the rest of the walk.
+        let plan = Plan {
+            start: 32,
+            most: 256,
+            kind: Some(FsKind::Fuse),
+        };
+        let tuner = Tuner::new(plan);
         let t = feed(
             &tuner,
             &[
                 (0, 0.0, true),
-                (3000, 0.6, true),
-                (500, 0.6, true),
-                (400, 0.4, true),
-                (300, 0.5, true),
+                (1000, 0.05, true),
+                (1900, 0.05, true),
+                (1800, 0.05, true),
+                (5000, 0.9, true),
             ],
         );
-        let raised = |n: usize| (start << n).min(MOST_THREADS);
-        assert_eq!(t, [start, raised(1), raised(2), raised(3), raised(4)]);
-        assert!(!tuner.state.lock().unwrap().stopped);
-        // Once the processors are busy (the server has all it can take),
-        // the count stays.
-        let tuner = Tuner::new(Plan::for_kind(FsKind::Fuse));
-        let t = feed(
-            &tuner,
-            &[(0, 0.0, true), (1000, 0.1, true), (9000, 0.05, true)],
-        );
-        assert_eq!(t, [start, start, start]);
+        assert_eq!(t, [32, 64, 128, 64, 64]);
+        assert!(tuner.state.lock().unwrap().stopped);
+        // The FUSE plan allows one doubling: past it the threads wait on
+        // the output's order more than on the server.
+        let plan = Plan::for_kind(FsKind::Fuse);
+        assert_eq!(plan.most, (plan.start * 2).min(MOST_THREADS));
     }
 
     #[test]
     fn busy_processors_or_a_pool_with_room_are_not_raised() {
-        let tuner = Tuner::new(Plan::for_kind(FsKind::Fuse));
+        let tuner = Tuner::new(Plan::for_kind(FsKind::Network));
         let start = tuner.target();
         let t = feed(
             &tuner,
             &[(0, 0.0, true), (1000, 0.05, true), (900, 0.5, false)],
+        );
+        assert_eq!(t, [start, start, start]);
+        let tuner = Tuner::new(Plan::for_kind(FsKind::Fuse));
+        let start = tuner.target();
+        let t = feed(
+            &tuner,
+            &[(0, 0.0, true), (1000, 0.5, false), (900, 0.5, false)],
         );
         assert_eq!(t, [start, start, start]);
         let fixed = Tuner::new(Plan::fixed(4));

@@ -23,11 +23,13 @@
 //! in parts by any worker), `order` (fts's order within a directory),
 //! `queue` (the traversal-ordered work queue), `parallel` and
 //! `sequential` (the walks), `pool` and `threads` (the rayon pool and its
-//! threads), `concurrency` (the tuner), `fs_kind` (the statfs table),
-//! `semaphore` (the book's counting semaphore). The operands come in as
+//! threads), `concurrency` (the tuner) and `climb` (its steps on FUSE),
+//! `fs_kind` (the statfs table), `semaphore` (the book's counting
+//! semaphore). The operands come in as
 //! an iterator; the walker reads no list and writes nothing for the user.
 
 mod classify;
+mod climb;
 mod concurrency;
 mod cycles;
 mod descriptors;

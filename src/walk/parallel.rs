@@ -11,6 +11,10 @@
 //! for them: one for the first operand, then another whenever a directory
 //! waits that no idle worker can take, up to the count the [`Tuner`]
 //! allows; each brings its own thread of the pool (see [`Threads`]).
+//! When the tuner lowers its count (on FUSE, after a raise that did not
+//! pay), the workers over it leave between two directories, putting back
+//! the one they would have read next; their threads stay in the pool,
+//! idle, and serve any worker started later.
 
 use rayon::Scope;
 use std::mem::MaybeUninit;
@@ -32,8 +36,11 @@ struct Pool<'w, 'a> {
     threads: Option<Threads>,
     queue: Queue,
     tuner: Tuner,
-    /// Workers started so far (none ever stops before the end).
+    /// Workers running: started, less those that left.
     started: AtomicUsize,
+    /// Threads of the pool whose worker left: a worker started later runs
+    /// on one of them rather than on a new thread.
+    spare: AtomicUsize,
     /// The most workers the address-space limit leaves room for, whatever
     /// the tuner allows.
     room: usize,
@@ -54,6 +61,7 @@ pub fn walk_parallel(
         queue: Queue::new(),
         tuner: Tuner::new(plan),
         started: AtomicUsize::new(0),
+        spare: AtomicUsize::new(0),
         room,
     };
     let Some(threads) = &pool.threads else {
@@ -108,7 +116,7 @@ fn start_worker<'s>(pool: &'s Pool<'s, '_>, scope: &Scope<'s>) -> bool {
     {
         return false;
     }
-    let started = pool.threads.as_ref().is_some_and(Threads::start_one);
+    let started = take_one(&pool.spare) || pool.threads.as_ref().is_some_and(Threads::start_one);
     if !started {
         // Out of threads: those already running finish the walk.
         pool.started.fetch_sub(1, Ordering::Relaxed);
@@ -116,6 +124,29 @@ fn start_worker<'s>(pool: &'s Pool<'s, '_>, scope: &Scope<'s>) -> bool {
     }
     scope.spawn(move |scope| work(pool, Some(scope)));
     true
+}
+
+/// Takes one from `count` if it is not 0.
+fn take_one(count: &AtomicUsize) -> bool {
+    count
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+        .is_ok()
+}
+
+/// Whether the worker calling leaves the walk: more run than the tuner
+/// now allows. Its thread is then counted as spare.
+fn leaves(pool: &Pool) -> bool {
+    let allowed = pool.allowed().max(1);
+    let left = pool
+        .started
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+            (n > allowed).then(|| n - 1)
+        })
+        .is_ok();
+    if left {
+        pool.spare.fetch_add(1, Ordering::Relaxed);
+    }
+    left
 }
 
 /// Starts a worker when a directory waits that no idle worker will take.
@@ -153,9 +184,12 @@ fn work<'s>(pool: &'s Pool<'s, '_>, scope: Option<&Scope<'s>>) {
                 grow(pool, scope);
             }
         };
-        // Splitting pays only if someone can take the parts.
-        let help_at_hand = || {
+        // Splitting pays only if someone can take the parts: an idle
+        // worker, one not started yet, or, when the stats wait on a server,
+        // one held back for the output.
+        let help_at_hand = |slow: bool| {
             queue.has_idle()
+                || (slow && queue.has_waiting())
                 || (scope.is_some() && pool.started.load(Ordering::Relaxed) < pool.allowed())
         };
         let spread = Spread {
@@ -190,10 +224,18 @@ fn work<'s>(pool: &'s Pool<'s, '_>, scope: Option<&Scope<'s>>) {
                 || walker.entries_read(),
                 || {
                     pool.started.load(Ordering::Relaxed) >= pool.tuner.target()
-                        && queue.wants_worker()
+                        && if pool.tuner.climbs() {
+                            queue.wants_worker_unheld()
+                        } else {
+                            queue.wants_worker()
+                        }
                 },
             );
             grow(pool, scope);
+            if let Some(job) = next.take_if(|_| leaves(pool)) {
+                queue.leave(job);
+                return;
+            }
         }
     }
 }

@@ -271,9 +271,38 @@ impl Queue {
         state.heap.len() > state.idle + state.held
     }
 
+    /// Whether more jobs wait than idle workers will take and no worker
+    /// is held back: the workers, not the output's order, are what the
+    /// walk waits for.
+    pub fn wants_worker_unheld(&self) -> bool {
+        let state = self.lock();
+        state.held == 0 && state.heap.len() > state.idle
+    }
+
     /// Whether a worker waits for a job: work queued now is taken at once.
     pub fn has_idle(&self) -> bool {
         self.lock().idle > 0
+    }
+
+    /// Whether a worker waits, for a job or for the output to catch up:
+    /// the parts of a directory being read are taken at once either way,
+    /// since they are never held back.
+    pub fn has_waiting(&self) -> bool {
+        let state = self.lock();
+        state.idle + state.held > 0
+    }
+
+    /// A worker leaves the walk and puts back `job`, the one it held: the
+    /// others take it.
+    pub fn leave(&self, job: Job) {
+        let mut state = self.lock();
+        state.heap.push(Queued(job));
+        state.busy -= 1;
+        let n = state.wake_for_the_rest();
+        drop(state);
+        self.notify(n);
+        // A held-back worker may now take the job this one put back.
+        self.held_back.notify_one();
     }
 
     /// A worker that dies holding a job gives it up, so the others end.
@@ -289,8 +318,9 @@ impl Queue {
 pub(crate) struct Spread<'q> {
     pub queue: &'q Queue,
     pub grow: &'q dyn Fn(),
-    /// Whether a worker is idle or could be started.
-    pub help_at_hand: &'q dyn Fn() -> bool,
+    /// Whether a worker is idle or could be started; given true (each
+    /// stat waits on a server), a worker held back counts too.
+    pub help_at_hand: &'q dyn Fn(bool) -> bool,
 }
 
 #[cfg(test)]
@@ -402,5 +432,48 @@ mod tests {
         }
         assert_eq!(done.load(Atomic::SeqCst), 50);
         assert_eq!(most.load(Atomic::SeqCst), 1, "held back, two read at once");
+    }
+
+    #[test]
+    fn a_worker_that_leaves_puts_its_job_back_and_the_walk_still_ends() {
+        let queue = Queue::new();
+        queue.push((0..3).map(|i| job(None, 0, 0, i)));
+        queue.close();
+        let never = |_: &Job| false;
+        let held = queue.pop(false, &never).expect("a job");
+        // It leaves holding the job: another worker takes it, and the
+        // walk ends once every job is done, not one counted as held.
+        queue.leave(held);
+        let mut done = 0;
+        let mut finished = false;
+        while queue.pop(finished, &never).is_some() {
+            done += 1;
+            finished = true;
+        }
+        assert_eq!(done, 3);
+    }
+
+    #[test]
+    fn a_held_back_worker_counts_as_waiting_and_the_walk_as_not_wanting_workers() {
+        let queue = Arc::new(Queue::new());
+        queue.push((0..2).map(|i| job(None, 0, 0, i)));
+        let never = |_: &Job| false;
+        let first = queue.pop(false, &never).expect("a job");
+        assert!(!queue.has_waiting());
+        assert!(queue.wants_worker_unheld());
+        let waiter = {
+            let queue = queue.clone();
+            std::thread::spawn(move || queue.pop(false, &|_: &Job| true).is_some())
+        };
+        // The other worker is held back while this one reads.
+        while !queue.has_waiting() {
+            std::thread::yield_now();
+        }
+        assert!(!queue.wants_worker_unheld(), "held back, yet counted free");
+        drop(first);
+        assert!(queue.pop(true, &never).is_some(), "the second job");
+        queue.close();
+        assert!(queue.pop(true, &never).is_none());
+        assert!(!waiter.join().unwrap(), "nothing left for the held one");
     }
 }

@@ -46,6 +46,13 @@ const FIRST_LOOK: u64 = 16;
 /// that are left are worth spreading.
 const SPLIT_AFTER: Duration = Duration::from_millis(2);
 
+/// A stat this slow on average waits on a server (FUSE, a network), not
+/// on the processors or a warm disk (a few microseconds). Then workers
+/// held back for the output take the parts too: they wait, often for this
+/// very directory, and a reader left alone with thousands of names behind
+/// 1 ms takes seconds while they do.
+const SLOW_STAT: Duration = Duration::from_micros(50);
+
 /// About how long a part's stats should take.
 const PART_TIME: Duration = Duration::from_millis(2);
 
@@ -97,7 +104,9 @@ pub(super) fn split_now(
     if forced.is_some() {
         return forced;
     }
-    part_size(entries, opened.elapsed()).filter(|_| (queue.help_at_hand)())
+    let elapsed = opened.elapsed();
+    let slow = elapsed >= SLOW_STAT.saturating_mul(u32::try_from(entries).unwrap_or(u32::MAX));
+    part_size(entries, elapsed).filter(|_| (queue.help_at_hand)(slow))
 }
 
 /// What a split works with, borrowed from its walk: what an entry adds
