@@ -113,6 +113,14 @@ impl Items {
         self.items.len()
     }
 
+    /// Room for `entries` items of names of about `name_bytes` each, so
+    /// that a listed directory starts past the first few doublings (each a
+    /// copy and an allocator call) instead of growing through them.
+    pub fn reserve(&mut self, entries: usize, name_bytes: usize) {
+        self.items.reserve(entries);
+        self.names.reserve(entries * name_bytes);
+    }
+
     /// Appends an entry; false if the name buffer is full (past 4 GiB of
     /// names in one directory, which no real directory reaches).
     pub fn push(&mut self, kind: ItemKind, name: &[u8], usage: Usage) -> bool {

@@ -21,6 +21,9 @@ use crate::path::join_path;
 use crate::stream::SizeFloor;
 use crate::stream::batch::{Batch, ErrorKind, ItemKind, Items};
 
+/// Items a listed directory starts with room for.
+const LISTED_ROOM: usize = 32;
+
 /// The most symlinks the kernel follows in resolving one path
 /// (MAXSYMLINKS): GNU du under `-L` stats whole paths, so an entry that
 /// would be the 41st symlink on its path fails with ELOOP there.
@@ -58,7 +61,20 @@ impl<'a> Classifier<'a> {
 
     /// An empty batch for the directory of `job`.
     pub(super) fn new_batch(&self, job: &Job) -> Batch {
-        Batch::new(job.node, self.config.time.is_some(), self.config.details)
+        let mut batch = Batch::new(job.node, self.config.time.is_some(), self.config.details);
+        if self.lists_files(job) {
+            // Every file of a listed directory becomes an item; most
+            // directories hold a few dozen.
+            batch.items.reserve(LISTED_ROOM, 16);
+        }
+        batch
+    }
+
+    /// Whether the files of `job`'s directory are named (`-a` within the
+    /// depth, or the browser's whole listing).
+    fn lists_files(&self, job: &Job) -> bool {
+        let config = self.config;
+        config.list_all || (config.all && (job.depth as i64) < config.max_depth)
     }
 
     /// Leaves out of `list_all`'s listing the files below `floor`.
@@ -115,7 +131,7 @@ impl<'a> Classifier<'a> {
         EntryScratch {
             dir_path: (!config.excludes.is_empty()).then(|| job.printed_path()),
             entry_path: Vec::new(),
-            list_files: config.list_all || (config.all && (job.depth as i64) < config.max_depth),
+            list_files: self.lists_files(job),
             links: job.links,
         }
     }
