@@ -69,7 +69,7 @@ fn fresh() -> io::Result<Terminal<CrosstermBackend<io::Stdout>>> {
 /// Runs `browser` on the terminal until it quits or a signal ends it.
 /// `scan_ended` becomes readable when the scan ends, which is then drawn
 /// at once.
-pub fn run(browser: &mut Browser, scan_ended: Option<BorrowedFd<'_>>) -> io::Result<()> {
+pub fn run(browser: &mut Browser, mut scan_ended: Option<BorrowedFd<'_>>) -> io::Result<()> {
     if !io::stdout().is_terminal() {
         return Err(io::Error::other("-i needs a terminal on standard output"));
     }
@@ -113,12 +113,18 @@ pub fn run(browser: &mut Browser, scan_ended: Option<BorrowedFd<'_>>) -> io::Res
         if matches!(wait_for_input(Duration::ZERO, None), Input::HungUp) {
             break;
         }
-        // Once the scan is over its end stays readable: no longer waited on.
+        // The scan's end stays readable once it is over: it is waited on
+        // until it fires, once, even if the scan thread died before
+        // marking the tree done.
         let also = scan_ended.filter(|_| browser.scanning());
         if !event::poll(Duration::ZERO)? {
             match wait_for_input(wait, also) {
                 Input::HungUp => break,
                 Input::None => continue,
+                Input::Also => {
+                    scan_ended = None;
+                    continue;
+                }
                 Input::Ready if !event::poll(Duration::ZERO)? => continue,
                 Input::Ready => {}
             }
@@ -148,6 +154,8 @@ pub fn run(browser: &mut Browser, scan_ended: Option<BorrowedFd<'_>>) -> io::Res
 
 /// What the terminal has for the browser after a wait.
 enum Input {
+    /// The other descriptor waited on is readable.
+    Also,
     Ready,
     None,
     HungUp,
@@ -179,8 +187,7 @@ fn wait_for_input(wait: Duration, also: Option<BorrowedFd<'_>>) -> Input {
     }
     let gone = PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL;
     if fds[0].revents().is_empty() {
-        // Only `also`: the caller draws again.
-        Input::None
+        Input::Also
     } else if fds[0].revents().intersects(gone) {
         Input::HungUp
     } else {
