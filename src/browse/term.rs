@@ -172,17 +172,21 @@ fn wait_for_input(wait: Duration, also: Option<BorrowedFd<'_>>) -> Input {
     } else {
         rustix::stdio::stdout()
     };
-    let mut fds = vec![PollFd::new(&terminal, PollFlags::IN)];
-    if let Some(fd) = &also {
-        fds.push(PollFd::new(fd, PollFlags::IN));
-    }
+    // Without `also` the second slot is the terminal again, left out of
+    // the poll.
+    let other = also.unwrap_or(terminal);
+    let mut fds = [
+        PollFd::new(&terminal, PollFlags::IN),
+        PollFd::new(&other, PollFlags::IN),
+    ];
+    let polled = if also.is_some() { 2 } else { 1 };
     let timeout = Timespec {
         tv_sec: wait.as_secs().min(i64::MAX as u64) as i64,
         tv_nsec: i64::from(wait.subsec_nanos()),
     };
     // A signal (the one that ends the browser, or a resize) or nothing
     // within the wait: the loop looks again.
-    if !matches!(poll(&mut fds, Some(&timeout)), Ok(n) if n > 0) {
+    if !matches!(poll(&mut fds[..polled], Some(&timeout)), Ok(n) if n > 0) {
         return Input::None;
     }
     let gone = PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL;

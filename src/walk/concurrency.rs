@@ -32,7 +32,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use super::climb::{Climb, Move, Window};
+use super::climb::{Climb, Move, PAYS, Window};
 use super::fs_kind::FsKind;
 use crate::config::{Config, Operand, default_threads};
 
@@ -123,8 +123,6 @@ fn interval(server_here: bool) -> Duration {
 /// The idle share of the processors above which the threads are taken to
 /// be waiting rather than working.
 const IDLE_ENOUGH: f64 = 0.25;
-/// A raise pays when entries come in at least this much faster after it.
-const PAYS: f64 = 1.10;
 /// Raises in a row that did not pay before the tuner stops.
 const MISSES_TO_STOP: u32 = 2;
 
