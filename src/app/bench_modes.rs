@@ -20,12 +20,12 @@ use crate::stream::{Event, Sink};
 pub const DEFAULT_RUNS: usize = 5;
 
 /// Thread counts tried for the parallel modes by default: one, the number
-/// of cores, twice that and the count a local disk starts with (several
-/// per core, for I/O depth when the cache is cold), without repeats, in
+/// of cores, twice that (where a local disk starts) and 16 per core (what
+/// a cold cache may be raised to, for I/O depth), without repeats, in
 /// increasing order; then the default, chosen by the walk (`None`).
 pub fn default_thread_counts() -> Vec<Option<usize>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut counts = vec![1, cores, cores * 2, crate::config::default_threads()];
+    let mut counts = vec![1, cores, crate::config::default_threads(), cores * 16];
     counts.sort_unstable();
     counts.dedup();
     let mut counts: Vec<_> = counts.into_iter().map(Some).collect();
@@ -56,7 +56,7 @@ pub struct Row {
 
 impl Row {
     /// The threads column: the count, or for the default what it chose,
-    /// e.g. `default (fuse: 32, raised to 48)`.
+    /// e.g. `default (fuse: 64, raised to 128)`.
     pub fn threads_text(&self) -> String {
         match (self.threads, self.chosen) {
             (Some(t), _) => t.to_string(),

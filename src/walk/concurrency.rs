@@ -82,9 +82,8 @@ impl Plan {
     pub fn for_kind(kind: FsKind) -> Plan {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let (start, most) = match kind {
-            // Measured on the million-file tree: 32 threads on 2 cores are
-            // as fast as 8 when warm, and faster when cold; the device may
-            // take more.
+            // A warm walk is bound by the cores; a cold one waits on the
+            // device, and the tuner adds threads while the processors idle.
             FsKind::Local => (default_threads(), MOST_THREADS),
             // Nothing blocks: more threads than this only take turns.
             FsKind::Memory => (default_threads(), default_threads()),
