@@ -15,10 +15,15 @@
 # dua 3: its "Processed N entries" once "-> scanning <-" has gone), then it is sent the key
 # that quits. A pane that prints such a line at once is timed too: the
 # harness's own cost (starting tmux, reading the pane every 20 ms), which
-# every browser's time includes. `cdu -s TREE` is timed the same way to
-# its exit. Medians are
-# printed, with the machine's load: the two are only comparable within one
-# run of this script.
+# every browser's time includes. `cdu -s TREE` is timed twice: on its own
+# to its exit, and in a pane like the browsers, to the moment its total
+# shows there. Watching a pane costs CPU as well as latency (a tmux client
+# every 20 ms, and the server drawing the pane), which on a machine of two
+# cores slows whatever runs beside it; the pane's `cdu -s` pays the same,
+# so `vs cdu -s in a pane` compares like with like. Medians are printed,
+# with the machine's load: figures are only comparable within one run of
+# this script. `cargo run --release --example browse_fill -- TREE` gives
+# the browser's scan without any terminal.
 # Targets (issue 24): cdu -i within 1.15x of cdu -s, at most 48 MB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -90,8 +95,11 @@ def timed(argv):
 
 cases = [("cdu -s", lambda: timed([cdu, "-s", tree]))]
 cases.append(("cdu -i", lambda: browse([cdu, "-i", tree], lambda s: "items:" in s and "?: keys" in s, "q")))
-# The harness's own cost: a pane that shows the finished line at once. It is
-# in every browser's time and not in cdu -s's.
+# cdu -s watched as the browsers are: its total, then a marker line.
+cases.append(("cdu -s in a pane", lambda: browse(
+    ["sh", "-c", shlex.quote(cdu) + " -s . && echo cdu-s-ended; exec sleep 60"],
+    lambda s: "cdu-s-ended" in s, "C-c")))
+# The harness's own latency: a pane that shows the finished line at once.
 cases.append(("(a pane that prints at once)", lambda: browse(["sh", "-c", "echo 'items: ?: keys'; exec sleep 60"],
     lambda s: "items:" in s and "?: keys" in s, "C-c")))
 if shutil.which("dua"):
@@ -112,16 +120,17 @@ for i in range(runs):
         results.setdefault(name, []).append((took, rss))
 
 base = statistics.median(t for t, _ in results["cdu -s"])
-print(f"| command | until browsable (median of {runs}) | vs cdu -s | peak RSS |")
-print("|---|---:|---:|---:|")
+paned = statistics.median(t for t, _ in results["cdu -s in a pane"] if t is not None)
+print(f"| command | until browsable (median of {runs}) | vs cdu -s | vs cdu -s in a pane | peak RSS |")
+print("|---|---:|---:|---:|---:|")
 for name, _ in cases:
     times = [t for t, _ in results[name] if t is not None]
     rss = statistics.median(r for _, r in results[name])
     if times:
         t = statistics.median(times)
-        print(f"| {name} | {t:.2f} s | {t / base:.2f}x | {rss:.0f} MB |")
+        print(f"| {name} | {t:.2f} s | {t / base:.2f}x | {t / paned:.2f}x | {rss:.0f} MB |")
     else:
-        print(f"| {name} | did not finish | | {rss:.0f} MB |")
+        print(f"| {name} | did not finish | | | {rss:.0f} MB |")
 print()
 print(f"load after: {open('/proc/loadavg').read().split()[:3]}")
 PY

@@ -71,10 +71,14 @@ impl TreeSink {
         } else {
             (usage.bytes, other)
         };
-        let mtime = if usage.time == NO_TIME {
-            0
-        } else {
-            (usage.time / 1_000_000_000).clamp(0, u32::MAX as i128) as u32
+        // Seconds, never before 1970 nor past u32's end. The division is
+        // made in 64 bits where the time fits (always, in practice): a
+        // 128-bit one is a library call per entry.
+        let mtime = match i64::try_from(usage.time) {
+            _ if usage.time == NO_TIME => 0,
+            Ok(ns) => (ns / 1_000_000_000).clamp(0, u32::MAX as i64) as u32,
+            Err(_) if usage.time > 0 => u32::MAX,
+            Err(_) => 0,
         };
         let linked = details.is_some_and(|d| d.link.is_some());
         Node {

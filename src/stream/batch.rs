@@ -119,6 +119,12 @@ impl Items {
     pub fn reserve(&mut self, entries: usize, name_bytes: usize) {
         self.items.reserve(entries);
         self.names.reserve(entries * name_bytes);
+        if self.with_time {
+            self.times.reserve(entries);
+        }
+        if self.with_details {
+            self.other.reserve(entries);
+        }
     }
 
     /// Appends an entry; false if the name buffer is full (past 4 GiB of
