@@ -4,6 +4,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -39,7 +40,11 @@ pub struct Browser {
 impl Browser {
     pub fn start(chromium: &Path, driver: &Path) -> Result<Browser, Failed> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        // A process group of its own: the chromium it starts joins it, so
+        // that dropping the session ends that chromium too, even when the
+        // driver's own shutdown leaves it running.
         let child = Command::new(driver)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -191,6 +196,9 @@ impl Drop for Browser {
         if !self.session.is_empty() {
             let path = format!("/session/{}", self.session);
             let _ = self.call("DELETE", &path, &Value::Null);
+        }
+        if let Some(group) = rustix::process::Pid::from_raw(self.driver.id() as i32) {
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
