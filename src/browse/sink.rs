@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::batch::Batch;
 use super::model::{FLAG_LINKED, FLAG_OPEN, Kind, Node, Shared, lock};
-use crate::model::{Details, FileType, NO_TIME, Usage};
+use crate::model::{Details, FileType, Usage};
 use crate::stream::{Event, Sink};
 
 /// Entries per hold of the write lock, at most: a few hundred
@@ -71,15 +71,11 @@ impl TreeSink {
         } else {
             (usage.bytes, other)
         };
-        // Seconds, never before 1970 nor past u32's end. The division is
-        // made in 64 bits where the time fits (always, in practice): a
-        // 128-bit one is a library call per entry.
-        let mtime = match i64::try_from(usage.time) {
-            _ if usage.time == NO_TIME => 0,
-            Ok(ns) => (ns / 1_000_000_000).clamp(0, u32::MAX as i64) as u32,
-            Err(_) if usage.time > 0 => u32::MAX,
-            Err(_) => 0,
-        };
+        // Whole seconds within u32: 0 before 1970 and for NO_TIME (the
+        // lowest time). Clamped into i64 first, so that the division is a
+        // 64-bit one: a 128-bit division is a library call per entry.
+        let ns = usage.time.clamp(0, i128::from(i64::MAX)) as i64;
+        let mtime = (ns / 1_000_000_000).min(i64::from(u32::MAX)) as u32;
         let linked = details.is_some_and(|d| d.link.is_some());
         Node {
             kind,
@@ -184,6 +180,7 @@ impl Sink for TreeSink {
 mod tests {
     use super::*;
     use crate::browse::model::{NodeId, ROOT, Tree};
+    use crate::model::NO_TIME;
     use std::sync::Arc;
 
     fn file(bytes: u64) -> Usage {
