@@ -22,8 +22,13 @@
 # cores slows whatever runs beside it; the pane's `cdu -s` pays the same,
 # so `vs cdu -s in a pane` compares like with like. Medians are printed,
 # with the machine's load: figures are only comparable within one run of
-# this script. `cargo run --release --example browse_fill -- TREE` gives
-# the browser's scan without any terminal.
+# this script. `cdu -s .` and `cdu -i` are also timed on a bare
+# pseudo-terminal of 120x40, with no tmux and no poller: `cdu -s` to its
+# line, `cdu -i` to its finished footer's "items:" in the bytes it writes
+# (it writes only what changed since the last frame, so the word can in
+# rare cases arrive in pieces: such a run is left out after 30 s and
+# counted). `cargo run --release --example browse_fill -- TREE` gives the
+# browser's scan without any terminal.
 # Targets (issue 24): cdu -i within 1.15x of cdu -s, at most 48 MB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,7 +48,7 @@ echo "tree: $TREE"
 echo
 
 python3 - "$CDU" "$TREE" "$RUNS" <<'PY'
-import os, shlex, shutil, statistics, subprocess, sys, tempfile, time, fcntl, termios, struct, signal
+import os, pty, select, shlex, shutil, statistics, subprocess, sys, tempfile, time, fcntl, termios, struct, signal
 
 cdu, tree, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 DEADLINE = 600
@@ -82,6 +87,43 @@ def browse(argv, done, quit_key):
     os.unlink(out.name)
     return took, rss
 
+def on_pty(argv, marker, quit_key):
+    """Runs argv on a bare pseudo-terminal of 120x40; seconds from the fork
+    until `marker` arrives (None if it never does), then sends quit_key."""
+    start = time.monotonic()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(tree)
+        os.environ["TERM"] = "xterm-256color"
+        os.execv(argv[0], argv)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    seen, took = b"", None
+    while time.monotonic() - start < 30:
+        if not select.select([fd], [], [], 1)[0]:
+            continue
+        try:
+            data = os.read(fd, 1 << 16)
+        except OSError:
+            break
+        if not data:
+            break
+        # A tail long enough for a marker cut across two reads.
+        seen = seen[-64:] + data
+        if marker in seen:
+            took = time.monotonic() - start
+            break
+    if quit_key:
+        os.write(fd, quit_key)
+    while True:
+        try:
+            if not os.read(fd, 1 << 16):
+                break
+        except OSError:
+            break
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return took, float("nan")
+
 def timed(argv):
     out = tempfile.NamedTemporaryFile(delete=False)
     out.close()
@@ -99,6 +141,9 @@ cases.append(("cdu -i", lambda: browse([cdu, "-i", tree], lambda s: "items:" in 
 cases.append(("cdu -s in a pane", lambda: browse(
     ["sh", "-c", shlex.quote(cdu) + " -s . && echo cdu-s-ended; exec sleep 60"],
     lambda s: "cdu-s-ended" in s, "C-c")))
+# Both on a bare terminal, where nothing but cdu runs.
+cases.append(("cdu -s, bare terminal", lambda: on_pty([cdu, "-s", "."], b"\t.", None)))
+cases.append(("cdu -i, bare terminal", lambda: on_pty([cdu, "-i"], b"items:", b"q")))
 # The harness's own latency: a pane that shows the finished line at once.
 cases.append(("(a pane that prints at once)", lambda: browse(["sh", "-c", "echo 'items: ?: keys'; exec sleep 60"],
     lambda s: "items:" in s and "?: keys" in s, "C-c")))
@@ -124,6 +169,8 @@ paned = statistics.median(t for t, _ in results["cdu -s in a pane"] if t is not 
 print(f"| command | until browsable (median of {runs}) | vs cdu -s | vs cdu -s in a pane | peak RSS |")
 print("|---|---:|---:|---:|---:|")
 for name, _ in cases:
+    if name.endswith(", bare terminal"):
+        continue  # in the line below the table
     times = [t for t, _ in results[name] if t is not None]
     rss = statistics.median(r for _, r in results[name])
     if times:
@@ -131,6 +178,12 @@ for name, _ in cases:
         print(f"| {name} | {t:.2f} s | {t / base:.2f}x | {t / paned:.2f}x | {rss:.0f} MB |")
     else:
         print(f"| {name} | did not finish | | | {rss:.0f} MB |")
+bare = {name: [t for t, _ in results[f"{name}, bare terminal"] if t is not None] for name in ("cdu -s", "cdu -i")}
+if bare["cdu -s"] and bare["cdu -i"]:
+    s, i = statistics.median(bare["cdu -s"]), statistics.median(bare["cdu -i"])
+    print()
+    print(f"On a bare terminal: cdu -i {i:.3f} s, cdu -s {s:.3f} s: {i / s:.3f}x "
+          f"({len(bare['cdu -i'])} and {len(bare['cdu -s'])} of {runs} runs counted)")
 print()
 print(f"load after: {open('/proc/loadavg').read().split()[:3]}")
 PY
